@@ -1,0 +1,18 @@
+import { NewProject } from '@/components/home/new-project';
+import { ProjectList } from '@/components/home/project-list';
+
+export default function HomePage() {
+  return (
+    <main className="mx-auto flex max-w-4xl flex-col gap-10 px-6 py-12">
+      <header className="flex flex-col gap-3">
+        <h1 className="text-3xl font-semibold tracking-tight">Cloud IDE</h1>
+        <p className="max-w-2xl text-zinc-600 dark:text-zinc-400">
+          Open a project in your browser — editor, terminal and live preview — and build it with a coding agent that
+          runs installs and tests in a sandbox, reads the results and fixes what failed. Nothing to install; no sign-up.
+        </p>
+      </header>
+      <NewProject />
+      <ProjectList />
+    </main>
+  );
+}

@@ -1,0 +1,71 @@
+import 'server-only';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import type { Tx } from '@/db/queries/blobs';
+import { project, projectMember, type Project, type ProjectRole } from '@/db/schema';
+
+export const projectColumns = {
+  id: project.id,
+  ownerId: project.ownerId,
+  title: project.title,
+  template: project.template,
+  visibility: project.visibility,
+  forkedFromId: project.forkedFromId,
+  createdAt: project.createdAt,
+  updatedAt: project.updatedAt,
+};
+
+export type ProjectSummary = Pick<
+  Project,
+  'id' | 'ownerId' | 'title' | 'template' | 'visibility' | 'forkedFromId' | 'createdAt' | 'updatedAt'
+>;
+
+export async function getProjectById(db: Db, id: string): Promise<ProjectSummary | undefined> {
+  const [row] = await db.select(projectColumns).from(project).where(eq(project.id, id));
+  return row;
+}
+
+/** The role a user holds in a project, or undefined when they hold none. */
+export async function getProjectRole(
+  db: Db,
+  projectId: string,
+  userId: string,
+): Promise<{ project: ProjectSummary; role: ProjectRole } | undefined> {
+  const [row] = await db
+    .select({ ...projectColumns, memberRole: projectMember.role })
+    .from(project)
+    .leftJoin(projectMember, and(eq(projectMember.projectId, project.id), eq(projectMember.userId, userId)))
+    .where(eq(project.id, projectId));
+  if (!row) return undefined;
+  const { memberRole, ...summary } = row;
+  if (summary.ownerId === userId) return { project: summary, role: 'owner' };
+  if (memberRole) return { project: summary, role: memberRole };
+  return undefined;
+}
+
+export async function listProjectsByOwner(db: Db, ownerId: string): Promise<ProjectSummary[]> {
+  return db.select(projectColumns).from(project).where(eq(project.ownerId, ownerId)).orderBy(desc(project.updatedAt));
+}
+
+export async function insertProject(
+  db: Tx,
+  input: { ownerId: string; title: string; template: string | null },
+): Promise<ProjectSummary> {
+  const [row] = await db.insert(project).values(input).returning(projectColumns);
+  if (!row) throw new Error('project insert returned nothing');
+  return row;
+}
+
+export async function renameProject(db: Db, id: string, title: string): Promise<ProjectSummary | undefined> {
+  const [row] = await db.update(project).set({ title }).where(eq(project.id, id)).returning(projectColumns);
+  return row;
+}
+
+export async function deleteProject(db: Db, id: string): Promise<boolean> {
+  const rows = await db.delete(project).where(eq(project.id, id)).returning({ id: project.id });
+  return rows.length > 0;
+}
+
+export async function touchProject(db: Tx, id: string): Promise<void> {
+  await db.update(project).set({ updatedAt: new Date() }).where(eq(project.id, id));
+}

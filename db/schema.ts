@@ -1,0 +1,175 @@
+
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+});
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp({ withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+
+/** An anonymous identity, created on first visit; no sign-up. */
+export const user = pgTable('user', {
+  id: uuid().primaryKey().defaultRandom(),
+  displayName: text(),
+  createdAt: createdAt(),
+  lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+});
+export type User = typeof user.$inferSelect;
+
+/** A secret link that restores an identity on another device. Only the hash is stored. */
+export const accessLink = pgTable(
+  'access_link',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    tokenHash: text().notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex('access_link_token_hash_idx').on(t.tokenHash), index('access_link_user_idx').on(t.userId)],
+);
+export type AccessLink = typeof accessLink.$inferSelect;
+
+export const projectVisibility = pgEnum('project_visibility', ['private', 'link', 'public']);
+export const projectRole = pgEnum('project_role', ['owner', 'editor', 'viewer']);
+export type ProjectRole = (typeof projectRole.enumValues)[number];
+
+export const project = pgTable(
+  'project',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    title: text().notNull(),
+    template: text(),
+    visibility: projectVisibility().notNull().default('private'),
+    /** Set on forks; the source may since have been deleted. */
+    forkedFromId: uuid(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('project_owner_idx').on(t.ownerId, t.updatedAt)],
+);
+export type Project = typeof project.$inferSelect;
+
+/** Roles other than the owner's (editors, viewers); the owner is project.ownerId. */
+export const projectMember = pgTable(
+  'project_member',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => project.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    role: projectRole().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_member_user_idx').on(t.userId)],
+);
+export type ProjectMember = typeof projectMember.$inferSelect;
+
+/** Content-addressed file contents (sha256 hex), shared by every project and checkpoint. */
+export const blob = pgTable('blob', {
+  hash: text().primaryKey(),
+  size: integer().notNull(),
+  content: bytea().notNull(),
+  createdAt: createdAt(),
+});
+export type Blob = typeof blob.$inferSelect;
+
+/** The current tree of a project: path → blob, with a version per file for optimistic concurrency. */
+export const projectFile = pgTable(
+  'project_file',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => project.id, { onDelete: 'cascade' }),
+    path: text().notNull(),
+    blobHash: text()
+      .notNull()
+      .references(() => blob.hash),
+    size: integer().notNull(),
+    version: integer().notNull().default(1),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.path] })],
+);
+export type ProjectFile = typeof projectFile.$inferSelect;
+
+/** A saved snapshot of the whole tree; parent links make a history. */
+export const checkpoint = pgTable(
+  'checkpoint',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => project.id, { onDelete: 'cascade' }),
+    parentId: uuid(),
+    message: text().notNull(),
+    tree: jsonb().$type<Record<string, string>>().notNull(),
+    createdById: uuid().references(() => user.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('checkpoint_project_idx').on(t.projectId, t.createdAt)],
+);
+export type Checkpoint = typeof checkpoint.$inferSelect;
+
+export const chat = pgTable(
+  'chat',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    projectId: uuid()
+      .notNull()
+      .references(() => project.id, { onDelete: 'cascade' }),
+    title: text().notNull().default('New chat'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('chat_project_idx').on(t.projectId, t.updatedAt)],
+);
+export type Chat = typeof chat.$inferSelect;
+
+export const messageRole = pgEnum('message_role', ['system', 'user', 'assistant', 'tool']);
+
+export const message = pgTable(
+  'message',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    chatId: uuid()
+      .notNull()
+      .references(() => chat.id, { onDelete: 'cascade' }),
+    /** Position in the conversation; unique per chat so appends cannot interleave. */
+    seq: bigint({ mode: 'number' }).notNull(),
+    role: messageRole().notNull(),
+    /** Text and parts (images, tool calls, tool results) as the model API shapes them. */
+    content: jsonb().$type<unknown>().notNull(),
+    usage: jsonb().$type<{ promptTokens: number; completionTokens: number } | null>(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('message_chat_seq_idx').on(t.chatId, t.seq)],
+);
+export type Message = typeof message.$inferSelect;
+

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// The one reader of process.env. Server-side only: the lint rule keeps components/ from importing it,
+// and the throw below stops a browser bundle that pulls it in by accident.
+if (typeof window !== 'undefined') {
+  throw new Error('lib/env.ts is server-only and must not be bundled for the browser');
+}
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const booleanFlag = z.preprocess(
+  emptyAsUndefined,
+  z.enum(['0', '1', 'true', 'false']).optional().transform((v) => v === '1' || v === 'true'),
+);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  HOSTNAME: z.preprocess(emptyAsUndefined, z.string().default('localhost')),
+  /** Where PGlite, the session secret and sandbox workspaces live. */
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+  /** Unset → embedded PGlite under DATA_DIR/pglite. */
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  /** Signs the identity cookie. Unset → generated once into DATA_DIR/session-secret. */
+  SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  /** Comma-separated model ids offered in the picker; the first is the default. */
+  OPENAI_MODELS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('gpt-4.1-mini')
+      .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean)),
+  ),
+  /** Which sandboxes the server allows: the browser's WebContainer, the host (bubblewrap) one, or both. */
+  SANDBOX_ADAPTERS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('webcontainer,host')
+      .transform((s) => s.split(',').map((m) => m.trim()))
+      .pipe(z.array(z.enum(['webcontainer', 'host'])).min(1)),
+  ),
+  /** Forces the host sandbox in every page (tests, air-gapped classrooms). */
+  SANDBOX_FORCE_HOST: booleanFlag,
+});
+
+export type Env = z.infer<typeof schema>;
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment variables:\n${problems}\nSee the configuration table in README.md.`);
+  }
+  return result.data;
+}
+
+export const env = parseEnv(process.env);
+
+export const dataDir = path.resolve(env.DATA_DIR);

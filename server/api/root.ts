@@ -1,0 +1,15 @@
+import 'server-only';
+import { authRouter } from '@/server/api/routers/auth';
+import { filesRouter } from '@/server/api/routers/files';
+import { projectRouter } from '@/server/api/routers/project';
+import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
+
+export const appRouter = router({
+  health: publicProcedure.query(() => ({ ok: true as const })),
+  auth: authRouter,
+  project: projectRouter,
+  files: filesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

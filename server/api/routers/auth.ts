@@ -1,0 +1,32 @@
+import 'server-only';
+import { createHash, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { createAccessLink, listAccessLinks, revokeAccessLink } from '@/db/queries/users';
+import { AppError } from '@/lib/errors';
+import { authedProcedure, router } from '@/server/api/trpc';
+
+export function hashAccessToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export const authRouter = router({
+  me: authedProcedure.query(({ ctx }) => ({
+    id: ctx.user.id,
+    displayName: ctx.user.displayName,
+    createdAt: ctx.user.createdAt,
+  })),
+
+  /** Issues a link that signs another device in as this user. The secret is returned once, only its hash is kept. */
+  createAccessLink: authedProcedure.mutation(async ({ ctx }) => {
+    const token = randomBytes(24).toString('base64url');
+    const { id } = await createAccessLink(ctx.db, ctx.user.id, hashAccessToken(token));
+    return { id, path: `/a/${token}` };
+  }),
+
+  accessLinks: authedProcedure.query(({ ctx }) => listAccessLinks(ctx.db, ctx.user.id)),
+
+  revokeAccessLink: authedProcedure.input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => {
+    if (!(await revokeAccessLink(ctx.db, ctx.user.id, input.id))) throw new AppError('not_found:auth');
+    return { revoked: true };
+  }),
+});

@@ -1,0 +1,47 @@
+import 'server-only';
+import { z } from 'zod';
+import { createFiles } from '@/db/queries/files';
+import { deleteProject, insertProject, listProjectsByOwner, renameProject } from '@/db/queries/projects';
+import { authedProcedure, projectProcedure, publicProcedure, router } from '@/server/api/trpc';
+import { getTemplate, templateIds, templates } from '@/server/templates';
+
+const title = z.string().trim().min(1, 'A title is required.').max(100, 'Titles are at most 100 characters.');
+
+export const createProjectInput = z.object({
+  title: title.optional(),
+  template: z.enum(templateIds).nullable().default(null),
+});
+export const renameProjectInput = z.object({ title });
+
+export const projectRouter = router({
+  templates: publicProcedure.query(() => templates.map(({ id, title, description }) => ({ id, title, description }))),
+
+  list: authedProcedure.query(({ ctx }) => listProjectsByOwner(ctx.db, ctx.user.id)),
+
+  byId: projectProcedure('viewer').query(({ ctx }) => ({ ...ctx.project, role: ctx.role })),
+
+  create: authedProcedure.input(createProjectInput).mutation(async ({ ctx, input }) => {
+    const template = input.template ? getTemplate(input.template) : null;
+    return ctx.db.transaction(async (tx) => {
+      const created = await insertProject(tx, {
+        ownerId: ctx.user.id,
+        title: input.title ?? template?.title ?? 'Untitled project',
+        template: template?.id ?? null,
+      });
+      if (template) {
+        const encoder = new TextEncoder();
+        const files = Object.entries(template.files).map(([path, text]) => ({ path, content: encoder.encode(text) }));
+        await createFiles(tx, created.id, files);
+      }
+      return created;
+    });
+  }),
+
+  rename: projectProcedure('editor')
+    .input(renameProjectInput)
+    .mutation(async ({ ctx, input }) => renameProject(ctx.db, ctx.project.id, input.title)),
+
+  remove: projectProcedure('owner').mutation(async ({ ctx }) => ({
+    removed: await deleteProject(ctx.db, ctx.project.id),
+  })),
+});

@@ -1,0 +1,14 @@
+import { nodeVitestTemplate } from '@/server/templates/node-vitest';
+import { staticTemplate } from '@/server/templates/static-site';
+import type { Template, TemplateId } from '@/server/templates/types';
+import { viteReactTemplate } from '@/server/templates/vite-react';
+
+export const templates: readonly Template[] = [viteReactTemplate, staticTemplate, nodeVitestTemplate];
+
+export { templateIds, type TemplateId } from '@/server/templates/types';
+
+export function getTemplate(id: TemplateId): Template {
+  const template = templates.find((t) => t.id === id);
+  if (!template) throw new Error(`unknown template ${id}`);
+  return template;
+}

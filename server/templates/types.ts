@@ -1,0 +1,10 @@
+export const templateIds = ['vite-react-ts', 'static', 'node-vitest'] as const;
+export type TemplateId = (typeof templateIds)[number];
+
+export interface Template {
+  id: TemplateId;
+  title: string;
+  description: string;
+  /** path → UTF-8 text */
+  files: Record<string, string>;
+}
