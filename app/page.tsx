@@ -1,3 +1,5 @@
+import { Suspense } from 'react';
+import { AccessLink } from '@/components/home/access-link';
 import { NewProject } from '@/components/home/new-project';
 import { ProjectList } from '@/components/home/project-list';
 
@@ -13,6 +15,9 @@ export default function HomePage() {
       </header>
       <NewProject />
       <ProjectList />
+      <Suspense>
+        <AccessLink />
+      </Suspense>
     </main>
   );
 }

@@ -1,0 +1,25 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class HomePage {
+  constructor(readonly page: Page) {}
+
+  get projectItems(): Locator {
+    return this.page.getByTestId('project-list-item');
+  }
+
+  async goto(): Promise<void> {
+    await this.page.goto('/');
+    await expect(this.page.getByRole('heading', { name: 'New project' })).toBeVisible();
+  }
+
+  /** Creates a project from a template ("vite-react-ts", "static", "node-vitest", "empty") and waits for its page. */
+  async createProject(template: string): Promise<string> {
+    await this.page.locator(`[data-testid="new-project-template"][data-template="${template}"]`).click();
+    await this.page.waitForURL(/\/p\/[0-9a-f-]{36}$/);
+    return this.page.url().split('/p/')[1]!;
+  }
+
+  projectItem(projectId: string): Locator {
+    return this.page.locator(`[data-testid="project-list-item"][data-project-id="${projectId}"]`);
+  }
+}
