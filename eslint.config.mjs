@@ -3,7 +3,7 @@ import nextTypescript from 'eslint-config-next/typescript';
 
 const serverOnly = ['@/server/*', '@/server/**', '@/db', '@/db/*', '@/db/**', '@/lib/env', '@/lib/env.ts'];
 
-export default [
+const config = [
   { ignores: ['.next/**', 'node_modules/**', '.data/**', 'db/migrations/**', 'bench/results/**', 'test-results/**', 'next-env.d.ts'] },
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -30,3 +30,4 @@ export default [
     rules: { 'react-hooks/rules-of-hooks': 'off' },
   },
 ];
+export default config;

@@ -18,7 +18,6 @@ export function normalizeProjectPath(input: string): string {
   for (const segment of segments) {
     if (segment === '..') throw bad(`".." is not allowed in paths: "${input}".`);
     if (segment.length > FILE_LIMITS.maxSegmentLength) throw bad(`A name in "${input}" is too long.`);
-    // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(segment)) throw bad('Paths may not contain control characters.');
   }
   if (segments.length > FILE_LIMITS.maxDepth) throw bad('The path is nested too deeply.');
