@@ -2,10 +2,13 @@
 // (sandbox WebSockets and the preview proxy, added by server/sandbox-host).
 import { createServer } from 'node:http';
 import next from 'next';
+import { getDbHandle } from '@/db';
 import { env } from '@/lib/env';
 
 async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
+  // Open the database (and apply pending migrations) before taking requests.
+  await getDbHandle();
   const app = next({ dev, hostname: env.HOSTNAME, port: env.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
