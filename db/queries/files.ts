@@ -1,9 +1,9 @@
 import 'server-only';
-import { and, asc, count, eq, inArray, sum } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lte, sum } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { getBlobs, putBlob, type Tx } from '@/db/queries/blobs';
 import { touchProject } from '@/db/queries/projects';
-import { projectFile } from '@/db/schema';
+import { blob, projectFile } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { FILE_LIMITS } from '@/lib/files/limits';
 import { isWithin } from '@/lib/files/path';
@@ -160,4 +160,86 @@ export async function deletePath(db: Db, projectId: string, path: string): Promi
     await touchProject(tx, projectId);
     return doomed.length;
   });
+}
+
+export interface SearchOptions {
+  query: string;
+  caseSensitive: boolean;
+  wholeWord: boolean;
+  /** Stop after this many matching lines across all files. */
+  maxMatches: number;
+}
+
+export interface SearchMatch {
+  line: number;
+  /** 1-based column of the match's first character. */
+  column: number;
+  length: number;
+  /** The line's text, cut to at most 200 characters around the match. */
+  preview: string;
+  previewOffset: number;
+}
+
+export interface SearchResult {
+  files: { path: string; matches: SearchMatch[] }[];
+  truncated: boolean;
+}
+
+/** Files larger than this are not searched (generated bundles, data): they would drown the results. */
+const SEARCH_MAX_FILE_BYTES = 1024 * 1024;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Plain-text search (no regular expressions: user patterns run on the server, so no ReDoS). */
+export async function searchFiles(db: Tx, projectId: string, options: SearchOptions): Promise<SearchResult> {
+  const rows = await db
+    .select({ path: projectFile.path, content: blob.content })
+    .from(projectFile)
+    .innerJoin(blob, eq(blob.hash, projectFile.blobHash))
+    .where(and(eq(projectFile.projectId, projectId), lte(projectFile.size, SEARCH_MAX_FILE_BYTES)))
+    .orderBy(asc(projectFile.path));
+  const needle = options.caseSensitive ? options.query : options.query.toLowerCase();
+  const files: SearchResult['files'] = [];
+  let total = 0;
+  for (const row of rows) {
+    if (row.content.includes(0)) continue;
+    let text: string;
+    try {
+      text = strictUtf8.decode(row.content);
+    } catch {
+      continue;
+    }
+    const matches: SearchMatch[] = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      const index = findInLine(options.caseSensitive ? line : line.toLowerCase(), needle, options.wholeWord);
+      if (index === -1) continue;
+      const start = Math.max(0, index - 60);
+      matches.push({
+        line: i + 1,
+        column: index + 1,
+        length: needle.length,
+        preview: line.slice(start, start + 200),
+        previewOffset: index - start,
+      });
+      if (++total >= options.maxMatches) break;
+    }
+    if (matches.length > 0) files.push({ path: row.path, matches });
+    if (total >= options.maxMatches) return { files, truncated: true };
+  }
+  return { files, truncated: false };
+}
+
+const wordChar = /[\p{L}\p{N}_$]/u;
+
+function findInLine(line: string, needle: string, wholeWord: boolean): number {
+  let from = 0;
+  for (;;) {
+    const index = line.indexOf(needle, from);
+    if (index === -1 || !wholeWord) return index;
+    const before = line[index - 1];
+    const after = line[index + needle.length];
+    if ((!before || !wordChar.test(before)) && (!after || !wordChar.test(after))) return index;
+    from = index + 1;
+  }
 }

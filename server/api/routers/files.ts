@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { createFiles, deletePath, listFiles, readFile, renamePath, writeFile } from '@/db/queries/files';
+import { createFiles, deletePath, listFiles, readFile, renamePath, searchFiles, writeFile } from '@/db/queries/files';
 import { AppError } from '@/lib/errors';
 import { decodeContent, encodeContent, fileContentSchema } from '@/lib/files/content';
 import { FILE_LIMITS } from '@/lib/files/limits';
@@ -18,6 +18,12 @@ export const writeFileInput = fileContentSchema.extend({
 export const createFileInput = fileContentSchema.extend({ path: pathInput });
 export const renamePathInput = z.object({ from: pathInput, to: pathInput });
 export const removePathInput = z.object({ path: pathInput });
+export const searchFilesInput = z.object({
+  query: z.string().min(1).max(200),
+  caseSensitive: z.boolean().default(false),
+  wholeWord: z.boolean().default(false),
+  maxMatches: z.number().int().min(1).max(2000).default(500),
+});
 
 export const filesRouter = router({
   tree: projectProcedure('viewer').query(async ({ ctx }) => {
@@ -71,4 +77,8 @@ export const filesRouter = router({
       const path = normalizeProjectPath(input.path);
       return { path, removed: await deletePath(ctx.db, ctx.project.id, path) };
     }),
+
+  search: projectProcedure('viewer')
+    .input(searchFilesInput)
+    .query(({ ctx, input }) => searchFiles(ctx.db, ctx.project.id, input)),
 });
