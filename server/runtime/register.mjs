@@ -3,11 +3,13 @@
 // server module the custom server imports would throw.
 import { register } from 'node:module';
 
+const empty = new URL('../../node_modules/server-only/empty.js', import.meta.url).href;
+
 register(
   'data:text/javascript,' +
     encodeURIComponent(`
 export async function resolve(specifier, context, next) {
-  if (specifier === 'server-only') return next('server-only/empty.js', context);
+  if (specifier === 'server-only') return { url: ${JSON.stringify(empty)}, shortCircuit: true };
   return next(specifier, context);
 }`),
   import.meta.url,
