@@ -1,0 +1,420 @@
+import { computed, map, type ReadableAtom } from 'nanostores';
+import type { Journal, JournalEntry } from '@/lib/autosave/journal';
+import { isWithin } from '@/lib/files/path';
+
+// Open documents and their autosave: drafts, debounced saves with optimistic concurrency, the
+// journal of unsent edits, conflicts. File contents themselves live in the Query cache; this store
+// only holds what the user typed and has not yet been confirmed by the server.
+
+export type SaveStatus = 'saved' | 'dirty' | 'saving' | 'offline' | 'conflict' | 'error';
+
+export interface FileSnapshot {
+  path: string;
+  content: string;
+  version: number;
+}
+
+export interface FilesBackend {
+  /** null when the file does not exist (any more). */
+  read(path: string): Promise<FileSnapshot | null>;
+  write(path: string, content: string, expectedVersion: number): Promise<{ version: number }>;
+  create(path: string, content: string): Promise<{ version: number }>;
+}
+
+/** How a failed save is handled: conflict → ask the user; gone → deleted elsewhere; offline → retry; rejected → show. */
+export type SaveFailure = 'conflict' | 'gone' | 'offline' | 'rejected';
+
+export interface DocumentState {
+  status: SaveStatus;
+  baseVersion: number;
+  /** Set while status is 'conflict': what the server holds (null: the file was deleted there). */
+  theirs?: FileSnapshot | null;
+  error?: string;
+}
+
+export interface FilesStoreOptions {
+  projectId: string;
+  clientId: string;
+  backend: FilesBackend;
+  journal: Journal;
+  classify: (error: unknown) => SaveFailure;
+  /** Client ids of other tabs still alive; their journal entries are theirs to replay. */
+  liveClients?: () => Promise<Set<string>>;
+  onSaved?: (snapshot: FileSnapshot) => void;
+  /** Journal or unexpected failures: logged or shown by the caller, never swallowed. */
+  onError?: (error: unknown) => void;
+  saveDelayMs?: number;
+  journalDelayMs?: number;
+  retryDelaysMs?: readonly number[];
+}
+
+type ReplacedListener = (path: string, content: string) => void;
+
+interface Doc {
+  draft: string;
+  /** What the server holds at baseVersion, when known (null after a journal restore). */
+  saved: string | null;
+  baseVersion: number;
+  recreate: boolean;
+  saveTimer?: ReturnType<typeof setTimeout>;
+  journalTimer?: ReturnType<typeof setTimeout>;
+  inFlight?: Promise<void>;
+  again: boolean;
+  retries: number;
+}
+
+const severity: Record<SaveStatus, number> = { saved: 0, dirty: 1, saving: 2, offline: 3, error: 4, conflict: 5 };
+
+export class FilesStore {
+  readonly documents = map<Record<string, DocumentState>>({});
+  /** The worst state of any open document: what the status bar shows. */
+  readonly saveState: ReadableAtom<SaveStatus> = computed(this.documents, (docs) =>
+    Object.values(docs).reduce<SaveStatus>((worst, d) => (severity[d.status] > severity[worst] ? d.status : worst), 'saved'),
+  );
+
+  readonly #opts: Required<Omit<FilesStoreOptions, 'onSaved' | 'liveClients'>> &
+    Pick<FilesStoreOptions, 'onSaved' | 'liveClients'>;
+  readonly #docs = new Map<string, Doc>();
+  readonly #replaced = new Set<ReplacedListener>();
+  #disposed = false;
+
+  constructor(options: FilesStoreOptions) {
+    this.#opts = {
+      saveDelayMs: 800,
+      journalDelayMs: 150,
+      retryDelaysMs: [1000, 2000, 4000, 8000, 15000, 30000],
+      onError: (error) => console.error('autosave:', error),
+      ...options,
+    };
+  }
+
+  /** Called when the editor must show new content it did not type (their version, a remote change). */
+  onReplaced(listener: ReplacedListener): () => void {
+    this.#replaced.add(listener);
+    return () => this.#replaced.delete(listener);
+  }
+
+  isOpen(path: string): boolean {
+    return this.#docs.has(path);
+  }
+
+  draftOf(path: string): string | undefined {
+    return this.#docs.get(path)?.draft;
+  }
+
+  hasUnsaved(): boolean {
+    return Object.values(this.documents.get()).some((d) => d.status !== 'saved');
+  }
+
+  /**
+   * The server's copy of a file arrived (first load, refetch, another tab's save). Returns the text
+   * the editor should show: the draft when there is one, else the server's.
+   */
+  open(snapshot: FileSnapshot): string {
+    const doc = this.#docs.get(snapshot.path);
+    if (!doc) {
+      this.#docs.set(snapshot.path, this.#newDoc(snapshot.content, snapshot.content, snapshot.version));
+      this.#setState(snapshot.path, { status: 'saved', baseVersion: snapshot.version });
+      return snapshot.content;
+    }
+    const state = this.documents.get()[snapshot.path];
+    if (doc.saved === null && snapshot.version === doc.baseVersion) doc.saved = snapshot.content;
+    if (snapshot.version <= doc.baseVersion) return doc.draft;
+    if (state?.status === 'saved' && !doc.inFlight) {
+      // Clean and behind: take the newer text silently, as editors do for files changed on disk.
+      doc.draft = doc.saved = snapshot.content;
+      doc.baseVersion = snapshot.version;
+      this.#setState(snapshot.path, { status: 'saved', baseVersion: snapshot.version });
+      this.#emitReplaced(snapshot.path, snapshot.content);
+    } else if (doc.draft === snapshot.content && !doc.inFlight) {
+      // Someone saved exactly what we have: nothing left to save.
+      doc.saved = snapshot.content;
+      doc.baseVersion = snapshot.version;
+      this.#clearTimers(doc);
+      this.#setState(snapshot.path, { status: 'saved', baseVersion: snapshot.version });
+      void this.#unjournal(snapshot.path, doc.draft);
+    }
+    return doc.draft;
+  }
+
+  edit(path: string, content: string): void {
+    const doc = this.#docs.get(path);
+    if (!doc) throw new Error(`edit of "${path}", which is not open`);
+    if (content === doc.draft) return;
+    doc.draft = content;
+    const state = this.documents.get()[path];
+    this.#scheduleJournal(path, doc);
+    if (state?.status === 'conflict') return;
+    if (state?.status !== 'saving' && state?.status !== 'offline') this.#patchState(path, { status: 'dirty', error: undefined });
+    this.#scheduleSave(path, doc, this.#opts.saveDelayMs);
+  }
+
+  /** Ctrl/Cmd+S: save now, without waiting for the debounce. */
+  save(path: string): Promise<void> {
+    const doc = this.#docs.get(path);
+    if (!doc) return Promise.resolve();
+    return this.#flush(path);
+  }
+
+  /** Saves every pending document; resolves when each has been tried once. */
+  async saveAll(): Promise<void> {
+    await Promise.all([...this.#docs.keys()].map((path) => this.#flush(path)));
+  }
+
+  /** Saves what lies in a folder (or a file) before it is moved; throws if something could not be saved. */
+  async saveWithin(folder: string): Promise<void> {
+    const paths = [...this.#docs.keys()].filter((p) => isWithin(p, folder));
+    await Promise.all(paths.map((p) => this.#flush(p)));
+    const stuck = paths.filter((p) => this.documents.get()[p]?.status !== 'saved');
+    if (stuck.length > 0) throw new Error(`Unsaved changes in ${stuck.join(', ')} could not be saved first.`);
+  }
+
+  /** Forgets documents in a folder (or a file) the user deleted or moved, drafts and journal included. */
+  forget(folder: string): void {
+    for (const [path, doc] of this.#docs) {
+      if (!isWithin(path, folder)) continue;
+      this.#clearTimers(doc);
+      this.#docs.delete(path);
+      this.documents.setKey(path, undefined as unknown as DocumentState);
+      void this.#unjournal(path);
+    }
+  }
+
+  /** Tries every offline document again now (the browser came back online, or the user asked). */
+  retryNow(): void {
+    for (const [path, doc] of this.#docs) {
+      const status = this.documents.get()[path]?.status;
+      if (status === 'offline' || status === 'error') this.#scheduleSave(path, doc, 0);
+    }
+  }
+
+  async resolveConflict(path: string, choice: 'mine' | 'theirs'): Promise<void> {
+    const doc = this.#docs.get(path);
+    const state = this.documents.get()[path];
+    if (!doc || state?.status !== 'conflict') return;
+    const theirs = state.theirs ?? null;
+    if (choice === 'theirs') {
+      if (theirs === null) {
+        this.forget(path);
+        return;
+      }
+      doc.draft = doc.saved = theirs.content;
+      doc.baseVersion = theirs.version;
+      this.#setState(path, { status: 'saved', baseVersion: theirs.version });
+      await this.#unjournal(path);
+      this.#emitReplaced(path, theirs.content);
+      return;
+    }
+    if (theirs === null) doc.recreate = true;
+    else {
+      doc.baseVersion = theirs.version;
+      doc.saved = theirs.content;
+    }
+    this.#setState(path, { status: 'dirty', baseVersion: doc.baseVersion });
+    await this.#flush(path);
+  }
+
+  /**
+   * Replays what the journal holds for this project: this tab's entries (a reload) and those of tabs
+   * that are gone. Each becomes a dirty document and is saved against the version it started from.
+   */
+  async restore(): Promise<string[]> {
+    const entries = await this.#opts.journal.list(this.#opts.projectId);
+    const live = (await this.#opts.liveClients?.()) ?? new Set<string>();
+    const own = this.#opts.clientId;
+    const byPath = new Map<string, JournalEntry[]>();
+    for (const e of entries) {
+      if (e.clientId !== own && live.has(e.clientId)) continue;
+      byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+    }
+    const restored: string[] = [];
+    for (const [path, candidates] of byPath) {
+      if (this.#docs.has(path)) continue;
+      candidates.sort((a, b) => b.updatedAt - a.updatedAt);
+      const newest = candidates[0]!;
+      // Older orphans with other text stay journaled and are adopted on a later load: nothing is dropped.
+      for (const e of candidates) {
+        if (e.clientId !== own && (e === newest || e.content === newest.content)) {
+          await this.#opts.journal.put({ ...e, clientId: own });
+          await this.#opts.journal.remove(e);
+        }
+      }
+      this.#docs.set(path, this.#newDoc(newest.content, null, newest.baseVersion));
+      this.#setState(path, { status: 'dirty', baseVersion: newest.baseVersion });
+      restored.push(path);
+    }
+    await Promise.all(restored.map((p) => this.#flush(p)));
+    return restored;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    for (const doc of this.#docs.values()) this.#clearTimers(doc);
+  }
+
+  #newDoc(draft: string, saved: string | null, baseVersion: number): Doc {
+    return { draft, saved, baseVersion, recreate: false, again: false, retries: 0 };
+  }
+
+  #flush(path: string): Promise<void> {
+    const doc = this.#docs.get(path);
+    if (!doc) return Promise.resolve();
+    if (doc.inFlight) {
+      doc.again = true;
+      return doc.inFlight;
+    }
+    clearTimeout(doc.saveTimer);
+    doc.saveTimer = undefined;
+    const status = this.documents.get()[path]?.status;
+    if (status === 'conflict') return Promise.resolve();
+    if (doc.draft === doc.saved && !doc.recreate) {
+      if (status !== 'saved') this.#patchState(path, { status: 'saved', error: undefined });
+      return this.#unjournal(path, doc.draft);
+    }
+    doc.inFlight = this.#send(path, doc).finally(() => {
+      doc.inFlight = undefined;
+      if (doc.again && this.#docs.get(path) === doc && !this.#disposed) {
+        doc.again = false;
+        const s = this.documents.get()[path]?.status;
+        if (s === 'dirty' || s === 'saving') void this.#flush(path);
+      }
+    });
+    return doc.inFlight;
+  }
+
+  async #send(path: string, doc: Doc): Promise<void> {
+    const content = doc.draft;
+    const base = doc.baseVersion;
+    this.#patchState(path, { status: 'saving', error: undefined });
+    try {
+      clearTimeout(doc.journalTimer);
+      await this.#journal(path, doc);
+      const { version } = doc.recreate
+        ? await this.#opts.backend.create(path, content)
+        : await this.#opts.backend.write(path, content, base);
+      if (this.#docs.get(path) !== doc) return;
+      doc.recreate = false;
+      doc.saved = content;
+      doc.baseVersion = version;
+      doc.retries = 0;
+      this.#opts.onSaved?.({ path, content, version });
+      if (doc.draft === content) {
+        this.#setState(path, { status: 'saved', baseVersion: version });
+        await this.#unjournal(path, content);
+      } else {
+        this.#setState(path, { status: 'dirty', baseVersion: version });
+        doc.again = true;
+      }
+    } catch (error) {
+      if (this.#docs.get(path) !== doc) return;
+      await this.#failed(path, doc, error);
+    }
+  }
+
+  async #failed(path: string, doc: Doc, error: unknown): Promise<void> {
+    const kind = this.#opts.classify(error);
+    if (kind === 'offline') {
+      const delays = this.#opts.retryDelaysMs;
+      const delay = delays[Math.min(doc.retries, delays.length - 1)]!;
+      doc.retries++;
+      doc.again = false;
+      this.#patchState(path, { status: 'offline', error: errorMessage(error) });
+      this.#scheduleSave(path, doc, delay);
+      return;
+    }
+    if (kind === 'rejected') {
+      doc.again = false;
+      this.#patchState(path, { status: 'error', error: errorMessage(error) });
+      return;
+    }
+    doc.again = false;
+    let theirs: FileSnapshot | null = null;
+    if (kind === 'conflict') {
+      try {
+        theirs = await this.#opts.backend.read(path);
+      } catch (readError) {
+        // Could not fetch their version: treat as offline and try the save again later.
+        await this.#failed(path, doc, readError);
+        return;
+      }
+    }
+    if (theirs && theirs.content === doc.saved && theirs.version !== doc.baseVersion) {
+      // The version moved but the text did not (a rename, an identical write): rebase and save again.
+      doc.baseVersion = theirs.version;
+      this.#setState(path, { status: 'dirty', baseVersion: theirs.version });
+      this.#scheduleSave(path, doc, 0);
+      return;
+    }
+    if (theirs && theirs.content === doc.draft) {
+      doc.saved = theirs.content;
+      doc.baseVersion = theirs.version;
+      this.#setState(path, { status: 'saved', baseVersion: theirs.version });
+      await this.#unjournal(path, doc.draft);
+      return;
+    }
+    this.#setState(path, { status: 'conflict', baseVersion: doc.baseVersion, theirs });
+  }
+
+  #scheduleSave(path: string, doc: Doc, delay: number): void {
+    clearTimeout(doc.saveTimer);
+    doc.saveTimer = setTimeout(() => {
+      doc.saveTimer = undefined;
+      void this.#flush(path);
+    }, delay);
+  }
+
+  #scheduleJournal(path: string, doc: Doc): void {
+    clearTimeout(doc.journalTimer);
+    doc.journalTimer = setTimeout(() => {
+      doc.journalTimer = undefined;
+      void this.#journal(path, doc);
+    }, this.#opts.journalDelayMs);
+  }
+
+  async #journal(path: string, doc: Doc): Promise<void> {
+    if (doc.draft === doc.saved && !doc.recreate) return;
+    try {
+      await this.#opts.journal.put({
+        projectId: this.#opts.projectId,
+        clientId: this.#opts.clientId,
+        path,
+        content: doc.draft,
+        baseVersion: doc.baseVersion,
+        updatedAt: Date.now(),
+      });
+    } catch (error) {
+      this.#opts.onError(error);
+    }
+  }
+
+  async #unjournal(path: string, ifContent?: string): Promise<void> {
+    try {
+      await this.#opts.journal.remove({ projectId: this.#opts.projectId, clientId: this.#opts.clientId, path }, ifContent);
+    } catch (error) {
+      this.#opts.onError(error);
+    }
+  }
+
+  #clearTimers(doc: Doc): void {
+    clearTimeout(doc.saveTimer);
+    clearTimeout(doc.journalTimer);
+    doc.saveTimer = doc.journalTimer = undefined;
+  }
+
+  #setState(path: string, state: DocumentState): void {
+    this.documents.setKey(path, state);
+  }
+
+  #patchState(path: string, patch: Partial<DocumentState>): void {
+    const current = this.documents.get()[path];
+    if (current) this.documents.setKey(path, { ...current, ...patch });
+  }
+
+  #emitReplaced(path: string, content: string): void {
+    for (const listener of this.#replaced) listener(path, content);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
