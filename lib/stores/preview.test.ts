@@ -63,6 +63,7 @@ describe('PreviewStore', () => {
     const { preview } = store();
     preview.receive({ source: 'ide-preview', type: 'location', href: `${origin}/users/1` });
     expect(preview.path.get()).toBe('/users/1');
+    expect(preview.frameUrl.get()).toBe(`${origin}/`);
     preview.receive({ source: 'ide-preview', type: 'location', href: 'http://evil.example/' });
     expect(preview.path.get()).toBe('/users/1');
     expect(preview.reloads.get()).toBe(0);

@@ -55,6 +55,8 @@ export interface PreviewStoreOptions {
 export class PreviewStore {
   readonly #port = atom<number | null>(null);
   readonly #path = atom('/');
+  /** What the frame was last told to load; in-page navigation moves #path, not this. */
+  readonly #target = atom('/');
   readonly #device = atom<Device>('desktop');
   readonly #reloads = atom(0);
   readonly #problems = atom<Problem[]>([]);
@@ -67,8 +69,10 @@ export class PreviewStore {
   readonly problems: ReadableAtom<Problem[]> = this.#problems;
   /** The origin of the shown server, for checking who posts messages. */
   readonly origin: ReadableAtom<string | null>;
-  /** What the frame loads: the server's URL plus the path typed in the URL bar. */
+  /** The address shown: the preview's origin plus where the page is now. */
   readonly url: ReadableAtom<string | null>;
+  /** What the frame loads: changes on navigate, port switch and reload only, never on in-page navigation. */
+  readonly frameUrl: ReadableAtom<string | null>;
 
   #seq = 0;
 
@@ -85,11 +89,13 @@ export class PreviewStore {
       return base ? new URL(base).origin : null;
     });
     this.url = computed([this.origin, this.#path], (origin, path) => (origin ? origin + path : null));
+    this.frameUrl = computed([this.origin, this.#target], (origin, path) => (origin ? origin + path : null));
   }
 
   selectPort(port: number): void {
     this.#port.set(port);
     this.#path.set('/');
+    this.#target.set('/');
   }
 
   /** From the URL bar: a path ("/about"), or a full URL on the preview's origin. */
@@ -103,6 +109,7 @@ export class PreviewStore {
     }
     if (!path.startsWith('/')) path = `/${path}`;
     this.#path.set(path);
+    this.#target.set(path);
     this.reload();
   }
 

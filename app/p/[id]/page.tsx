@@ -1,10 +1,13 @@
+import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
-import { ProjectView } from '@/components/project/project-view';
+import { WorkbenchLoader } from '@/components/workbench/workbench-loader';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const metadata: Metadata = { title: 'Project · Cloud IDE' };
 
 export default async function ProjectPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!uuid.test(id)) notFound();
-  return <ProjectView projectId={id} />;
+  return <WorkbenchLoader projectId={id} />;
 }

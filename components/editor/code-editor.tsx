@@ -1,0 +1,159 @@
+'use client';
+
+import { useStore } from '@nanostores/react';
+import { useQuery } from '@tanstack/react-query';
+import { atom } from 'nanostores';
+import type * as MonacoNs from 'monaco-editor';
+import { useEffect, useRef, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { useEditorCommands, useWorkbench } from '@/components/workbench/context';
+import { BinaryView } from '@/components/editor/binary-view';
+import { ModelRegistry } from '@/components/editor/models';
+import { loadMonaco, pathOf, type Monaco } from '@/components/editor/monaco';
+import { useProjectModels } from '@/components/editor/use-project-models';
+import { useTRPC } from '@/lib/trpc/client';
+
+export interface EditorRuntime {
+  monaco: Monaco;
+  editor: MonacoNs.editor.IStandaloneCodeEditor;
+  registry: ModelRegistry;
+}
+
+/**
+ * The Monaco editor: one instance for the page, one model per file, switched as tabs change
+ * (view state — cursor, scroll, folds — kept per file). Loaded on mount, never on the server.
+ */
+export function CodeEditor({ readOnly }: { readOnly: boolean }) {
+  const wb = useWorkbench();
+  const commands = useEditorCommands();
+  const trpc = useTRPC();
+  const active = useStore(wb.editor.active);
+  const reveal = useStore(wb.editor.reveal);
+  const host = useRef<HTMLDivElement>(null);
+  const viewStates = useRef(new Map<string, MonacoNs.editor.ICodeEditorViewState | null>());
+  const [runtime, setRuntime] = useState<EditorRuntime | null>(null);
+  // Which file's model is in the editor: set once the switch happened, read by the reveal effect.
+  const [shownAtom] = useState(() => atom<string | null>(null));
+  const shown = useStore(shownAtom);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let disposed = false;
+    let created: EditorRuntime | null = null;
+    wb.stageStarted('editor');
+    loadMonaco().then(
+      (monaco) => {
+        if (disposed || !host.current) return;
+        const editor = monaco.editor.create(host.current, {
+          model: null,
+          automaticLayout: true,
+          fontFamily: 'var(--font-mono), ui-monospace, monospace',
+          fontSize: 13,
+          lineHeight: 20,
+          tabSize: 2,
+          minimap: { enabled: false },
+          scrollBeyondLastLine: false,
+          fixedOverflowWidgets: true,
+          renderLineHighlight: 'all',
+          smoothScrolling: true,
+          padding: { top: 8 },
+          ariaLabel: 'Code editor',
+        });
+        const registry = new ModelRegistry(monaco, wb.files);
+        // Inside Monaco the page-level shortcut handler still runs (capture phase); this keeps
+        // Ctrl/Cmd+S working when Monaco has focus in browsers that deliver keys to it first.
+        editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => {
+          const path = wb.editor.active.get();
+          if (path) void wb.files.save(path);
+        });
+        editor.onDidChangeCursorPosition((e) => {
+          const model = editor.getModel();
+          commands.setCursor(model ? { line: e.position.lineNumber, column: e.position.column, language: model.getLanguageId() } : null);
+        });
+        commands.attach(editor);
+        created = { monaco, editor, registry };
+        setRuntime(created);
+        wb.stageDone('editor');
+      },
+      (error: unknown) => {
+        if (disposed) return;
+        setLoadError(error instanceof Error ? error.message : 'Monaco did not load.');
+        wb.stageFailed('editor', error instanceof Error ? error : new Error('The editor could not be loaded.'));
+      },
+    );
+    return () => {
+      disposed = true;
+      commands.attach(null);
+      created?.editor.dispose();
+      created?.registry.dispose();
+      setRuntime(null);
+    };
+  }, [wb, commands, attempt]);
+
+  useEffect(() => {
+    runtime?.editor.updateOptions({ readOnly });
+  }, [runtime, readOnly]);
+
+  useProjectModels(runtime?.registry ?? null);
+
+  const file = useQuery({ ...trpc.files.read.queryOptions({ projectId: wb.projectId, path: active ?? '' }), enabled: !!active });
+  const data = file.data && file.data.path === active ? file.data : undefined;
+
+  useEffect(() => {
+    if (!runtime || !active || !data || data.encoding !== 'utf8') return;
+    const model = runtime.registry.openForEditing({ path: active, content: data.content, version: data.version });
+    const { editor } = runtime;
+    const current = editor.getModel();
+    if (current !== model) {
+      if (current) viewStates.current.set(pathOf(current.uri), editor.saveViewState());
+      editor.setModel(model);
+      const state = viewStates.current.get(active);
+      if (state) editor.restoreViewState(state);
+      const position = editor.getPosition();
+      commands.setCursor(position ? { line: position.lineNumber, column: position.column, language: model.getLanguageId() } : null);
+    }
+    shownAtom.set(active);
+  }, [runtime, active, data, commands, shownAtom]);
+
+  useEffect(() => {
+    if (!runtime || !reveal || reveal.path !== shown) return;
+    const { editor } = runtime;
+    editor.setPosition({ lineNumber: reveal.line, column: reveal.column });
+    editor.revealLineInCenter(reveal.line);
+    editor.focus();
+    wb.editor.revealHandled(reveal.seq);
+  }, [runtime, reveal, shown, wb]);
+
+  const binary = data && data.encoding !== 'utf8' ? data : undefined;
+  const visible = !!runtime && !!active && shown === active && !binary;
+
+  return (
+    <div className="relative h-full">
+      <div
+        ref={host}
+        data-testid="code-editor"
+        data-path={visible ? shown : undefined}
+        data-ready={runtime ? 'true' : 'false'}
+        className={`absolute inset-0 ${visible ? '' : 'invisible'}`}
+      />
+      {binary && <BinaryView path={binary.path} content={binary.content} size={binary.size} />}
+      {file.error && active && (
+        <p role="alert" className="absolute inset-x-0 top-0 m-4 text-sm text-red-700 dark:text-red-400">
+          Could not open {active}: {file.error.message}
+        </p>
+      )}
+      {!runtime && !loadError && active && (
+        <p className="absolute inset-0 m-4 text-sm text-zinc-500" aria-live="polite">
+          Loading the editor…
+        </p>
+      )}
+      {loadError && (
+        <div role="alert" className="absolute inset-0 m-4 flex flex-col items-start gap-2 text-sm">
+          <p className="text-red-700 dark:text-red-400">The editor could not be loaded: {loadError}</p>
+          <Button onClick={() => (setLoadError(null), setAttempt((n) => n + 1))}>Retry</Button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import { atom } from 'nanostores';
+import { useEffect, useState } from 'react';
+import { classifySaveError, createFilesBackend } from '@/lib/autosave/backend';
+import { claimClientId, liveClientIds } from '@/lib/autosave/clients';
+import { createIdbJournal } from '@/lib/autosave/idb-journal';
+import type { Sandbox } from '@/lib/sandbox/types';
+import { EditorStore } from '@/lib/stores/editor';
+import { FilesStore, type FileSnapshot } from '@/lib/stores/files';
+import { PreviewStore } from '@/lib/stores/preview';
+import { TerminalsStore } from '@/lib/stores/terminals';
+import { WorkbenchStore } from '@/lib/stores/workbench';
+import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
+import { fileChannel } from '@/components/workbench/file-channel';
+
+/**
+ * Builds the stores of one project page. Created in an effect (not during render) so React's
+ * strict-mode double mount disposes the first set instead of sharing a disposed one.
+ */
+export function useCreateWorkbench(projectId: string): { store: WorkbenchStore | null; error: Error | null } {
+  const client = useTRPCClient();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [store, setStore] = useState<WorkbenchStore | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+
+  useEffect(() => {
+    let disposed = false;
+    let created: WorkbenchStore | undefined;
+    let release: (() => void) | undefined;
+    const channel = fileChannel(projectId);
+
+    const onSaved = (s: FileSnapshot) => {
+      // The server confirmed: the cache holds the saved text and version, other tabs hear of it.
+      queryClient.setQueryData(trpc.files.read.queryKey({ projectId, path: s.path }), (old) =>
+        old ? { ...old, content: s.content, encoding: 'utf8' as const, version: s.version } : old,
+      );
+      queryClient.setQueryData(trpc.files.tree.queryKey({ projectId }), (old) =>
+        old?.map((f) => (f.path === s.path ? { ...f, version: s.version, size: new TextEncoder().encode(s.content).byteLength } : f)),
+      );
+      channel.post({ type: 'saved', path: s.path, version: s.version });
+    };
+
+    (async () => {
+      const claim = await claimClientId();
+      release = claim.release;
+      if (disposed) return;
+      const storage = safeLocalStorage();
+      const sandbox = sandboxSource();
+      const files = new FilesStore({
+        projectId,
+        clientId: claim.clientId,
+        backend: createFilesBackend(client, projectId),
+        journal: createIdbJournal(),
+        classify: classifySaveError,
+        liveClients: liveClientIds,
+        onSaved,
+      });
+      created = new WorkbenchStore({
+        projectId,
+        files,
+        editor: new EditorStore({ projectId, storage }),
+        terminals: new TerminalsStore({ sandbox: sandbox.sandbox }),
+        preview: new PreviewStore({ servers: sandbox.servers }),
+        storage,
+        sandbox: sandbox.sandbox,
+      });
+      setStore(created);
+    })().catch((e: unknown) => setError(e instanceof Error ? e : new Error(String(e))));
+
+    return () => {
+      disposed = true;
+      created?.dispose();
+      release?.();
+      channel.close();
+      setStore(null);
+    };
+  }, [projectId, client, trpc, queryClient]);
+
+  return { store, error };
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    // Storage disabled (privacy mode, policy): layout and tabs are simply not remembered.
+    return null;
+  }
+}
+
+// TODO(#4): replace with lib/stores/sandbox.ts (boot state, the booted sandbox, preview servers) when it lands.
+function sandboxSource(): { sandbox: () => Promise<Sandbox>; servers: ReturnType<typeof atom<Record<number, string>>> } {
+  return {
+    sandbox: () => Promise.reject(new Error('No sandbox is connected to this page yet.')),
+    servers: atom<Record<number, string>>({}),
+  };
+}

@@ -1,0 +1,24 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+
+// The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
+// storage, and Monaco and xterm need the DOM. Loading it dynamically also keeps it out of other pages.
+const Workbench = dynamic(() => import('@/components/workbench/workbench').then((m) => m.Workbench), {
+  ssr: false,
+  loading: () => (
+    <div className="flex h-dvh flex-col" aria-busy="true" aria-label="Loading the workbench">
+      <div className="h-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
+      <div className="flex flex-1">
+        <div className="w-11 border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
+        <div className="w-56 border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
+        <div className="flex-1" />
+      </div>
+      <div className="h-6 border-t border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
+    </div>
+  ),
+});
+
+export function WorkbenchLoader({ projectId }: { projectId: string }) {
+  return <Workbench projectId={projectId} />;
+}

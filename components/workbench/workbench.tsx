@@ -1,0 +1,257 @@
+'use client';
+
+import { useStore } from '@nanostores/react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { EditorCommands } from '@/components/editor/commands';
+import { EditorArea } from '@/components/editor/editor-area';
+import { Explorer } from '@/components/files/explorer';
+import { QuickOpen } from '@/components/files/quick-open';
+import { SearchPanel } from '@/components/files/search-panel';
+import { PreviewPanel } from '@/components/preview/preview-panel';
+import { TerminalPanel } from '@/components/terminal/terminal-panel';
+import { IconButton } from '@/components/ui/icon-button';
+import { AgentIcon, FilesIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
+import { AgentSlot } from '@/components/workbench/agent-slot';
+import { BootStages } from '@/components/workbench/boot-stages';
+import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
+import { StatusBar } from '@/components/workbench/status-bar';
+import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
+import { useFileSync } from '@/components/workbench/use-file-sync';
+import { useShortcuts } from '@/components/workbench/use-shortcuts';
+import { appCodeOf } from '@/lib/autosave/backend';
+import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
+import { useTRPC } from '@/lib/trpc/client';
+
+/** The IDE page: explorer | editor | preview over a terminal panel, the agent on the right. */
+export function Workbench({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
+  const { store, error } = useCreateWorkbench(projectId);
+  const commands = useMemo(() => new EditorCommands(), []);
+
+  if (project.error) {
+    return (
+      <main className="mx-auto max-w-2xl px-6 py-16">
+        <h1 className="text-xl font-semibold">Project not available</h1>
+        <p role="alert" className="mt-2 text-zinc-600 dark:text-zinc-400">
+          {project.error.message}
+        </p>
+        <Link href="/" className="mt-4 inline-block text-indigo-600 hover:underline">
+          Back to my projects
+        </Link>
+      </main>
+    );
+  }
+  if (error) {
+    return (
+      <main className="mx-auto max-w-2xl px-6 py-16">
+        <h1 className="text-xl font-semibold">The workbench could not start</h1>
+        <p role="alert" className="mt-2 text-zinc-600 dark:text-zinc-400">
+          {error.message}
+        </p>
+      </main>
+    );
+  }
+  if (!store) return <WorkbenchSkeleton />;
+  return (
+    <WorkbenchContext.Provider value={store}>
+      <EditorCommandsContext.Provider value={commands}>
+        <WorkbenchLayout
+          wb={store}
+          title={project.data?.title ?? ''}
+          readOnly={project.data ? project.data.role === 'viewer' : false}
+        />
+      </EditorCommandsContext.Provider>
+    </WorkbenchContext.Provider>
+  );
+}
+
+function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: string; readOnly: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const panels = useStore(wb.panels);
+  const sidebar = useStore(wb.editor.sidebar);
+  const [searchFocus, setSearchFocus] = useState(0);
+  const focusSearch = useCallback(() => setSearchFocus((n) => n + 1), []);
+  useShortcuts(wb, focusSearch);
+  useFileSync(wb);
+
+  const manifest = useCallback(async () => {
+    try {
+      const file = await queryClient.fetchQuery(trpc.files.read.queryOptions({ projectId: wb.projectId, path: 'package.json' }));
+      return file.encoding === 'utf8' ? file.content : null;
+    } catch (error) {
+      if (appCodeOf(error) === 'not_found:file') return null;
+      throw error;
+    }
+  }, [queryClient, trpc, wb]);
+
+  useEffect(() => {
+    if (!readOnly) void wb.boot(manifest);
+  }, [wb, manifest, readOnly]);
+
+  const retry = (stage: StageName) => {
+    if (stage === 'editor') window.location.reload();
+    else void wb.retry(stage, manifest);
+  };
+
+  const outerIds = ['sidebar', 'center', ...(panels.agent ? ['agent'] : [])].filter((id) => id !== 'sidebar' || panels.sidebar);
+  const outer = useDefaultLayout({ id: `ide-${wb.projectId}-outer`, panelIds: outerIds, storage: storageOrUndefined() });
+  const centerIds = ['top', ...(panels.terminal ? ['bottom'] : [])];
+  const center = useDefaultLayout({ id: `ide-${wb.projectId}-center`, panelIds: centerIds, storage: storageOrUndefined() });
+  const topIds = ['editor', ...(panels.preview ? ['preview'] : [])];
+  const top = useDefaultLayout({ id: `ide-${wb.projectId}-top`, panelIds: topIds, storage: storageOrUndefined() });
+
+  return (
+    <div className="flex h-dvh flex-col overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="workbench">
+      <header className="flex h-10 shrink-0 items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-2 dark:border-zinc-800 dark:bg-zinc-900">
+        <Link href="/" className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+          ← Projects
+        </Link>
+        <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
+          {title || '…'}
+        </h1>
+        {readOnly && <span className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
+        <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
+          <BootStages onRetry={retry} />
+        </div>
+        <div role="group" aria-label="Panels" className="flex items-center">
+          <IconButton label="Toggle terminal panel (Ctrl+`)" pressed={panels.terminal} onClick={() => wb.togglePanel('terminal')}>
+            <TerminalIcon />
+          </IconButton>
+          <IconButton label="Toggle preview" pressed={panels.preview} onClick={() => wb.togglePanel('preview')}>
+            <PreviewIcon />
+          </IconButton>
+          <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
+            <AgentIcon />
+          </IconButton>
+        </div>
+      </header>
+      <div className="flex min-h-0 flex-1">
+        <nav aria-label="Side bar views" className="flex w-11 shrink-0 flex-col items-center gap-1 border-r border-zinc-200 bg-zinc-50 py-2 dark:border-zinc-800 dark:bg-zinc-900">
+          <ActivityButton label="Explorer (Ctrl+Shift+E)" active={panels.sidebar && sidebar === 'files'} onClick={() => toggleView(wb, 'files')}>
+            <FilesIcon size={20} />
+          </ActivityButton>
+          <ActivityButton
+            label="Search (Ctrl+Shift+F)"
+            active={panels.sidebar && sidebar === 'search'}
+            onClick={() => {
+              toggleView(wb, 'search');
+              focusSearch();
+            }}
+          >
+            <SearchIcon size={20} />
+          </ActivityButton>
+        </nav>
+        <Group orientation="horizontal" id={`ide-${wb.projectId}-outer`} className="min-w-0 flex-1" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
+          {panels.sidebar && (
+            <>
+              <Panel id="sidebar" defaultSize="18%" minSize={170} maxSize="40%" className="bg-zinc-50 dark:bg-zinc-900">
+                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
+              </Panel>
+              <ResizeHandle orientation="horizontal" />
+            </>
+          )}
+          <Panel id="center" minSize="30%">
+            <Group orientation="vertical" id={`ide-${wb.projectId}-center`} defaultLayout={center.defaultLayout} onLayoutChanged={center.onLayoutChanged}>
+              <Panel id="top" minSize="20%">
+                <Group orientation="horizontal" id={`ide-${wb.projectId}-top`} defaultLayout={top.defaultLayout} onLayoutChanged={top.onLayoutChanged}>
+                  <Panel id="editor" minSize="20%">
+                    <EditorArea readOnly={readOnly} />
+                  </Panel>
+                  {panels.preview && (
+                    <>
+                      <ResizeHandle orientation="horizontal" />
+                      <Panel id="preview" defaultSize="42%" minSize={220}>
+                        <PreviewPanel />
+                      </Panel>
+                    </>
+                  )}
+                </Group>
+              </Panel>
+              {panels.terminal && (
+                <>
+                  <ResizeHandle orientation="vertical" />
+                  <Panel id="bottom" defaultSize="32%" minSize={90}>
+                    <TerminalPanel readOnly={readOnly} />
+                  </Panel>
+                </>
+              )}
+            </Group>
+          </Panel>
+          {panels.agent && (
+            <>
+              <ResizeHandle orientation="horizontal" />
+              <Panel id="agent" defaultSize="22%" minSize={240} maxSize="45%">
+                <AgentSlot projectId={wb.projectId} />
+              </Panel>
+            </>
+          )}
+        </Group>
+      </div>
+      <StatusBar sandboxKind={null} fallbackReason={null} />
+      <QuickOpen />
+    </div>
+  );
+}
+
+function toggleView(wb: WorkbenchStore, view: 'files' | 'search') {
+  const open = wb.panels.get().sidebar;
+  if (open && wb.editor.sidebar.get() === view) wb.togglePanel('sidebar', false);
+  else {
+    wb.togglePanel('sidebar', true);
+    wb.editor.showSidebar(view);
+  }
+}
+
+function ActivityButton({ label, active, onClick, children }: { label: string; active: boolean; onClick: () => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      aria-pressed={active}
+      onClick={onClick}
+      className={`relative inline-flex size-9 items-center justify-center rounded-md focus-visible:outline-2 focus-visible:outline-indigo-500 ${
+        active ? 'text-zinc-900 dark:text-zinc-100' : 'text-zinc-400 hover:text-zinc-700 dark:text-zinc-500 dark:hover:text-zinc-200'
+      }`}
+    >
+      {active && <span aria-hidden="true" className="absolute top-1.5 bottom-1.5 -left-1 w-0.5 rounded bg-indigo-500" />}
+      {children}
+    </button>
+  );
+}
+
+function ResizeHandle({ orientation }: { orientation: 'horizontal' | 'vertical' }) {
+  return (
+    <Separator
+      className={`relative bg-zinc-200 outline-none data-[separator=active]:bg-indigo-500 data-[separator=hover]:bg-indigo-400 focus-visible:bg-indigo-500 dark:bg-zinc-800 ${
+        orientation === 'horizontal' ? 'w-px' : 'h-px'
+      }`}
+    />
+  );
+}
+
+function storageOrUndefined(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function WorkbenchSkeleton() {
+  return (
+    <div className="flex h-dvh flex-col" aria-busy="true" aria-label="Loading the workbench">
+      <div className="h-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
+      <div className="flex flex-1">
+        <div className="w-56 border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
+        <div className="flex-1" />
+      </div>
+      <div className="h-6 border-t border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
+    </div>
+  );
+}
