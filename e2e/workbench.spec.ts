@@ -1,0 +1,122 @@
+import { expect, test } from './fixtures';
+import { WorkbenchPage } from './pages/workbench.page';
+
+// The workbench's files side: editing with autosave, the tree's operations, quick open and search.
+// These need no sandbox; the Vite flow with terminal and preview is in workbench-vite.spec.ts.
+
+test('an edit autosaves; a reload brings back the change, the open tabs and the layout', async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+
+  await wb.openFile('src/math.ts');
+  await wb.openFile('src/App.tsx');
+  await wb.editor.replace('Hello from Vite + React', 'Hello from the workbench');
+  await wb.editor.expectDirty('src/App.tsx', true);
+  await wb.expectSaved();
+  await wb.editor.expectDirty('src/App.tsx', false);
+
+  await page.getByRole('button', { name: 'Toggle preview' }).click();
+  await expect(wb.preview.address).toHaveCount(0);
+
+  await page.reload();
+  await wb.editor.expectOpen('src/App.tsx');
+  await expect(wb.editor.tabs).toHaveCount(2);
+  await expect(wb.editor.text).toContainText('Hello from the workbench');
+  await expect(page.getByRole('button', { name: 'Toggle preview' })).toHaveAttribute('aria-pressed', 'false');
+  await expect(wb.preview.address).toHaveCount(0);
+});
+
+test('create, rename and delete files from the tree; tabs follow', async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+
+  await wb.createFile('src/util.ts');
+  await wb.editor.setText('export const answer = 42;\n');
+  await wb.expectSaved();
+
+  await wb.rename('src/util.ts', 'helpers.ts');
+  await wb.expectFiles(['src/helpers.ts']);
+  await wb.expectNoFile('src/util.ts');
+  await wb.editor.expectOpen('src/helpers.ts');
+  await expect(wb.editor.text).toContainText('export const answer = 42;');
+
+  await wb.delete('src/helpers.ts');
+  await wb.expectNoFile('src/helpers.ts');
+  await expect(wb.editor.tab('src/helpers.ts')).toHaveCount(0);
+
+  await page.reload();
+  await wb.expectFiles(['src/App.tsx']);
+  await wb.expectNoFile('src/helpers.ts');
+  await wb.expectNoFile('src/util.ts');
+});
+
+test('move a file by dragging it onto a folder', async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+  await wb.revealInTree('src/App.tsx');
+  await wb.fileItem('index.html').dragTo(wb.fileItem('src'));
+  await wb.expectFiles(['src/index.html']);
+  await wb.expectNoFile('index.html');
+});
+
+test('files dropped from the desktop are uploaded, at the root or into a folder', async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+
+  await wb.dropFiles([
+    { name: 'notes.md', content: '# Dropped notes\n' },
+    { name: 'data.json', content: '{"dropped": true}\n' },
+  ]);
+  await wb.expectFiles(['notes.md', 'data.json']);
+  await wb.revealInTree('src/App.tsx');
+  await wb.dropFiles([{ name: 'extra.ts', content: 'export const dropped = 1;\n' }], 'src');
+  await wb.expectFiles(['src/extra.ts']);
+
+  await wb.openFile('notes.md');
+  await expect(wb.editor.text).toContainText('# Dropped notes');
+  await page.reload();
+  await wb.expectFiles(['notes.md', 'data.json', 'src/extra.ts']);
+});
+
+test('quick open finds a file by a few letters; search lists matches and opens one at its line', async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+  await expect(wb.editor.editor).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+
+  await wb.quickOpen('mtest');
+  await wb.editor.expectOpen('src/math.test.ts');
+  await wb.quickOpen('App:5');
+  await wb.editor.expectOpen('src/App.tsx');
+  await expect(wb.editor.cursor()).toHaveText('Ln 5, Col 1');
+
+  const results = await wb.searchInFiles('add(');
+  await expect(page.getByTestId('search-results')).toContainText('3 results in 3 files');
+  await expect(results).toHaveCount(3);
+  await results.filter({ hasText: 'expect(add(2, 3))' }).click();
+  await wb.editor.expectOpen('src/math.test.ts');
+  await expect(wb.editor.cursor()).toHaveText(/^Ln 6, Col /);
+});
+
+test('go to line and format document', async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+  await wb.createFile('config.json');
+  await wb.editor.setText('{"a":1,"b":[1,2]}');
+  await page.getByRole('button', { name: 'Format' }).click();
+  await expect(wb.editor.text).toContainText('"a": 1,');
+  await wb.expectSaved();
+  await wb.editor.goToLine(3);
+  await expect(wb.editor.cursor()).toHaveText('Ln 3, Col 1');
+});
