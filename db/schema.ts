@@ -52,6 +52,18 @@ export const accessLink = pgTable(
 export type AccessLink = typeof accessLink.$inferSelect;
 
 export const projectVisibility = pgEnum('project_visibility', ['private', 'link', 'public']);
+/** Stored per project; absent keys take the defaults in lib/project-settings.ts. */
+export interface ProjectSettings {
+  network?: 'off' | 'allowlist' | 'full';
+  approval?: 'auto' | 'ask' | 'read-only';
+  sandbox?: 'auto' | 'webcontainer' | 'host';
+}
+
+export interface PlanItem {
+  title: string;
+  status: 'pending' | 'in_progress' | 'done' | 'cancelled';
+}
+
 export const projectRole = pgEnum('project_role', ['owner', 'editor', 'viewer']);
 export type ProjectRole = (typeof projectRole.enumValues)[number];
 
@@ -67,6 +79,8 @@ export const project = pgTable(
     visibility: projectVisibility().notNull().default('private'),
     /** Set on forks; the source may since have been deleted. */
     forkedFromId: uuid(),
+    /** Per-project settings (sandbox network policy, agent approval policy, sandbox choice); see ProjectSettings. */
+    settings: jsonb().$type<ProjectSettings>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -145,6 +159,8 @@ export const chat = pgTable(
       .notNull()
       .references(() => project.id, { onDelete: 'cascade' }),
     title: text().notNull().default('New chat'),
+    /** The agent's task list (update_plan): steps with statuses. */
+    plan: jsonb().$type<PlanItem[]>().notNull().default([]),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

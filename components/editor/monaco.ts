@@ -67,8 +67,27 @@ function configure(monaco: Monaco): void {
 }
 
 function followSystemTheme(monaco: Monaco): void {
+  // VS Code's themes, with the page's own backgrounds so the editor sits flush with the panels.
+  monaco.editor.defineTheme('ide-light', {
+    base: 'vs',
+    inherit: true,
+    rules: [],
+    colors: { 'editor.background': '#ffffff', 'editor.lineHighlightBackground': '#f4f4f5', 'editorGutter.background': '#ffffff' },
+  });
+  monaco.editor.defineTheme('ide-dark', {
+    base: 'vs-dark',
+    inherit: true,
+    rules: [],
+    colors: {
+      'editor.background': '#09090b',
+      'editor.lineHighlightBackground': '#18181b',
+      'editor.lineHighlightBorder': '#18181b',
+      'editorGutter.background': '#09090b',
+      'editorWidget.background': '#18181b',
+    },
+  });
   const query = window.matchMedia('(prefers-color-scheme: dark)');
-  const apply = () => monaco.editor.setTheme(query.matches ? 'vs-dark' : 'vs');
+  const apply = () => monaco.editor.setTheme(query.matches ? 'ide-dark' : 'ide-light');
   apply();
   query.addEventListener('change', apply);
 }

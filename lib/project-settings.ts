@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+// Per-project settings, shared by the server (stored in project.settings) and the browser (the
+// workbench's settings menu). Absent keys take the defaults below.
+
+export const networkPolicySchema = z.enum(['off', 'allowlist', 'full']);
+export const approvalPolicySchema = z.enum(['auto', 'ask', 'read-only']);
+export const sandboxChoiceSchema = z.enum(['auto', 'webcontainer', 'host']);
+
+export const projectSettingsSchema = z
+  .object({
+    /** The sandbox's network: off, allowlist (default: the npm registry) or full. */
+    network: networkPolicySchema.optional(),
+    /** What the agent may do without a click. */
+    approval: approvalPolicySchema.optional(),
+    /** auto: WebContainer when it boots, else the host sandbox. */
+    sandbox: sandboxChoiceSchema.optional(),
+  })
+  .strict();
+
+export type ProjectSettingsInput = z.infer<typeof projectSettingsSchema>;
+
+export const DEFAULT_SETTINGS = { network: 'allowlist', approval: 'ask', sandbox: 'auto' } as const satisfies Required<ProjectSettingsInput>;
+
+export type ResolvedSettings = {
+  network: z.infer<typeof networkPolicySchema>;
+  approval: z.infer<typeof approvalPolicySchema>;
+  sandbox: z.infer<typeof sandboxChoiceSchema>;
+};
+
+export function resolveSettings(stored: ProjectSettingsInput | null | undefined): ResolvedSettings {
+  return { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(stored ?? {}).filter(([, v]) => v !== undefined)) };
+}
