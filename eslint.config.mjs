@@ -4,7 +4,7 @@ import nextTypescript from 'eslint-config-next/typescript';
 const serverOnly = ['@/server/*', '@/server/**', '@/db', '@/db/*', '@/db/**', '@/lib/env', '@/lib/env.ts'];
 
 const config = [
-  { ignores: ['.next/**', 'node_modules/**', '.data/**', 'db/migrations/**', 'bench/results/**', 'test-results/**', 'next-env.d.ts'] },
+  { ignores: ['.next/**', 'node_modules/**', '.data/**', 'db/migrations/**', 'bench/results/**', 'test-results/**', 'next-env.d.ts', 'public/monaco/**', 'playwright-report/**'] },
   ...nextCoreWebVitals,
   ...nextTypescript,
   {

@@ -10,7 +10,6 @@ let skipped = 0;
 for (const arg of process.argv.slice(2)) {
   const sep = arg.indexOf(':');
   const status = Number(arg.slice(0, sep));
-  // eslint-disable-next-line no-control-regex
   const text = readFileSync(arg.slice(sep + 1), 'utf8').replace(/\u001b\[[0-9;]*m/g, '');
   let suiteFailed = 0;
   for (const line of text.split('\n')) {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '..', '..');
 const source = path.join(root, 'node_modules', 'monaco-editor', 'min', 'vs');
 const target = path.join(root, 'public', 'monaco', 'vs');
 const marker = path.join(root, 'public', 'monaco', 'VERSION');
