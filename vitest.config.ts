@@ -11,8 +11,8 @@ export default defineConfig({
   },
   test: {
     environment: 'node',
-    include: ['{app,components,server,lib,db,bench}/**/*.test.{ts,tsx}'],
-    exclude: ['node_modules', 'e2e', '.next'],
+    include: ['{app,components,server,lib,db,bench}/**/*.test.{ts,tsx}', 'e2e/scripted-model/**/*.test.ts'],
+    exclude: ['node_modules', 'e2e/*.spec.ts', 'e2e/pages/**', 'e2e/fixtures/**', '.next'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
