@@ -34,6 +34,8 @@ const schema = z.object({
       .default('gpt-4.1-mini')
       .transform((s) => s.split(',').map((m) => m.trim()).filter(Boolean)),
   ),
+  /** The agent's model API: Chat Completions (default, widest support) or the Responses API. */
+  OPENAI_API: z.preprocess(emptyAsUndefined, z.enum(['chat', 'responses']).default('chat')),
   /** Which sandboxes the server allows: the browser's WebContainer, the host (bubblewrap) one, or both. */
   SANDBOX_ADAPTERS: z.preprocess(
     emptyAsUndefined,
@@ -45,6 +47,22 @@ const schema = z.object({
   ),
   /** Forces the host sandbox in every page (tests, air-gapped classrooms). */
   SANDBOX_FORCE_HOST: booleanFlag,
+  /** Hosts a host sandbox may reach under the 'allowlist' network policy (comma-separated; `*.example.com` allowed). */
+  SANDBOX_ALLOWLIST: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('registry.npmjs.org')
+      .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
+  ),
+  /** The npm registry sandboxes use (npm_config_registry inside); its host should be on the allowlist. */
+  SANDBOX_NPM_REGISTRY: z.preprocess(emptyAsUndefined, z.url().default('https://registry.npmjs.org/')),
+  /** Previews are served on http://<port>-<projectId>.<PREVIEW_DOMAIN>:<PORT>/ (an origin apart from the IDE's). */
+  PREVIEW_DOMAIN: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9.-]+$/).default('preview.localhost')),
+  /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
+  SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
+  /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */
+  SANDBOX_WEBCONTAINER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(12_000)),
 });
 
 export type Env = z.infer<typeof schema>;

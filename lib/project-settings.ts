@@ -15,8 +15,7 @@ export const projectSettingsSchema = z
     approval: approvalPolicySchema.optional(),
     /** auto: WebContainer when it boots, else the host sandbox. */
     sandbox: sandboxChoiceSchema.optional(),
-  })
-  .strict();
+  });
 
 export type ProjectSettingsInput = z.infer<typeof projectSettingsSchema>;
 

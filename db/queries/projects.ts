@@ -2,7 +2,7 @@ import 'server-only';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
-import { project, projectMember, type Project, type ProjectRole } from '@/db/schema';
+import { project, projectMember, type Project, type ProjectRole, type ProjectSettings } from '@/db/schema';
 
 export const projectColumns = {
   id: project.id,
@@ -11,13 +11,14 @@ export const projectColumns = {
   template: project.template,
   visibility: project.visibility,
   forkedFromId: project.forkedFromId,
+  settings: project.settings,
   createdAt: project.createdAt,
   updatedAt: project.updatedAt,
 };
 
 export type ProjectSummary = Pick<
   Project,
-  'id' | 'ownerId' | 'title' | 'template' | 'visibility' | 'forkedFromId' | 'createdAt' | 'updatedAt'
+  'id' | 'ownerId' | 'title' | 'template' | 'visibility' | 'forkedFromId' | 'settings' | 'createdAt' | 'updatedAt'
 >;
 
 export async function getProjectById(db: Db, id: string): Promise<ProjectSummary | undefined> {
@@ -68,4 +69,15 @@ export async function deleteProject(db: Db, id: string): Promise<boolean> {
 
 export async function touchProject(db: Tx, id: string): Promise<void> {
   await db.update(project).set({ updatedAt: new Date() }).where(eq(project.id, id));
+}
+
+/** Merges the given settings into the stored ones; returns the new settings. */
+export async function updateProjectSettings(db: Db, id: string, patch: ProjectSettings): Promise<ProjectSettings | undefined> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select({ settings: project.settings }).from(project).where(eq(project.id, id)).for('update');
+    if (!row) return undefined;
+    const settings = { ...row.settings, ...patch };
+    await tx.update(project).set({ settings }).where(eq(project.id, id));
+    return settings;
+  });
 }

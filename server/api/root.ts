@@ -2,6 +2,7 @@ import 'server-only';
 import { authRouter } from '@/server/api/routers/auth';
 import { filesRouter } from '@/server/api/routers/files';
 import { projectRouter } from '@/server/api/routers/project';
+import { sandboxRouter } from '@/server/api/routers/sandbox';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
 
 export const appRouter = router({
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   project: projectRouter,
   files: filesRouter,
+  sandbox: sandboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { WorkbenchPage } from './pages/workbench.page';
+
+// The server really stops mid-edit and comes back. This spec runs its own IDE server (the same
+// build the suite uses) on its own port and data folder, so it can stop and restart it.
+
+const root = path.resolve(import.meta.dirname, '..');
+const port = Number(process.env.E2E_JOURNAL_PORT ?? 3477);
+const baseURL = `http://localhost:${port}`;
+
+class IdeServer {
+  #child?: ChildProcess;
+  #log = '';
+  constructor(readonly dataDir: string) {}
+
+  async start(): Promise<void> {
+    this.#child = spawn(process.execPath, ['--import', './server/runtime/register.mjs', '--import', 'tsx', 'server/main.ts'], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: this.dataDir, SANDBOX_FORCE_HOST: '1', NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
+    this.#child.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
+    await expect
+      .poll(async () => (await fetch(`${baseURL}/api/health`).catch(() => null))?.ok ?? false, { timeout: 60_000, message: `server did not start:\n${this.#log}` })
+      .toBe(true);
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+    await expect.poll(async () => (await fetch(`${baseURL}/api/health`).catch(() => null)) === null).toBe(true);
+  }
+}
+
+async function readFile(page: Page, projectId: string, file: string): Promise<string> {
+  const input = encodeURIComponent(JSON.stringify({ json: { projectId, path: file } }));
+  const res = await page.request.get(`/api/trpc/files.read?input=${input}`);
+  expect(res.ok()).toBe(true);
+  return ((await res.json()) as { result: { data: { json: { content: string } } } }).result.data.json.content;
+}
+
+async function openWorkbench(browser: Browser) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  return { context, page, wb: new WorkbenchPage(page) };
+}
+
+test('the server stops mid-edit: edits wait in the journal and are saved when it is back, even after the tab closed', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const server = new IdeServer(fs.mkdtempSync(path.join(os.tmpdir(), 'ide-e2e-journal-')));
+  await server.start();
+  const { context, page, wb } = await openWorkbench(browser);
+  try {
+    const created = await page.request.post('/api/trpc/project.create', { data: { json: { template: 'vite-react-ts' } } });
+    const projectId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    await wb.goto(projectId);
+    await wb.openFile('src/App.tsx');
+    await wb.editor.append('// saved while the server was up\n');
+    await wb.expectSaved();
+
+    await server.stop();
+    await wb.editor.append('// typed while the server was down\n');
+    await expect(wb.saveStatus).toHaveAttribute('data-state', 'offline');
+    await expect(wb.saveStatus).toContainText('changes kept in this browser');
+    await wb.editor.expectDirty('src/App.tsx', true);
+
+    await server.start();
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await wb.expectSaved();
+    expect(await readFile(page, projectId, 'src/App.tsx')).toContain('// typed while the server was down');
+
+    // Down again, and this time the tab is closed before the server returns.
+    await server.stop();
+    await wb.editor.append('// typed, then the tab was closed\n');
+    await expect(wb.saveStatus).toHaveAttribute('data-state', 'offline');
+    const asked = new Promise<string>((resolve) => page.once('dialog', (d) => (resolve(d.type()), void d.accept())));
+    await page.close({ runBeforeUnload: true });
+    expect(await asked).toBe('beforeunload');
+    await expect.poll(() => page.isClosed()).toBe(true);
+
+    await server.start();
+    const again = new WorkbenchPage(await context.newPage());
+    await again.goto(projectId);
+    await again.expectSaved();
+    await again.editor.expectOpen('src/App.tsx');
+    await expect(again.editor.text).toContainText('// typed, then the tab was closed');
+    const saved = await readFile(again.page, projectId, 'src/App.tsx');
+    expect(saved).toContain('// saved while the server was up');
+    expect(saved).toContain('// typed while the server was down');
+    expect(saved).toContain('// typed, then the tab was closed');
+  } finally {
+    await context.close();
+    await server.stop();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+});
