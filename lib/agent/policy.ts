@@ -9,6 +9,8 @@
 // `npm test` (and any package script) is NOT on the allowlist: it runs whatever package.json says,
 // and the agent can edit package.json without asking, so allowing it would let "ask" be bypassed.
 
+import type { ToolName } from '@/lib/agent/protocol';
+
 export type ApprovalPolicy = 'auto' | 'ask' | 'read-only';
 
 export type Decision =
@@ -18,7 +20,7 @@ export type Decision =
 
 export type ToolClass = 'read' | 'write' | 'command' | 'control';
 
-const TOOL_CLASS: Record<string, ToolClass> = {
+const TOOL_CLASS: Record<ToolName, ToolClass> = {
   list_files: 'read',
   read_file: 'read',
   search_files: 'read',
@@ -36,7 +38,7 @@ const TOOL_CLASS: Record<string, ToolClass> = {
 };
 
 export function toolClass(name: string): ToolClass | null {
-  return Object.hasOwn(TOOL_CLASS, name) ? TOOL_CLASS[name]! : null;
+  return Object.hasOwn(TOOL_CLASS, name) ? TOOL_CLASS[name as ToolName] : null;
 }
 
 /** The decision for one tool call. `command` is the shell command for run_command / start_process. */
