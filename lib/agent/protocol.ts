@@ -13,11 +13,17 @@ import { z } from 'zod';
 //      (tool results and file contents wrapped as untrusted data), and calls the model with the
 //      openai SDK, streaming. 429/5xx before the first token are retried with backoff (`retrying`
 //      events); never after a token, so a tool call is never produced twice.
-//   3. The response body is NDJSON: one TurnEvent per line (`text` deltas, then `tool_calls` once
+//   3. A request refused before the model is called (validation, role, no_key, unknown_model,
+//      step_limit) answers an HTTP error status whose body is one `error` event (turnResponseEvents
+//      reads both). Otherwise the response body is NDJSON: one TurnEvent per line (`text` deltas, then `tool_calls` once
 //      the assistant message — text and calls together — is stored, `usage`, and a final `done` or
 //      `error`). Aborting the fetch aborts the upstream model request; nothing partial is stored.
 //   4. If `done.finishReason === 'tool_calls'`, the browser runs every call in its sandbox (after
 //      approval), then POSTs `{ kind: 'tool_results' }` with one result per call id → next turn.
+//      Calls that arrived with `error` (unknown tool, invalid arguments) need no result: the server
+//      answers them with the error. `update_plan` is applied by the server when the call is stored
+//      (chat.plan); the browser only answers it ok. A new user message while calls are pending
+//      records them as not run.
 //   5. The loop stops when the model answers without tool calls, on an error, or after
 //      AGENT_MAX_STEPS model calls since the last user message (the server enforces it and
 //      answers `error` with code `step_limit`).
@@ -203,7 +209,13 @@ export const turnInputSchema = z.discriminatedUnion('kind', [
     text: z.string().max(AGENT_LIMITS.maxMessageChars, 'The message is too long.'),
     images: z.array(imageDataUrlSchema).max(AGENT_LIMITS.maxImages).optional(),
   }),
-  z.object({ kind: z.literal('tool_results'), results: z.array(toolResultSchema).min(1).max(AGENT_LIMITS.maxToolResults) }),
+  z.object({
+    kind: z.literal('tool_results'),
+    results: z.array(toolResultSchema).min(1).max(AGENT_LIMITS.maxToolResults),
+    // Added by the agent-runner side (#6): Stop was pressed while tools ran. Store the results (so
+    // the conversation never holds calls without results) and answer `done` without calling the model.
+    stop: z.boolean().optional(),
+  }),
   /** Call the model again on the stored conversation (after an error or a stop). */
   z.object({ kind: z.literal('resume') }),
 ]);
@@ -255,6 +267,23 @@ export type TurnEvent =
   | { type: 'usage'; usage: Usage }
   | { type: 'done'; finishReason: FinishReason; messageId: string; step: number }
   | { type: 'error'; code: TurnErrorCode; message: string; retryable: boolean };
+
+/**
+ * The events of a turn response, whatever its status: a refused request (HTTP 4xx/5xx, before the
+ * model was called: bad request, forbidden, no_key, unknown_model, step_limit) is one JSON error event.
+ */
+export async function* turnResponseEvents(res: Response): AsyncGenerator<TurnEvent> {
+  if (!res.ok || !res.body) {
+    const text = await res.text().catch(() => '');
+    try {
+      yield JSON.parse(text) as TurnEvent;
+    } catch {
+      yield { type: 'error', code: 'upstream', message: `The IDE answered HTTP ${res.status}.`, retryable: res.status >= 500 };
+    }
+    return;
+  }
+  yield* readTurnEvents(res.body);
+}
 
 /** Splits an NDJSON body into events; the browser's reader for the turn response. */
 export async function* readTurnEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<TurnEvent> {
