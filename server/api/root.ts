@@ -1,5 +1,6 @@
 import 'server-only';
 import { authRouter } from '@/server/api/routers/auth';
+import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
@@ -10,6 +11,7 @@ export const appRouter = router({
   auth: authRouter,
   project: projectRouter,
   files: filesRouter,
+  chat: chatRouter,
   sandbox: sandboxRouter,
 });
 

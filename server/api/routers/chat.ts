@@ -1,0 +1,96 @@
+import 'server-only';
+import { z } from 'zod';
+import {
+  createChat,
+  deleteChat,
+  getChat,
+  listChats,
+  listMessages,
+  renameChat,
+  setPlan,
+  truncateFrom,
+  usageTotals,
+} from '@/db/queries/chats';
+import type { StoredContent } from '@/lib/agent/protocol';
+import { toolArgSchemas } from '@/lib/agent/protocol';
+import { AppError } from '@/lib/errors';
+import { authedProcedure, projectProcedure, router } from '@/server/api/trpc';
+import { modelConfigFromEnv, publicModelInfo } from '@/server/model/config';
+
+// Chats of a project: the conversation, its plan and token usage. Running a turn is the streaming
+// route POST /api/agent/turn (server/model/turn-handler.ts); this router reads and edits the rest.
+// Viewers read; editors change.
+
+const title = z.string().trim().min(1, 'A title is required.').max(100, 'Titles are at most 100 characters.');
+const chatInput = z.object({ chatId: z.uuid() });
+
+async function requireChat(ctx: { db: Parameters<typeof getChat>[0] }, projectId: string, chatId: string) {
+  const found = await getChat(ctx.db, projectId, chatId);
+  if (!found) throw new AppError('not_found:chat', 'Chat not found.');
+  return found;
+}
+
+export const chatRouter = router({
+  /** Which models the picker offers, and a setup hint when none is configured. Never the key. */
+  models: authedProcedure.query(() => publicModelInfo(modelConfigFromEnv())),
+
+  list: projectProcedure('viewer').query(({ ctx, input }) => listChats(ctx.db, input.projectId)),
+
+  create: projectProcedure('editor')
+    .input(z.object({ title: title.optional() }))
+    .mutation(({ ctx, input }) => createChat(ctx.db, input.projectId, input.title)),
+
+  rename: projectProcedure('editor')
+    .input(chatInput.extend({ title }))
+    .mutation(async ({ ctx, input }) => {
+      const row = await renameChat(ctx.db, input.projectId, input.chatId, input.title);
+      if (!row) throw new AppError('not_found:chat', 'Chat not found.');
+      return row;
+    }),
+
+  delete: projectProcedure('editor')
+    .input(chatInput)
+    .mutation(async ({ ctx, input }) => {
+      if (!(await deleteChat(ctx.db, input.projectId, input.chatId))) throw new AppError('not_found:chat', 'Chat not found.');
+      return { deleted: true as const };
+    }),
+
+  /** The conversation in order: user messages, assistant answers with tool calls, tool results. */
+  messages: projectProcedure('viewer')
+    .input(chatInput)
+    .query(async ({ ctx, input }) => {
+      const found = await requireChat(ctx, input.projectId, input.chatId);
+      const rows = await listMessages(ctx.db, found.id);
+      return {
+        chat: { id: found.id, title: found.title, plan: found.plan, updatedAt: found.updatedAt },
+        messages: rows.map((m) => ({ id: m.id, seq: m.seq, role: m.role, content: m.content as StoredContent, usage: m.usage, createdAt: m.createdAt })),
+      };
+    }),
+
+  plan: projectProcedure('viewer')
+    .input(chatInput)
+    .query(async ({ ctx, input }) => (await requireChat(ctx, input.projectId, input.chatId)).plan),
+
+  setPlan: projectProcedure('editor')
+    .input(chatInput.extend({ items: toolArgSchemas.update_plan.shape.items }))
+    .mutation(async ({ ctx, input }) => {
+      if (!(await setPlan(ctx.db, input.projectId, input.chatId, input.items))) throw new AppError('not_found:chat', 'Chat not found.');
+      return input.items;
+    }),
+
+  /** Deletes a message and everything after it: edit-and-resend (from a user message) or retry (from an answer). */
+  truncateFrom: projectProcedure('editor')
+    .input(chatInput.extend({ messageId: z.uuid() }))
+    .mutation(async ({ ctx, input }) => {
+      const deleted = await truncateFrom(ctx.db, input.projectId, input.chatId, input.messageId);
+      if (deleted === undefined) throw new AppError('not_found:chat', 'Message not found in this chat.');
+      return { deleted };
+    }),
+
+  usage: projectProcedure('viewer')
+    .input(chatInput)
+    .query(async ({ ctx, input }) => {
+      await requireChat(ctx, input.projectId, input.chatId);
+      return usageTotals(ctx.db, input.chatId);
+    }),
+});

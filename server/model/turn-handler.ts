@@ -1,0 +1,167 @@
+import 'server-only';
+import type { Db } from '@/db/client';
+import { appendMessages, getChat, setPlan } from '@/db/queries/chats';
+import { getProjectRole } from '@/db/queries/projects';
+import type { PlanItem } from '@/db/schema';
+import {
+  AGENT_LIMITS,
+  AGENT_MAX_STEPS,
+  turnRequestSchema,
+  validateToolCall,
+  type StoredContent,
+  type TurnErrorCode,
+  type TurnEvent,
+} from '@/lib/agent/protocol';
+import { userFromRequest } from '@/server/auth/request-user';
+import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
+import { noKeyError, toTurnError, TurnError } from '@/server/model/errors';
+import { callModel } from '@/server/model/stream';
+import { prepareTurn } from '@/server/model/turn-state';
+
+// POST /api/agent/turn: one model call of the agent loop (see lib/agent/protocol.ts).
+// Errors found before the model is called answer with an HTTP status and one JSON error event;
+// from then on the body is NDJSON events and failures arrive as an `error` event.
+
+export interface TurnHandlerOptions {
+  getDb: () => Promise<Db>;
+  getModelConfig?: () => ModelConfig;
+  maxSteps?: number;
+}
+
+/** Images (capped each) plus text and tool results; anything bigger is refused before parsing. */
+export const MAX_TURN_BODY_BYTES = AGENT_LIMITS.maxImages * AGENT_LIMITS.maxImageChars + 4 * 1024 * 1024;
+
+const statusByCode: Partial<Record<TurnErrorCode, number>> = {
+  bad_request: 400,
+  forbidden: 403,
+  unknown_model: 400,
+  no_key: 503,
+  step_limit: 409,
+};
+
+function errorResponse(error: TurnError, headers: Headers, status?: number): Response {
+  const event: TurnEvent = { type: 'error', code: error.code, message: error.message, retryable: error.retryable };
+  headers.set('content-type', 'application/json');
+  return new Response(JSON.stringify(event), { status: status ?? statusByCode[error.code] ?? 502, headers });
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length') ?? 0);
+  if (declared > MAX_TURN_BODY_BYTES || !req.body) {
+    throw new TurnError('bad_request', declared ? 'The request is too large.' : 'The request has no body.');
+  }
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_TURN_BODY_BYTES) {
+      await reader.cancel();
+      throw new TurnError('bad_request', 'The request is too large.');
+    }
+    parts.push(value);
+  }
+  try {
+    return JSON.parse(Buffer.concat(parts).toString('utf8'));
+  } catch {
+    throw new TurnError('bad_request', 'The request body is not JSON.');
+  }
+}
+
+export function createTurnHandler(options: TurnHandlerOptions) {
+  const getConfig = options.getModelConfig ?? modelConfigFromEnv;
+  const maxSteps = options.maxSteps ?? AGENT_MAX_STEPS;
+
+  return async function handleTurn(req: Request): Promise<Response> {
+    const headers = new Headers({ 'cache-control': 'no-store' });
+    let prepared;
+    try {
+      const parsed = turnRequestSchema.safeParse(await readJson(req));
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        throw new TurnError('bad_request', `Invalid turn request: ${problems}`);
+      }
+      const request = parsed.data;
+      const db = await options.getDb();
+      const user = await userFromRequest(db, req, (h) => headers.append('set-cookie', h));
+      const access = await getProjectRole(db, request.projectId, user.id);
+      if (!access) return errorResponse(new TurnError('forbidden', 'Project not found.'), headers, 404);
+      if (access.role === 'viewer') throw new TurnError('forbidden', 'Viewers can read the chat but not run the agent.');
+      const chat = await getChat(db, request.projectId, request.chatId);
+      if (!chat) return errorResponse(new TurnError('bad_request', 'Chat not found.'), headers, 404);
+      const config = getConfig();
+      if (!isConfigured(config)) throw noKeyError();
+      const model = request.model ?? config.models[0];
+      if (!model || !config.models.includes(model)) {
+        throw new TurnError('unknown_model', `"${request.model}" is not one of the configured models (${config.models.join(', ')}).`);
+      }
+      const api = request.api ?? config.api;
+      const turn = await prepareTurn(db, chat, request.input, maxSteps);
+      prepared = { db, chat, config, model, api, turn };
+    } catch (error) {
+      if (error instanceof TurnError) return errorResponse(error, headers);
+      throw error;
+    }
+
+    const { db, chat, config, model, api, turn } = prepared;
+    const upstream = new AbortController();
+    const abort = () => upstream.abort();
+    req.signal.addEventListener('abort', abort, { once: true });
+    const encoder = new TextEncoder();
+
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const emit = (event: TurnEvent) => {
+          if (upstream.signal.aborted) return;
+          try {
+            controller.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
+          } catch {
+            // the client went away; the abort listener stops the model call
+          }
+        };
+        emit({ type: 'start', chatId: chat.id, model, api, step: turn.step, maxSteps });
+        try {
+          const answer = await callModel({
+            config,
+            api,
+            model,
+            history: turn.history,
+            signal: upstream.signal,
+            onText: (delta) => emit({ type: 'text', delta }),
+            onRetry: (info) => emit({ type: 'retrying', ...info }),
+          });
+          if (upstream.signal.aborted) throw new TurnError('aborted', 'Stopped.');
+          const toolCalls = answer.toolCalls.map(validateToolCall);
+          const content: StoredContent = { kind: 'assistant', text: answer.text, toolCalls, finishReason: answer.finishReason, model };
+          const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage }]);
+          const plan = toolCalls.findLast((c) => c.name === 'update_plan' && c.args);
+          if (plan) await setPlan(db, chat.projectId, chat.id, (plan.args as { items: PlanItem[] }).items);
+          if (toolCalls.length) emit({ type: 'tool_calls', messageId: stored!.id, calls: toolCalls });
+          if (answer.usage) emit({ type: 'usage', usage: answer.usage });
+          emit({ type: 'done', finishReason: answer.finishReason, messageId: stored!.id, step: turn.step });
+        } catch (error) {
+          const turnError = toTurnError(error, config, model);
+          if (turnError.code === 'upstream' || turnError.code === 'aborted') {
+            console.warn(`agent turn ${chat.id}: ${turnError.code}: ${turnError.message}`);
+          }
+          emit({ type: 'error', code: turnError.code, message: turnError.message, retryable: turnError.retryable });
+        } finally {
+          req.signal.removeEventListener('abort', abort);
+          try {
+            controller.close();
+          } catch {
+            // already cancelled
+          }
+        }
+      },
+      cancel() {
+        upstream.abort();
+      },
+    });
+    headers.set('content-type', 'application/x-ndjson; charset=utf-8');
+    headers.set('x-accel-buffering', 'no');
+    return new Response(body, { status: 200, headers });
+  };
+}

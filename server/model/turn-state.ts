@@ -1,0 +1,100 @@
+import 'server-only';
+import type { Db } from '@/db/client';
+import { appendMessages, listMessages, renameChat } from '@/db/queries/chats';
+import type { Chat } from '@/db/schema';
+import { AGENT_LIMITS, TRUNCATION_MARKER, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
+import { TurnError } from '@/server/model/errors';
+
+// Where a chat stands before a model call, and what a turn request appends to it. Keeps the stored
+// conversation valid for both APIs: every tool call of an assistant message gets exactly one result.
+
+/** Keeps the head and the tail of a long output, with a marker between. */
+export function truncateOutput(text: string, max: number = AGENT_LIMITS.maxToolResultChars): string {
+  if (text.length <= max) return text;
+  const keep = max - TRUNCATION_MARKER.length;
+  const head = Math.ceil(keep * 0.6);
+  return `${text.slice(0, head)}${TRUNCATION_MARKER}${text.slice(text.length - (keep - head))}`;
+}
+
+/** Tool calls of the last assistant message that have no result yet. */
+export function pendingCalls(history: StoredContent[]): ToolCall[] {
+  let i = history.length - 1;
+  const answered = new Set<string>();
+  while (i >= 0 && history[i]!.kind === 'tool') {
+    answered.add((history[i] as Extract<StoredContent, { kind: 'tool' }>).toolCallId);
+    i--;
+  }
+  const last = history[i];
+  if (!last || last.kind !== 'assistant') return [];
+  return last.toolCalls.filter((c) => !answered.has(c.id));
+}
+
+/** Model calls since the last user message. */
+export function stepsSinceUser(history: StoredContent[]): number {
+  let steps = 0;
+  for (let i = history.length - 1; i >= 0 && history[i]!.kind !== 'user'; i--) {
+    if (history[i]!.kind === 'assistant') steps++;
+  }
+  return steps;
+}
+
+function toolRow(call: ToolCall, ok: boolean, output: string): StoredContent {
+  return { kind: 'tool', toolCallId: call.id, name: call.name, ok, output: truncateOutput(output) };
+}
+
+function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
+  const pending = pendingCalls(history);
+  if (input.kind === 'user') {
+    if (!input.text.trim() && !input.images?.length) throw new TurnError('bad_request', 'The message is empty.');
+    // The user moved on without running them (stopped, or declined): say so, keep the history valid.
+    const skipped = pending.map((c) => toolRow(c, false, c.error ?? 'Not run: the user stopped the turn and sent a new message.'));
+    return [...skipped, { kind: 'user', text: input.text, ...(input.images?.length ? { images: input.images } : {}) }];
+  }
+  if (input.kind === 'resume') {
+    if (pending.length) throw new TurnError('bad_request', `Tool calls are waiting for results: ${pending.map((c) => c.id).join(', ')}.`);
+    const last = history.at(-1);
+    if (!last || last.kind === 'assistant') throw new TurnError('bad_request', 'Nothing to resume: the last answer is complete.');
+    return [];
+  }
+  if (!pending.length) throw new TurnError('bad_request', 'No tool calls are waiting for results.');
+  const byId = new Map(pending.map((c) => [c.id, c]));
+  const given = new Map<string, { ok: boolean; output: string }>();
+  for (const r of input.results) {
+    if (!byId.has(r.toolCallId)) throw new TurnError('bad_request', `No pending tool call has the id "${r.toolCallId}".`);
+    if (given.has(r.toolCallId)) throw new TurnError('bad_request', `Two results for the tool call "${r.toolCallId}".`);
+    given.set(r.toolCallId, r);
+  }
+  const missing = pending.filter((c) => !given.has(c.id) && !c.error);
+  if (missing.length) throw new TurnError('bad_request', `Missing results for the tool calls: ${missing.map((c) => c.id).join(', ')}.`);
+  // Invalid calls (unknown tool, bad arguments) are answered by the server when the browser does not.
+  return pending.map((c) => {
+    const r = given.get(c.id);
+    return r ? toolRow(c, r.ok, r.output) : toolRow(c, false, c.error!);
+  });
+}
+
+export interface PreparedTurn {
+  history: StoredContent[];
+  /** This model call's number since the last user message (1-based). */
+  step: number;
+}
+
+/**
+ * Appends what the request brings (user message or tool results) and returns the conversation
+ * for the model. Refuses a request that does not fit the chat's state, and past the step limit.
+ */
+export async function prepareTurn(db: Db, chat: Chat, input: TurnInput, maxSteps: number): Promise<PreparedTurn> {
+  const stored = (await listMessages(db, chat.id)).map((m) => m.content as StoredContent);
+  const rows = newRows(stored, input);
+  const history = [...stored, ...rows];
+  const done = stepsSinceUser(history);
+  await appendMessages(db, chat.id, rows.map((content) => ({ role: content.kind, content })));
+  if (input.kind === 'user' && chat.title === 'New chat' && !stored.some((m) => m.kind === 'user')) {
+    const title = input.text.trim().split('\n')[0]!.slice(0, 60) || 'Image';
+    await renameChat(db, chat.projectId, chat.id, title);
+  }
+  if (done >= maxSteps) {
+    throw new TurnError('step_limit', `The agent stopped after ${maxSteps} steps. Send a message to let it continue.`);
+  }
+  return { history, step: done + 1 };
+}
