@@ -1,15 +1,15 @@
 'use client';
 
 import { useQueryClient } from '@tanstack/react-query';
-import { atom } from 'nanostores';
 import { useEffect, useState } from 'react';
 import { classifySaveError, createFilesBackend } from '@/lib/autosave/backend';
 import { claimClientId, liveClientIds } from '@/lib/autosave/clients';
 import { createIdbJournal } from '@/lib/autosave/idb-journal';
-import type { Sandbox } from '@/lib/sandbox/types';
+import type { SyncBackend } from '@/lib/sandbox/sync';
 import { EditorStore } from '@/lib/stores/editor';
 import { FilesStore, type FileSnapshot } from '@/lib/stores/files';
 import { PreviewStore } from '@/lib/stores/preview';
+import { SandboxStore } from '@/lib/stores/sandbox';
 import { TerminalsStore } from '@/lib/stores/terminals';
 import { WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
@@ -41,14 +41,32 @@ export function useCreateWorkbench(projectId: string): { store: WorkbenchStore |
         old?.map((f) => (f.path === s.path ? { ...f, version: s.version, size: new TextEncoder().encode(s.content).byteLength } : f)),
       );
       channel.post({ type: 'saved', path: s.path, version: s.version });
+      void sandbox?.push(s.path, s.content).catch((e: unknown) => console.error('could not write the save into the sandbox:', e));
     };
+    let sandbox: SandboxStore | undefined;
 
     (async () => {
       const claim = await claimClientId();
       release = claim.release;
       if (disposed) return;
       const storage = safeLocalStorage();
-      const sandbox = sandboxSource();
+      sandbox = new SandboxStore({
+        config: async () => {
+          const config = await client.sandbox.config.query({ projectId });
+          return { ...config, preference: config.settings.sandbox };
+        },
+        deps: () => ({
+          crossOriginIsolated: window.crossOriginIsolated,
+          bootWebContainer: async () => {
+            const wc = await import('@/lib/sandbox/webcontainer');
+            return wc.createWebContainerSandbox(await wc.bootWebContainer());
+          },
+          bootHost: async () => (await import('@/lib/sandbox/host-client')).createHostSandbox({ projectId }),
+        }),
+        backend: syncBackend(client, projectId, () =>
+          void queryClient.invalidateQueries({ queryKey: trpc.files.tree.queryKey({ projectId }) }),
+        ),
+      });
       const files = new FilesStore({
         projectId,
         clientId: claim.clientId,
@@ -66,6 +84,7 @@ export function useCreateWorkbench(projectId: string): { store: WorkbenchStore |
         preview: new PreviewStore({ servers: sandbox.servers }),
         storage,
         sandbox: sandbox.sandbox,
+        sandboxState: sandbox,
       });
       setStore(created);
     })().catch((e: unknown) => setError(e instanceof Error ? e : new Error(String(e))));
@@ -91,10 +110,17 @@ function safeLocalStorage(): Storage | null {
   }
 }
 
-// TODO(#4): replace with lib/stores/sandbox.ts (boot state, the booted sandbox, preview servers) when it lands.
-function sandboxSource(): { sandbox: () => Promise<Sandbox>; servers: ReturnType<typeof atom<Record<number, string>>> } {
+type Client = ReturnType<typeof useTRPCClient>;
+
+/** The sync's view of the database, through the tRPC client. */
+function syncBackend(client: Client, projectId: string, onChanged: () => void): SyncBackend {
   return {
-    sandbox: () => Promise.reject(new Error('No sandbox is connected to this page yet.')),
-    servers: atom<Record<number, string>>({}),
+    snapshot: () => client.sandbox.snapshot.query({ projectId }),
+    read: (path) => client.files.read.query({ projectId, path }),
+    async apply(changes) {
+      const result = await client.sandbox.applyChanges.mutate({ projectId, ...changes });
+      onChanged();
+      return result;
+    },
   };
 }

@@ -30,9 +30,11 @@ export function useFileSync(wb: WorkbenchStore): void {
       const version = versions.get(input.path);
       if (version !== undefined && version > data.version) void queryClient.invalidateQueries({ queryKey: query.queryKey, exact: true });
     }
+    // The sandbox follows the database: files changed or deleted elsewhere (another tab, the API).
+    void wb.sandboxState?.sync?.reconcile(tree.data, tree.dataUpdatedAt).catch((e: unknown) => console.error('sandbox reconcile:', e));
     const docs = wb.files.documents.get();
     wb.editor.retain((path) => versions.has(path) || (docs[path] !== undefined && docs[path].status !== 'saved'));
-  }, [tree.data, queryClient, trpc, projectId, wb]);
+  }, [tree.data, tree.dataUpdatedAt, queryClient, trpc, projectId, wb]);
 
   useEffect(() => {
     const channel = fileChannel(projectId);

@@ -3,6 +3,7 @@
 import { useStore } from '@nanostores/react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { atom } from 'nanostores';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { EditorCommands } from '@/components/editor/commands';
@@ -16,12 +17,14 @@ import { IconButton } from '@/components/ui/icon-button';
 import { AgentIcon, FilesIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
 import { AgentSlot } from '@/components/workbench/agent-slot';
 import { BootStages } from '@/components/workbench/boot-stages';
+import { SandboxNotice } from '@/components/workbench/sandbox-notice';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
 import { useFileSync } from '@/components/workbench/use-file-sync';
 import { useShortcuts } from '@/components/workbench/use-shortcuts';
 import { appCodeOf } from '@/lib/autosave/backend';
+import type { SandboxKind } from '@/lib/sandbox/types';
 import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC } from '@/lib/trpc/client';
 
@@ -130,6 +133,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
           </IconButton>
         </div>
       </header>
+      {wb.sandboxState && <SandboxNotice sandbox={wb.sandboxState} />}
       <div className="flex min-h-0 flex-1">
         <nav aria-label="Side bar views" className="flex w-11 shrink-0 flex-col items-center gap-1 border-r border-zinc-200 bg-zinc-50 py-2 dark:border-zinc-800 dark:bg-zinc-900">
           <ActivityButton label="Explorer (Ctrl+Shift+E)" active={panels.sidebar && sidebar === 'files'} onClick={() => toggleView(wb, 'files')}>
@@ -192,11 +196,19 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
           )}
         </Group>
       </div>
-      <StatusBar sandboxKind={null} fallbackReason={null} />
+      <WorkbenchStatus wb={wb} />
       <QuickOpen />
     </div>
   );
 }
+
+function WorkbenchStatus({ wb }: { wb: WorkbenchStore }) {
+  const kind = useStore(wb.sandboxState?.kind ?? NO_KIND);
+  const reason = useStore(wb.sandboxState?.fallbackReason ?? NO_REASON);
+  return <StatusBar sandboxKind={kind} fallbackReason={reason} />;
+}
+const NO_KIND = atom<SandboxKind | null>(null);
+const NO_REASON = atom<string | null>(null);
 
 function toggleView(wb: WorkbenchStore, view: 'files' | 'search') {
   const open = wb.panels.get().sidebar;

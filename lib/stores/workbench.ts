@@ -3,6 +3,7 @@ import type { Sandbox, SandboxProcess } from '@/lib/sandbox/types';
 import type { EditorStore, StorageLike } from '@/lib/stores/editor';
 import type { FilesStore } from '@/lib/stores/files';
 import type { PreviewStore } from '@/lib/stores/preview';
+import type { SandboxStore } from '@/lib/stores/sandbox';
 import type { TerminalsStore } from '@/lib/stores/terminals';
 
 // The workbench facade: composes the per-concern stores for one project page, and owns what spans
@@ -48,6 +49,8 @@ export interface WorkbenchParts {
   storage: StorageLike | null;
   /** The booted sandbox (shared promise); also tells its kind and why it fell back, when it did. */
   sandbox: () => Promise<Sandbox>;
+  /** Boot state, fallback reason, dev servers and the sync (absent in tests that pass a bare sandbox). */
+  sandboxState?: SandboxStore;
   now?: () => number;
 }
 
@@ -59,6 +62,7 @@ export class WorkbenchStore {
   readonly editor: EditorStore;
   readonly terminals: TerminalsStore;
   readonly preview: PreviewStore;
+  readonly sandboxState: SandboxStore | null;
 
   readonly #stages = atom<Record<StageName, Stage>>({
     editor: { status: 'pending' },
@@ -89,6 +93,7 @@ export class WorkbenchStore {
     this.editor = parts.editor;
     this.terminals = parts.terminals;
     this.preview = parts.preview;
+    this.sandboxState = parts.sandboxState ?? null;
     this.#sandbox = parts.sandbox;
     this.#storage = parts.storage;
     this.#now = parts.now ?? (() => performance.now());
@@ -188,6 +193,7 @@ export class WorkbenchStore {
     this.#devServer?.kill();
     this.terminals.dispose();
     this.files.dispose();
+    void this.sandboxState?.dispose();
   }
 
   async #run(sandbox: Sandbox, stage: StageName, title: string, args: string[]): Promise<boolean> {
