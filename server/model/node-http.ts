@@ -1,0 +1,73 @@
+import 'server-only';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+
+// Serves a fetch-style handler (Request → Response) on node:http without Next: what the turn
+// route's tests and bench:proxy run. Streams the response body chunk by chunk, and aborts the
+// Request's signal when the client disconnects, as Next does.
+
+export interface ServedHandler {
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function serveFetchHandler(handler: (req: Request) => Promise<Response>, port = 0): Promise<ServedHandler> {
+  const server = http.createServer((req, res) => {
+    res.socket?.setNoDelay(true);
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(key, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    }
+    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+      method: req.method,
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+      signal: controller.signal,
+      // @ts-expect-error -- Node's fetch needs duplex for a streamed request body
+      duplex: 'half',
+    });
+    void (async () => {
+      const response = await handler(request);
+      const out: Record<string, string | string[]> = {};
+      response.headers.forEach((value, key) => {
+        if (key === 'set-cookie') return;
+        out[key] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) out['set-cookie'] = cookies;
+      res.writeHead(response.status, out);
+      if (!response.body) return res.end();
+      const reader = response.body.getReader();
+      controller.signal.addEventListener('abort', () => void reader.cancel().catch(() => {}), { once: true });
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        res.write(value);
+      }
+      res.end();
+    })().catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end('Internal server error');
+      } else res.destroy();
+      if (!controller.signal.aborted) console.error('serveFetchHandler:', error);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
