@@ -1,0 +1,214 @@
+import 'server-only';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SandboxLimits } from '@/server/sandbox-host/config';
+import { SANDBOX_HOME, SANDBOX_UID, WORKSPACE } from '@/server/sandbox-host/config';
+import { tool } from '@/server/sandbox-host/tools';
+
+// Builds the command lines that put a process into a sandbox. The server runs as root; every sandboxed
+// process runs as the project's own unprivileged host uid, inside bubblewrap:
+//
+//   [nsenter --net=<holder's netns>]  setpriv --reuid U --regid U --clear-groups  prlimit <limits>
+//     bwrap --unshare-user/pid/ipc/uts/cgroup [--unshare-net] --die-with-parent --uid 1000 …  -- command
+//
+// The file system inside: /usr (and the /bin, /lib… links) and a few files of /etc read-only, Node's
+// install prefix read-only, the workspace at /workspace and a home at /home/user read-write, a fresh
+// /tmp, /proc and /dev. Nothing else of the host: not DATA_DIR, not the app, not other workspaces.
+
+/** The folders of one project's sandbox on the host. */
+export interface SandboxDirs {
+  base: string;
+  workspace: string;
+  home: string;
+  /** Generated /etc files (passwd, group, hosts). */
+  etc: string;
+  /** Unix sockets: egress proxies (root-owned) and preview forwarders (owned by the sandbox uid). */
+  run: string;
+  previews: string;
+}
+
+export function sandboxDirs(root: string, projectId: string): SandboxDirs {
+  const base = path.join(root, projectId);
+  return {
+    base,
+    workspace: path.join(base, 'workspace'),
+    home: path.join(base, 'home'),
+    etc: path.join(base, 'etc'),
+    run: path.join(base, 'run'),
+    previews: path.join(base, 'run', 'previews'),
+  };
+}
+
+// Files of /etc that programs need (certificates for TLS, the dynamic loader's cache, alternatives for
+// /usr/bin links, locale and terminal data). Not shadow, not gshadow, not the host's passwd.
+const ETC_ENTRIES = [
+  'ssl',
+  'ca-certificates',
+  'ca-certificates.conf',
+  'alternatives',
+  'ld.so.cache',
+  'ld.so.conf',
+  'ld.so.conf.d',
+  'localtime',
+  'nsswitch.conf',
+  'host.conf',
+  'gai.conf',
+  'bash.bashrc',
+  'inputrc',
+  'terminfo',
+  'mime.types',
+  'protocols',
+  'services',
+  'os-release',
+  'debian_version',
+  'profile',
+];
+
+const ROOT_LINKS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+
+/** The Node.js install prefix, when it is outside /usr (nvm, /opt/node …): bound read-only so `node` runs. */
+export function nodePrefix(): string | undefined {
+  const prefix = path.dirname(path.dirname(fs.realpathSync(process.execPath)));
+  return prefix === '/usr' || prefix.startsWith('/usr/') ? undefined : prefix;
+}
+
+let systemArgsCache: string[] | undefined;
+
+function systemArgs(): string[] {
+  if (systemArgsCache) return systemArgsCache;
+  const args = ['--ro-bind', '/usr', '/usr'];
+  for (const name of ROOT_LINKS) {
+    const host = `/${name}`;
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(host);
+    } catch {
+      continue;
+    }
+    if (stat.isSymbolicLink()) args.push('--symlink', fs.readlinkSync(host), host);
+    else if (stat.isDirectory()) args.push('--ro-bind', host, host);
+  }
+  for (const name of ETC_ENTRIES) {
+    const host = `/etc/${name}`;
+    if (fs.existsSync(host)) args.push('--ro-bind', host, host);
+  }
+  const prefix = nodePrefix();
+  if (prefix) args.push('--ro-bind', prefix, prefix);
+  systemArgsCache = args;
+  return args;
+}
+
+export function sandboxPath(): string {
+  const prefix = nodePrefix();
+  return [...(prefix ? [`${prefix}/bin`] : []), '/usr/local/bin', '/usr/bin', '/bin', '/usr/local/sbin', '/usr/sbin', '/sbin'].join(':');
+}
+
+/** The environment every sandboxed process starts from (the server's own variables never pass). */
+export function baseEnv(options: { terminal: boolean; npmRegistry: string; proxyPort?: number }): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: sandboxPath(),
+    HOME: SANDBOX_HOME,
+    USER: 'user',
+    LOGNAME: 'user',
+    SHELL: '/bin/bash',
+    LANG: 'C.UTF-8',
+    TERM: options.terminal ? 'xterm-256color' : 'dumb',
+    npm_config_cache: `${SANDBOX_HOME}/.npm`,
+    npm_config_prefer_offline: 'true',
+    npm_config_registry: options.npmRegistry,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
+  if (options.terminal) env.COLORTERM = 'truecolor';
+  if (options.proxyPort) {
+    const proxy = `http://127.0.0.1:${options.proxyPort}`;
+    Object.assign(env, {
+      HTTP_PROXY: proxy,
+      HTTPS_PROXY: proxy,
+      http_proxy: proxy,
+      https_proxy: proxy,
+      npm_config_proxy: proxy,
+      npm_config_https_proxy: proxy,
+      NO_PROXY: 'localhost,127.0.0.1,::1',
+      no_proxy: 'localhost,127.0.0.1,::1',
+    });
+  }
+  return env;
+}
+
+export interface BwrapOptions {
+  dirs: SandboxDirs;
+  /** Its own empty network namespace (holders, the fs helper); spawns join their holder's instead. */
+  unshareNet: boolean;
+  /** Not for PTYs: a new session keeps the process from reaching the server's terminal (TIOCSTI). */
+  newSession: boolean;
+  cwd: string;
+  env: Record<string, string>;
+  /** Extra binds: [hostPath, sandboxPath, 'ro' | 'rw']. */
+  binds?: [string, string, 'ro' | 'rw'][];
+  infoFd?: number;
+}
+
+export function bwrapArgs(options: BwrapOptions, command: string[]): string[] {
+  const { dirs } = options;
+  const args = [
+    '--unshare-user',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    ...(options.unshareNet ? ['--unshare-net'] : []),
+    '--disable-userns',
+    '--die-with-parent',
+    ...(options.newSession ? ['--new-session'] : []),
+    '--uid', String(SANDBOX_UID),
+    '--gid', String(SANDBOX_UID),
+    '--hostname', 'sandbox',
+    ...systemArgs(),
+    '--ro-bind', path.join(dirs.etc, 'passwd'), '/etc/passwd',
+    '--ro-bind', path.join(dirs.etc, 'group'), '/etc/group',
+    '--ro-bind', path.join(dirs.etc, 'hosts'), '/etc/hosts',
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--tmpfs', '/tmp',
+    '--tmpfs', '/run',
+    '--bind', dirs.workspace, WORKSPACE,
+    '--bind', dirs.home, SANDBOX_HOME,
+  ];
+  for (const [host, inside, mode] of options.binds ?? []) args.push(mode === 'ro' ? '--ro-bind' : '--bind', host, inside);
+  if (options.infoFd !== undefined) args.push('--info-fd', String(options.infoFd));
+  args.push('--chdir', options.cwd, '--clearenv');
+  for (const [key, value] of Object.entries(options.env)) args.push('--setenv', key, value);
+  args.push('--', ...command);
+  return args;
+}
+
+/** setpriv + prlimit in front of bwrap: drop to the project's uid, then cap the whole tree. */
+export function privilegeAndLimitArgs(uid: number, limits: SandboxLimits, overrides: Partial<SandboxLimits> = {}): string[] {
+  const l = { ...limits, ...overrides };
+  return [
+    tool('setpriv'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--',
+    tool('prlimit'),
+    `--cpu=${l.cpuSeconds}`,
+    `--data=${l.memoryBytes}`,
+    `--nproc=${l.processes}`,
+    `--fsize=${l.fileSizeBytes}`,
+    '--core=0',
+    '--',
+  ];
+}
+
+/** Writes the sandbox's /etc/passwd, group and hosts (a user "user" with uid 1000, home /home/user). */
+export function writeEtc(dirs: SandboxDirs): void {
+  fs.mkdirSync(dirs.etc, { recursive: true });
+  const files: Record<string, string> = {
+    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin\nuser:x:${SANDBOX_UID}:${SANDBOX_UID}:user:${SANDBOX_HOME}:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+    group: `root:x:0:\nuser:x:${SANDBOX_UID}:\nnogroup:x:65534:\n`,
+    hosts: '127.0.0.1 localhost sandbox\n::1 localhost ip6-localhost ip6-loopback\n',
+  };
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(dirs.etc, name);
+    if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text, { mode: 0o644 });
+  }
+}

@@ -1,0 +1,84 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+// Limits and places for host sandboxes. One manager (server/sandbox-host/manager.ts) holds one config;
+// tests build their own with a temporary data folder and tight limits.
+
+export interface SandboxLimits {
+  /** RLIMIT_CPU per process: SIGXCPU at this many CPU seconds. */
+  cpuSeconds: number;
+  /** RLIMIT_DATA per process (heap and private writable mappings; address-space reservations are free). */
+  memoryBytes: number;
+  /** RLIMIT_NPROC for the sandbox's own host uid: every process and thread of the workspace counts. */
+  processes: number;
+  /** RLIMIT_FSIZE: the largest file a process may write. */
+  fileSizeBytes: number;
+  /** Wall clock for non-interactive commands without their own timeoutMs. */
+  timeoutMs: number;
+  /** Output a non-terminal command may produce before it is ended with reason 'output'. */
+  outputBytes: number;
+}
+
+export interface SandboxHostConfig {
+  /** <DATA_DIR>/sandboxes: one folder per project (workspace, home, sockets). */
+  root: string;
+  /** <DATA_DIR>/npm-cache: the shared, pre-warmed npm cache (read-only to sandboxes). */
+  npmCache: string;
+  limits: SandboxLimits;
+  /** Hosts reachable under the 'allowlist' policy. */
+  allowlist: string[];
+  npmRegistry: string;
+  /** host:port → address:port overrides for the egress proxy's resolver (tests map names onto loopback servers). */
+  hostOverrides?: Record<string, string>;
+  /** A workspace with no connected socket is torn down after this long. */
+  idleMs: number;
+  /** Host uids are taken from [uidBase, uidBase + uidRange). */
+  uidBase: number;
+  uidRange: number;
+}
+
+export const DEFAULT_LIMITS: SandboxLimits = {
+  cpuSeconds: 900,
+  memoryBytes: 3 * 1024 ** 3,
+  processes: 512,
+  fileSizeBytes: 512 * 1024 ** 2,
+  timeoutMs: 15 * 60_000,
+  outputBytes: 256 * 1024 ** 2,
+};
+
+export function defaultConfig(dataDir: string, overrides: Partial<SandboxHostConfig> = {}): SandboxHostConfig {
+  return {
+    root: path.join(dataDir, 'sandboxes'),
+    npmCache: path.join(dataDir, 'npm-cache'),
+    limits: DEFAULT_LIMITS,
+    allowlist: ['registry.npmjs.org'],
+    npmRegistry: 'https://registry.npmjs.org/',
+    idleMs: 15 * 60_000,
+    uidBase: 200_000,
+    uidRange: 100_000,
+    ...overrides,
+  };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function assertProjectId(projectId: string): void {
+  if (!uuidPattern.test(projectId)) throw new Error(`not a project id: ${projectId}`);
+}
+
+/**
+ * The host uid a project's processes run as. Its own uid gives the workspace its own RLIMIT_NPROC
+ * budget (root ignores that limit, so running as root would make the process cap void) and keeps
+ * its files apart from the server's. Derived from the id so it is stable across restarts; two
+ * projects that collide share a process budget, nothing else (their mounts stay separate).
+ */
+export function uidFor(projectId: string, config: Pick<SandboxHostConfig, 'uidBase' | 'uidRange'>): number {
+  const digest = createHash('sha256').update(projectId).digest();
+  return config.uidBase + (digest.readUInt32BE(0) % config.uidRange);
+}
+
+/** The uid and gid processes see inside the sandbox (named "user" in its /etc/passwd). */
+export const SANDBOX_UID = 1000;
+export const SANDBOX_HOME = '/home/user';
+export const WORKSPACE = '/workspace';

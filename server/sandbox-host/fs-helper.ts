@@ -1,0 +1,133 @@
+import 'server-only';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { AppError } from '@/lib/errors';
+import type { FsEvent } from '@/lib/sandbox/types';
+import { baseEnv, bwrapArgs, privilegeAndLimitArgs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
+import type { SandboxHostConfig } from '@/server/sandbox-host/config';
+import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
+
+// The server's handle on a workspace's files: a node process inside the project's sandbox (fs-helper.mjs)
+// that does every read, write and watch with the sandbox's rights and view. Restarted on demand.
+
+const HELPER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fs-helper.mjs');
+const INSIDE = '/opt/ide/fs-helper.mjs';
+
+const codeMap: Record<string, ConstructorParameters<typeof AppError>[0]> = {
+  ENOENT: 'not_found:file',
+  EEXIST: 'conflict:file',
+  ENOTDIR: 'bad_request:file',
+  EISDIR: 'bad_request:file',
+  ENOTEMPTY: 'conflict:file',
+  EBADPATH: 'bad_request:file',
+  EACCES: 'forbidden:file',
+  EROFS: 'forbidden:file',
+  ETOOBIG: 'too_large:project',
+};
+
+export class FsHelper {
+  #child?: ChildProcess;
+  #nextId = 1;
+  #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #watching = false;
+
+  constructor(
+    private readonly options: { dirs: SandboxDirs; uid: number; config: SandboxHostConfig; onEvents: (events: FsEvent[]) => void },
+  ) {}
+
+  #ensure(): ChildProcess {
+    if (this.#child && this.#child.exitCode === null && !this.#child.killed) return this.#child;
+    const { dirs, uid, config } = this.options;
+    const argv = [
+      ...privilegeAndLimitArgs(uid, config.limits, { cpuSeconds: 365 * 24 * 3600 }),
+      tool('bwrap'),
+      ...bwrapArgs(
+        {
+          dirs,
+          unshareNet: true,
+          newSession: true,
+          cwd: '/workspace',
+          env: baseEnv({ terminal: false, npmRegistry: config.npmRegistry }),
+          binds: [[HELPER_FILE, INSIDE, 'ro'], ...(fs.existsSync(config.npmCache) ? [[config.npmCache, '/opt/npm-cache', 'ro'] as [string, string, 'ro']] : [])],
+        },
+        ['node', INSIDE],
+      ),
+    ];
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: EMPTY_ENV, cwd: '/' });
+    this.#child = child;
+    if (this.#watching) {
+      // A restarted helper resumes watching for the subscribers that are still there.
+      child.stdin?.write(`${JSON.stringify({ id: 0, op: 'watchStart' })}\n`);
+    }
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    child.stdin?.on('error', () => {});
+    const lines = readline.createInterface({ input: child.stdout!, crlfDelay: Infinity });
+    lines.on('line', (line) => {
+      const message = JSON.parse(line) as
+        | { id: number; ok: true; result: unknown }
+        | { id: number; ok: false; error: { code: string; message: string } }
+        | { type: 'fs'; events: FsEvent[] };
+      if ('type' in message) {
+        this.options.onEvents(message.events);
+        return;
+      }
+      const waiter = this.#pending.get(message.id);
+      if (!waiter) return;
+      this.#pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(toAppError(message.error));
+    });
+    child.on('exit', () => {
+      const error = new AppError('unavailable:sandbox', `The sandbox's file helper stopped. ${stderr.trim()}`.trim());
+      for (const waiter of this.#pending.values()) waiter.reject(error);
+      this.#pending.clear();
+      if (this.#child === child) this.#child = undefined;
+    });
+    return child;
+  }
+
+  request<T>(op: string, fields: Record<string, unknown> = {}): Promise<T> {
+    const child = this.#ensure();
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child.stdin!.write(`${JSON.stringify({ ...fields, id, op })}\n`);
+    });
+  }
+
+  /** Starts the workspace watcher (once per helper lifetime). */
+  async watch(): Promise<void> {
+    if (this.#watching && this.#child) return;
+    this.#watching = true;
+    await this.request('watchStart');
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  dispose(): void {
+    const child = this.#child;
+    this.#child = undefined;
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+function toAppError(error: { code: string; message: string }): AppError {
+  const code = codeMap[error.code] ?? 'bad_request:sandbox';
+  const detail =
+    error.code === 'ENOENT'
+      ? 'No such file or folder.'
+      : error.code === 'EBADPATH'
+        ? 'That path is not allowed.'
+        : error.code === 'EEXIST'
+          ? 'It already exists.'
+          : error.code === 'ENOTEMPTY'
+            ? 'The folder is not empty.'
+            : error.message.replace(/\/workspace\/?/g, '');
+  return new AppError(code, detail);
+}

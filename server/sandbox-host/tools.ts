@@ -1,0 +1,36 @@
+import 'server-only';
+import fs from 'node:fs';
+
+// Absolute paths of the host programs the sandbox runs through (processes start with an empty env).
+const DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin'];
+const found = new Map<string, string>();
+
+export type Tool = 'bwrap' | 'setpriv' | 'prlimit' | 'nsenter' | 'socat';
+
+export function tool(name: Tool): string {
+  const cached = found.get(name);
+  if (cached) return cached;
+  for (const dir of DIRS) {
+    const candidate = `${dir}/${name}`;
+    if (fs.existsSync(candidate)) {
+      found.set(name, candidate);
+      return candidate;
+    }
+  }
+  throw new Error(`${name} is not installed: the host sandbox needs bubblewrap, socat and util-linux (apt-get install -y bubblewrap socat util-linux)`);
+}
+
+/** Which of the needed programs are missing (empty when the host sandbox can run). */
+export function missingTools(): Tool[] {
+  return (['bwrap', 'setpriv', 'prlimit', 'nsenter', 'socat'] as const).filter((name) => {
+    try {
+      tool(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Host helpers start with no environment at all: nothing of the server's leaks into a sandbox. */
+export const EMPTY_ENV = {} as NodeJS.ProcessEnv;

@@ -1,0 +1,231 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '@/lib/errors';
+import type { FsEvent, NetworkPolicy, SpawnOptions } from '@/lib/sandbox/types';
+import { baseEnv, bwrapArgs, privilegeAndLimitArgs, sandboxDirs, writeEtc, type SandboxDirs } from '@/server/sandbox-host/bwrap';
+import { assertProjectId, uidFor, WORKSPACE, type SandboxHostConfig } from '@/server/sandbox-host/config';
+import { FsHelper } from '@/server/sandbox-host/fs-helper';
+import { NetHolder } from '@/server/sandbox-host/holder';
+import { HostProcess } from '@/server/sandbox-host/process';
+import { tool } from '@/server/sandbox-host/tools';
+
+// One project's host sandbox: its folders, its file helper, its network namespaces (one per policy in use),
+// its processes and its dev servers. Shared by every socket of the project; torn down when the manager says.
+
+const PORT_POLL_MS = 500;
+
+export interface WorkspaceEvents {
+  onServerReady(port: number): void;
+  onPortClosed(port: number): void;
+}
+
+export class Workspace {
+  readonly projectId: string;
+  readonly dirs: SandboxDirs;
+  readonly uid: number;
+  readonly processes = new Map<string, HostProcess>();
+  readonly #config: SandboxHostConfig;
+  readonly #helper: FsHelper;
+  readonly #holders = new Map<NetworkPolicy, Promise<NetHolder>>();
+  readonly #resolved = new Map<NetworkPolicy, NetHolder>();
+  readonly #watchers = new Set<{ prefix: string; listener: (events: FsEvent[]) => void }>();
+  readonly #portListeners = new Set<WorkspaceEvents>();
+  #ports = new Map<number, NetHolder>();
+  #pollTimer?: NodeJS.Timeout;
+  #disposed = false;
+
+  constructor(projectId: string, config: SandboxHostConfig) {
+    assertProjectId(projectId);
+    this.projectId = projectId;
+    this.#config = config;
+    this.dirs = sandboxDirs(config.root, projectId);
+    this.uid = uidFor(projectId, config);
+    this.#prepareDirs();
+    this.#helper = new FsHelper({ dirs: this.dirs, uid: this.uid, config, onEvents: (events) => this.#dispatch(events) });
+  }
+
+  #prepareDirs(): void {
+    const { root } = this.#config;
+    fs.mkdirSync(root, { recursive: true, mode: 0o711 });
+    fs.chmodSync(root, 0o711);
+    // bwrap runs as the project's uid, so it must be able to pass through DATA_DIR (traverse, not list).
+    const parent = path.dirname(root);
+    if ((fs.statSync(parent).mode & 0o001) === 0) fs.chmodSync(parent, fs.statSync(parent).mode | 0o001);
+    const d = this.dirs;
+    for (const [dir, owned, mode] of [
+      [d.base, false, 0o711],
+      [d.workspace, true, 0o755],
+      [d.home, true, 0o700],
+      [d.run, false, 0o711],
+      [d.previews, true, 0o700],
+    ] as const) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.chmodSync(dir, mode);
+      if (owned) fs.chownSync(dir, this.uid, this.uid);
+    }
+    writeEtc(d);
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Copies a newer pre-warmed npm cache into this sandbox's own cache (no-op when up to date). */
+  async seedNpmCache(): Promise<boolean> {
+    if (!fs.existsSync(path.join(this.#config.npmCache, '.stamp'))) return false;
+    const { seeded } = await this.#helper.request<{ seeded: boolean }>('seedCache');
+    return seeded;
+  }
+
+  fsRequest<T>(op: string, fields: Record<string, unknown>): Promise<T> {
+    this.#assertOpen();
+    return this.#helper.request<T>(op, fields);
+  }
+
+  watch(pathPrefix: string, listener: (events: FsEvent[]) => void): () => void {
+    this.#assertOpen();
+    const prefix = pathPrefix.replace(/^\.?\/*|\/+$/g, '');
+    const entry = { prefix, listener };
+    this.#watchers.add(entry);
+    void this.#helper.watch().catch(() => {});
+    return () => this.#watchers.delete(entry);
+  }
+
+  #dispatch(events: FsEvent[]): void {
+    for (const { prefix, listener } of this.#watchers) {
+      const mine = prefix ? events.filter((e) => e.path === prefix || e.path.startsWith(`${prefix}/`)) : events;
+      if (mine.length > 0) listener(mine);
+    }
+  }
+
+  async spawn(command: string, args: string[], options: SpawnOptions = {}): Promise<HostProcess> {
+    this.#assertOpen();
+    const policy = options.network ?? 'allowlist';
+    const holder = await this.#holder(policy);
+    const terminal = options.terminal;
+    const cwd = resolveCwd(options.cwd);
+    const env = {
+      ...baseEnv({ terminal: Boolean(terminal), npmRegistry: this.#config.npmRegistry, proxyPort: holder.proxyPort }),
+      ...(options.env ?? {}),
+    };
+    const argv = [
+      tool('nsenter'),
+      `--net=${holder.netnsPath}`,
+      '--',
+      ...privilegeAndLimitArgs(this.uid, this.#config.limits),
+      tool('bwrap'),
+      ...bwrapArgs({ dirs: this.dirs, unshareNet: false, newSession: !terminal, cwd, env }, [command, ...args]),
+    ];
+    const id = randomUUID();
+    const proc = new HostProcess({
+      id,
+      argv,
+      terminal,
+      timeoutMs: terminal ? options.timeoutMs : (options.timeoutMs ?? this.#config.limits.timeoutMs),
+      limits: this.#config.limits,
+      outputBytes: this.#config.limits.outputBytes,
+    });
+    this.processes.set(id, proc);
+    void proc.exit.then(() => {
+      this.processes.delete(id);
+      // A process's last moments may have opened or closed a port: look once more.
+      this.#pollPorts();
+    });
+    this.#startPolling();
+    return proc;
+  }
+
+  #holder(policy: NetworkPolicy): Promise<NetHolder> {
+    const existing = this.#holders.get(policy);
+    if (existing) {
+      return existing.then((holder) => {
+        if (holder.alive) return holder;
+        this.#holders.delete(policy);
+        this.#resolved.delete(policy);
+        return this.#holder(policy);
+      });
+    }
+    const started = NetHolder.start({ policy, dirs: this.dirs, uid: this.uid, config: this.#config });
+    this.#holders.set(policy, started);
+    started.then(
+      (holder) => this.#resolved.set(policy, holder),
+      () => this.#holders.delete(policy),
+    );
+    return started;
+  }
+
+  // ---- dev servers
+  onPorts(listener: WorkspaceEvents): () => void {
+    this.#portListeners.add(listener);
+    return () => this.#portListeners.delete(listener);
+  }
+
+  get ports(): number[] {
+    return [...this.#ports.keys()].sort((a, b) => a - b);
+  }
+
+  /** A host unix socket that reaches the dev server on this port, or undefined when nothing listens there. */
+  async previewSocket(port: number): Promise<string | undefined> {
+    const holder = this.#ports.get(port);
+    if (!holder?.alive) return undefined;
+    return holder.forwarder(port, this.dirs, this.uid);
+  }
+
+  #startPolling(): void {
+    this.#pollTimer ??= setInterval(() => this.#pollPorts(), PORT_POLL_MS);
+  }
+
+  #pollPorts(): void {
+    const now = new Map<number, NetHolder>();
+    for (const holder of this.#resolved.values()) {
+      if (!holder.alive) continue;
+      for (const port of holder.listeningPorts()) if (!now.has(port)) now.set(port, holder);
+    }
+    for (const [port, holder] of this.#ports) {
+      if (now.get(port) === holder) continue;
+      holder.dropForwarder(port);
+      this.#ports.delete(port);
+      for (const l of this.#portListeners) l.onPortClosed(port);
+    }
+    for (const [port, holder] of now) {
+      if (this.#ports.has(port)) continue;
+      this.#ports.set(port, holder);
+      for (const l of this.#portListeners) l.onServerReady(port);
+    }
+    if (this.processes.size === 0 && this.#ports.size === 0 && this.#pollTimer) {
+      clearInterval(this.#pollTimer);
+      this.#pollTimer = undefined;
+    }
+  }
+
+  /** Ends every process, closes the namespaces and the file helper. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    clearInterval(this.#pollTimer);
+    const exits = [...this.processes.values()].map((p) => {
+      p.kill('teardown', 'The sandbox was shut down.');
+      return p.exit;
+    });
+    await Promise.allSettled(exits);
+    const holders = await Promise.allSettled([...this.#holders.values()]);
+    await Promise.all(holders.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined)));
+    for (const port of this.#ports.keys()) for (const l of this.#portListeners) l.onPortClosed(port);
+    this.#ports.clear();
+    this.#helper.dispose();
+  }
+
+  #assertOpen(): void {
+    if (this.#disposed) throw new AppError('unavailable:sandbox', 'The sandbox was shut down.');
+  }
+}
+
+function resolveCwd(cwd: string | undefined): string {
+  const rel = (cwd ?? '').replace(/^\/workspace(?=\/|$)/, '');
+  if (rel.includes('\0')) throw new AppError('bad_request:sandbox', 'That working directory is not allowed.');
+  // Normalizing an absolute path clamps any "..", so the result stays inside the workspace.
+  const clean = path.posix.normalize(`/${rel}`).replace(/\/+$/, '');
+  return clean ? `${WORKSPACE}${clean}` : WORKSPACE;
+}
