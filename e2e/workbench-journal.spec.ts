@@ -1,47 +1,16 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { IdeServer } from './fixtures/ide-server';
 import { WorkbenchPage } from './pages/workbench.page';
 
 // The server really stops mid-edit and comes back. This spec runs its own IDE server (the same
 // build the suite uses) on its own port and data folder, so it can stop and restart it.
 
-const root = path.resolve(import.meta.dirname, '..');
 const port = Number(process.env.E2E_JOURNAL_PORT ?? 3477);
 const baseURL = `http://localhost:${port}`;
-
-class IdeServer {
-  #child?: ChildProcess;
-  #log = '';
-  constructor(readonly dataDir: string) {}
-
-  async start(): Promise<void> {
-    this.#child = spawn(process.execPath, ['--import', './server/runtime/register.mjs', '--import', 'tsx', 'server/main.ts'], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: this.dataDir, SANDBOX_FORCE_HOST: '1', NEXT_TELEMETRY_DISABLED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.#child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    this.#child.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
-    await expect
-      .poll(async () => (await fetch(`${baseURL}/api/health`).catch(() => null))?.ok ?? false, { timeout: 60_000, message: `server did not start:\n${this.#log}` })
-      .toBe(true);
-  }
-
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-    await expect.poll(async () => (await fetch(`${baseURL}/api/health`).catch(() => null)) === null).toBe(true);
-  }
-}
 
 async function readFile(page: Page, projectId: string, file: string): Promise<string> {
   const input = encodeURIComponent(JSON.stringify({ json: { projectId, path: file } }));
@@ -58,7 +27,7 @@ async function openWorkbench(browser: Browser) {
 
 test('the server stops mid-edit: edits wait in the journal and are saved when it is back, even after the tab closed', async ({ browser }) => {
   test.setTimeout(240_000);
-  const server = new IdeServer(fs.mkdtempSync(path.join(os.tmpdir(), 'ide-e2e-journal-')));
+  const server = new IdeServer({ port, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ide-e2e-journal-')) });
   await server.start();
   const { context, page, wb } = await openWorkbench(browser);
   try {

@@ -24,6 +24,19 @@ export class WorkbenchPage {
     return this.page.getByTestId('file-tree');
   }
 
+  /** Says why the host sandbox runs the project instead of a WebContainer. */
+  get sandboxNotice(): Locator {
+    return this.page.getByTestId('sandbox-notice');
+  }
+
+  get sandboxStatus(): Locator {
+    return this.page.getByTestId('sandbox-status');
+  }
+
+  async expectStage(name: 'editor' | 'sandbox' | 'install' | 'dev-server', status: 'done' | 'failed' | 'skipped', timeout = 180_000): Promise<void> {
+    await expect(this.bootStage(name)).toHaveAttribute('data-status', status, { timeout });
+  }
+
   get saveStatus(): Locator {
     return this.page.getByTestId('save-status');
   }

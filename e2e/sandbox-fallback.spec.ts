@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from './fixtures';
+import { IdeServer } from './fixtures/ide-server';
+import { WorkbenchPage } from './pages/workbench.page';
+
+// The one spec that lets the page try WebContainers: a server that does not force the host
+// sandbox. Offline, the runtime never loads from stackblitz.com, so the page falls back within the
+// time limit, says why, and the host sandbox runs commands.
+
+test.use({ allowedExternalHosts: ['stackblitz.com', 'webcontainer.io', 'webcontainer-api.io', 'staticblitz.com'] });
+
+test('WebContainers cannot boot here: the page falls back to the host sandbox and says why', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const server = new IdeServer({
+    port: Number(process.env.E2E_FALLBACK_PORT ?? 3478),
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ide-e2e-fallback-')),
+    env: { SANDBOX_FORCE_HOST: '0', SANDBOX_WEBCONTAINER_TIMEOUT_MS: '5000' },
+  });
+  await server.start();
+  const context = await browser.newContext({ baseURL: server.baseURL });
+  try {
+    const page = await context.newPage();
+    const created = await page.request.post('/api/trpc/project.create', { data: { json: { template: 'static' } } });
+    const projectId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    const wb = new WorkbenchPage(page);
+    await wb.goto(projectId);
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    await expect(wb.sandboxNotice).toContainText('did not start within 5 s', { timeout: 30_000 });
+    await expect(wb.sandboxNotice).toContainText('stackblitz.com');
+    await expect(wb.sandboxStatus).toHaveAttribute('data-kind', 'host');
+    await wb.terminal.openShell();
+    await wb.terminal.run('echo sum=$((40 + 2))');
+    await wb.terminal.expectOutput('sum=42');
+  } finally {
+    await context.close();
+    await server.stop();
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+});
