@@ -55,7 +55,8 @@ export function toTurnError(error: unknown, config: ModelConfig, model: string):
     return new TurnError('upstream', `Could not reach ${where(config)}. Is the model server running and OPENAI_BASE_URL right?`, true);
   }
   if (error instanceof OpenAI.APIError) {
-    const upstream = scrub(error.message, config);
+    const body = error.error as { message?: unknown } | undefined;
+    const upstream = scrub(typeof body?.message === 'string' ? body.message : error.message, config);
     const code = typeof error.code === 'string' ? error.code : '';
     if (error.status === 401 || error.status === 403) {
       return new TurnError('bad_key', `${where(config)} rejected the API key. Check OPENAI_API_KEY.`);
