@@ -1,0 +1,332 @@
+import { atom, computed, type ReadableAtom } from 'nanostores';
+import type { AgentEnvironment, PlanItem } from '@/lib/agent/environment';
+import { addUsage, cardFor, itemsFromHistory, updateCard, type AssistantItem, type ChatItem, type StoredMessage, type ToolCard, type TurnRecord } from '@/lib/agent/history';
+import type { TurnEvent, Usage } from '@/lib/agent/protocol';
+import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } from '@/lib/agent/runner';
+import { ProcessRegistry } from '@/lib/agent/tools';
+
+// The agent panel's state for one project page: the conversation and its tool cards, the running
+// state, per-turn file changes (revert), token usage, the model picker, the plan, the error banner
+// and the fix budget. The loop itself is lib/agent/runner; this store is its sink and its remote.
+
+export interface ModelInfo {
+  configured: boolean;
+  models: string[];
+  defaultModel: string | null;
+  setupHint: string | null;
+}
+
+/** The chat router, as the store needs it (the workbench adapts the tRPC client to this). */
+export interface ChatApi {
+  models(): Promise<ModelInfo>;
+  /** The project's most recent chat, created when there is none. */
+  latestChat(): Promise<string>;
+  createChat(): Promise<string>;
+  messages(chatId: string): Promise<{ plan: PlanItem[]; messages: StoredMessage[] }>;
+  truncateFrom(chatId: string, messageId: string): Promise<void>;
+}
+
+export interface AgentBanner {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export type AgentStatus = 'loading' | 'idle' | 'running' | 'stopping';
+
+export interface AgentStoreOptions {
+  projectId: string;
+  env: AgentEnvironment;
+  chat: ChatApi;
+  transport: TurnTransport;
+  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
+  storageKey?: string;
+  fixBudget?: number;
+}
+
+export class AgentStore {
+  readonly #items = atom<ChatItem[]>([]);
+  readonly #cards = atom<Record<string, ToolCard>>({});
+  readonly #status = atom<AgentStatus>('loading');
+  readonly #turns = atom<TurnRecord[]>([]);
+  readonly #storedUsage = atom<Usage>({ promptTokens: 0, completionTokens: 0 });
+  /** Usage of answers streamed since the last reload (not yet in the stored total). */
+  readonly #liveUsage = atom<Usage>({ promptTokens: 0, completionTokens: 0 });
+  readonly #modelInfo = atom<ModelInfo | null>(null);
+  readonly #model = atom<string | null>(null);
+  readonly #plan = atom<PlanItem[]>([]);
+  readonly #banner = atom<AgentBanner | null>(null);
+  readonly #feedback = atom<{ used: number; budget: number; reason: string } | null>(null);
+  readonly #retrying = atom<string | null>(null);
+
+  readonly items: ReadableAtom<ChatItem[]> = this.#items;
+  readonly cards: ReadableAtom<Record<string, ToolCard>> = this.#cards;
+  readonly status: ReadableAtom<AgentStatus> = this.#status;
+  readonly turns: ReadableAtom<TurnRecord[]> = this.#turns;
+  readonly modelInfo: ReadableAtom<ModelInfo | null> = this.#modelInfo;
+  readonly model: ReadableAtom<string | null> = this.#model;
+  readonly plan: ReadableAtom<PlanItem[]> = this.#plan;
+  readonly banner: ReadableAtom<AgentBanner | null> = this.#banner;
+  readonly feedback: ReadableAtom<{ used: number; budget: number; reason: string } | null> = this.#feedback;
+  /** "Rate limited, retrying in 2 s" while the server backs off. */
+  readonly retrying: ReadableAtom<string | null> = this.#retrying;
+  /** Tokens of the whole chat: stored answers plus what streamed since the last reload. */
+  readonly usage: ReadableAtom<Usage> = computed([this.#storedUsage, this.#liveUsage], addUsage);
+  /** Tool calls waiting for the user's click. */
+  readonly pendingApprovals: ReadableAtom<ToolCard[]> = computed(this.#cards, (cards) => Object.values(cards).filter((c) => c.status === 'approval'));
+
+  readonly #o: AgentStoreOptions;
+  readonly #processes = new ProcessRegistry();
+  readonly #runner: AgentRunner;
+  readonly #approvals = new Map<string, (ok: boolean) => void>();
+  #chatId: string | null = null;
+  #turnSeq = 0;
+  #disposed = false;
+
+  constructor(options: AgentStoreOptions) {
+    this.#o = options;
+    this.#runner = new AgentRunner({
+      env: options.env,
+      transport: options.transport,
+      sink: this.#sink(),
+      processes: this.#processes,
+      projectId: options.projectId,
+      chatId: () => this.#chatId ?? '',
+      model: () => this.#model.get() ?? undefined,
+      fixBudget: options.fixBudget,
+    });
+  }
+
+  get chatId(): string | null {
+    return this.#chatId;
+  }
+
+  /** Loads the model list and the latest chat. */
+  async init(): Promise<void> {
+    try {
+      const info = await this.#o.chat.models();
+      this.#modelInfo.set(info);
+      const saved = this.#o.storage?.getItem(this.#storageKey()) ?? null;
+      this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
+      if (!info.configured) this.#banner.set({ code: 'no_key', message: info.setupHint ?? 'No model is configured.', retryable: false });
+      this.#chatId = await this.#o.chat.latestChat();
+      await this.#reload();
+    } catch (error) {
+      this.#banner.set({ code: 'load', message: `Could not load the conversation: ${message(error)}`, retryable: false });
+    } finally {
+      if (this.#status.get() === 'loading') this.#status.set('idle');
+    }
+  }
+
+  pickModel(model: string): void {
+    if (!this.#modelInfo.get()?.models.includes(model)) return;
+    this.#model.set(model);
+    try {
+      this.#o.storage?.setItem(this.#storageKey(), model);
+    } catch {
+      // Not remembered: storage is disabled.
+    }
+  }
+
+  send(text: string, images?: string[]): Promise<void> {
+    const trimmed = text.trim();
+    if ((!trimmed && !images?.length) || !this.#canRun()) return Promise.resolve();
+    this.#items.set([...this.#items.get(), { kind: 'user', id: null, text: trimmed, ...(images?.length ? { images } : {}) }]);
+    return this.#drive(trimmed, () => this.#runner.send(trimmed, images));
+  }
+
+  /** After an error: resend or resume. Otherwise: answer the last message again. */
+  async retry(): Promise<void> {
+    if (!this.#canRun()) return;
+    const banner = this.#banner.get();
+    if (!banner?.retryable) {
+      const items = this.#items.get();
+      const lastUser = items.findLastIndex((i) => i.kind === 'user');
+      const firstAnswer = items.slice(lastUser + 1).find((i): i is AssistantItem => i.kind === 'assistant' && i.id !== null);
+      if (firstAnswer?.id && this.#chatId) {
+        await this.#o.chat.truncateFrom(this.#chatId, firstAnswer.id);
+        this.#items.set(items.slice(0, items.indexOf(firstAnswer)));
+      }
+    }
+    const prompt = [...this.#items.get()].reverse().find((i) => i.kind === 'user')?.text ?? '';
+    return this.#drive(prompt, () => this.#runner.retry());
+  }
+
+  /** Replaces a user message (and everything after it) with new text, and sends it. */
+  async editAndResend(messageId: string, text: string): Promise<void> {
+    if (!this.#canRun() || !this.#chatId || !text.trim()) return;
+    await this.#o.chat.truncateFrom(this.#chatId, messageId);
+    const items = this.#items.get();
+    const at = items.findIndex((i) => i.id === messageId);
+    if (at >= 0) this.#items.set(items.slice(0, at));
+    return this.send(text);
+  }
+
+  stop(): void {
+    if (this.#status.get() !== 'running') return;
+    this.#status.set('stopping');
+    this.#runner.stop();
+    for (const resolve of this.#approvals.values()) resolve(false);
+  }
+
+  /** The user's click on a card waiting for approval. */
+  approve(callId: string, run: boolean): void {
+    const resolve = this.#approvals.get(callId);
+    this.#approvals.delete(callId);
+    resolve?.(run);
+  }
+
+  async newChat(): Promise<void> {
+    if (!this.#canRun()) return;
+    this.#chatId = await this.#o.chat.createChat();
+    this.#items.set([]);
+    this.#cards.set({});
+    this.#plan.set([]);
+    this.#storedUsage.set({ promptTokens: 0, completionTokens: 0 });
+    this.#liveUsage.set({ promptTokens: 0, completionTokens: 0 });
+    this.#turns.set([]);
+    this.#banner.set(null);
+    this.#feedback.set(null);
+  }
+
+  /** Puts back every file the turn changed, as it was before the turn (through the same writer). */
+  async revertTurn(turnId: number): Promise<void> {
+    const turn = this.#turns.get().find((t) => t.id === turnId);
+    if (!turn || turn.reverted || this.#status.get() === 'running') return;
+    const failed: string[] = [];
+    for (const change of [...turn.changes].reverse()) {
+      try {
+        if (change.before === null) await this.#o.env.files.remove(change.path, { recursive: false });
+        else await this.#o.env.files.write(change.path, change.before);
+      } catch (error) {
+        failed.push(`${change.path} (${message(error)})`);
+      }
+    }
+    this.#turns.set(this.#turns.get().map((t) => (t.id === turnId ? { ...t, reverted: failed.length === 0 } : t)));
+    if (failed.length) this.#banner.set({ code: 'revert', message: `Could not revert: ${failed.join(', ')}`, retryable: false });
+  }
+
+  dismissBanner(): void {
+    if (this.#banner.get()?.code !== 'no_key') this.#banner.set(null);
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#runner.stop();
+    for (const resolve of this.#approvals.values()) resolve(false);
+    this.#processes.dispose();
+  }
+
+  #canRun(): boolean {
+    return !this.#disposed && this.#status.get() === 'idle' && this.#chatId !== null && this.#modelInfo.get()?.configured !== false;
+  }
+
+  async #drive(prompt: string, run: () => Promise<void>): Promise<void> {
+    this.#status.set('running');
+    this.#banner.set(null);
+    this.#feedback.set(null);
+    const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: { promptTokens: 0, completionTokens: 0 }, reverted: false };
+    this.#turns.set([...this.#turns.get(), turn]);
+    try {
+      await run();
+    } catch (error) {
+      this.#banner.set({ code: 'internal', message: message(error), retryable: false });
+    } finally {
+      this.#retrying.set(null);
+      if (!this.#disposed) {
+        this.#turns.set(this.#turns.get().filter((t) => t.id !== turn.id || t.changes.length > 0 || t.usage.promptTokens + t.usage.completionTokens > 0));
+        await this.#reload().catch((error: unknown) => console.warn('agent: could not reload the conversation:', error));
+        this.#status.set('idle');
+      }
+    }
+  }
+
+  /** The server's copy of the conversation; live-only card details (diffs, exit codes) are kept. */
+  async #reload(): Promise<void> {
+    if (!this.#chatId) return;
+    const { plan, messages } = await this.#o.chat.messages(this.#chatId);
+    const { items, cards } = itemsFromHistory(messages);
+    const live = this.#cards.get();
+    for (const [id, card] of Object.entries(cards)) if (live[id]?.detail) cards[id] = { ...card, detail: live[id].detail, reason: live[id].reason };
+    this.#items.set(items);
+    this.#cards.set(cards);
+    this.#plan.set(plan);
+    this.#storedUsage.set(messages.reduce((sum, m) => (m.usage ? addUsage(sum, m.usage) : sum), { promptTokens: 0, completionTokens: 0 }));
+    this.#liveUsage.set({ promptTokens: 0, completionTokens: 0 });
+  }
+
+  #patchTurn(patch: (turn: TurnRecord) => TurnRecord): void {
+    const turns = this.#turns.get();
+    const last = turns[turns.length - 1];
+    if (last) this.#turns.set([...turns.slice(0, -1), patch(last)]);
+  }
+
+  #lastAssistant(create: boolean): AssistantItem | null {
+    const items = this.#items.get();
+    const last = items[items.length - 1];
+    if (last?.kind === 'assistant' && last.streaming) return last;
+    if (!create) return null;
+    const item: AssistantItem = { kind: 'assistant', id: null, text: '', callIds: [], streaming: true };
+    this.#items.set([...items, item]);
+    return item;
+  }
+
+  #replaceLast(item: AssistantItem): void {
+    const items = this.#items.get();
+    this.#items.set([...items.slice(0, -1), item]);
+  }
+
+  #onEvent(event: TurnEvent): void {
+    if (event.type === 'start') {
+      this.#retrying.set(null);
+      this.#lastAssistant(true);
+    } else if (event.type === 'retrying') {
+      this.#retrying.set(`${event.reason} — retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt})`);
+    } else if (event.type === 'text') {
+      const item = this.#lastAssistant(true)!;
+      this.#replaceLast({ ...item, text: item.text + event.delta });
+    } else if (event.type === 'tool_calls') {
+      const item = this.#lastAssistant(true)!;
+      this.#replaceLast({ ...item, id: event.messageId, callIds: event.calls.map((c) => c.id) });
+      this.#cards.set({ ...this.#cards.get(), ...Object.fromEntries(event.calls.map((c) => [c.id, cardFor(c)])) });
+    } else if (event.type === 'usage') {
+      const item = this.#lastAssistant(false);
+      if (item) this.#replaceLast({ ...item, usage: event.usage });
+      this.#patchTurn((t) => ({ ...t, usage: addUsage(t.usage, event.usage) }));
+      this.#liveUsage.set(addUsage(this.#liveUsage.get(), event.usage));
+    } else if (event.type === 'done') {
+      const item = this.#lastAssistant(false);
+      if (item) this.#replaceLast({ ...item, id: event.messageId, streaming: false });
+    } else if (event.type === 'error') {
+      const item = this.#lastAssistant(false);
+      if (item) this.#replaceLast({ ...item, streaming: false });
+    }
+  }
+
+  #sink(): RunnerSink {
+    return {
+      event: (event) => this.#onEvent(event),
+      toolStatus: (call, status, extra) => {
+        const cards = this.#cards.get();
+        this.#cards.set({ ...cards, [call.id]: updateCard(cards[call.id] ?? cardFor(call), status, extra) });
+      },
+      approve: (call) => new Promise<boolean>((resolve) => this.#approvals.set(call.id, resolve)),
+      changes: (changes) => this.#patchTurn((t) => ({ ...t, changes })),
+      plan: (items) => this.#plan.set(items),
+      feedback: (used, budget, reason) => this.#feedback.set({ used, budget, reason }),
+      failure: (failure: TurnFailure) => this.#banner.set({ code: failure.code, message: failure.message, retryable: failure.retryable }),
+      settled: () => {
+        const item = this.#lastAssistant(false);
+        if (item) this.#replaceLast({ ...item, streaming: false });
+      },
+    };
+  }
+
+  #storageKey(): string {
+    return this.#o.storageKey ?? 'ide:agent-model';
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
