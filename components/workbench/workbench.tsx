@@ -14,10 +14,11 @@ import { SearchPanel } from '@/components/files/search-panel';
 import { PreviewPanel } from '@/components/preview/preview-panel';
 import { TerminalPanel } from '@/components/terminal/terminal-panel';
 import { IconButton } from '@/components/ui/icon-button';
-import { AgentIcon, FilesIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
+import { AgentIcon, FilesIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
 import { AgentSlot } from '@/components/workbench/agent-slot';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
+import { SettingsDialog } from '@/components/workbench/settings-dialog';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
@@ -78,6 +79,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
   const panels = useStore(wb.panels);
   const sidebar = useStore(wb.editor.sidebar);
   const [searchFocus, setSearchFocus] = useState(0);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const focusSearch = useCallback(() => setSearchFocus((n) => n + 1), []);
   useShortcuts(wb, focusSearch);
   useFileSync(wb);
@@ -130,6 +132,9 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
           </IconButton>
           <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
             <AgentIcon />
+          </IconButton>
+          <IconButton label="Project settings" onClick={() => setSettingsOpen(true)}>
+            <MoreIcon />
           </IconButton>
         </div>
       </header>
@@ -198,6 +203,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
       </div>
       <WorkbenchStatus wb={wb} />
       <QuickOpen />
+      <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />
     </div>
   );
 }
