@@ -103,3 +103,52 @@ describe('POST /api/agent/turn', () => {
     expect(tool.output).toMatch(/^HEAD[\s\S]*\[… output truncated by the IDE …\][\s\S]*TAIL$/);
   });
 });
+
+describe('POST /api/agent/turn with the Responses API and images', () => {
+  const png = `data:image/png;base64,${Buffer.from('fake png bytes').toString('base64')}`;
+
+  it('sends images as input parts (chat) and stores them with the message', async () => {
+    kit.model.load({ name: 't', steps: [{ text: 'A red square.' }] });
+    const { text } = await turn({ kind: 'user', text: 'What is this?', images: [png] });
+    expect(text).toBe('A red square.');
+    expect(lastModelBody().messages[1]).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is this?' },
+        { type: 'image_url', image_url: { url: png } },
+      ],
+    });
+    expect((await stored())[0]).toMatchObject({ kind: 'user', images: [png] });
+  });
+
+  it('runs a tool-call loop over /v1/responses', async () => {
+    kit.model.load({
+      name: 't',
+      steps: [
+        { text: 'Checking.', toolCalls: [{ id: 'rc1', name: 'search_files', arguments: { query: 'TODO' } }], usage: { promptTokens: 12, completionTokens: 4 } },
+        { match: { role: 'tool', contains: 'src/a.ts:3' }, text: 'One TODO left.' },
+      ],
+    });
+    const first = await turn({ kind: 'user', text: 'find todos', images: [png] }, { api: 'responses' });
+    expect(first.events[0]).toMatchObject({ type: 'start', api: 'responses' });
+    expect(first.text).toBe('Checking.');
+    expect(first.events.find((e) => e.type === 'tool_calls')).toMatchObject({ calls: [{ id: 'rc1', name: 'search_files', args: { query: 'TODO' } }] });
+    expect(first.events.slice(-2)).toMatchObject([{ type: 'usage', usage: { promptTokens: 12, completionTokens: 4 } }, { type: 'done', finishReason: 'tool_calls' }]);
+    const firstBody = kit.model.requests().at(-1)!;
+    expect(firstBody.path).toBe('/v1/responses');
+    expect(firstBody.body).toMatchObject({
+      instructions: expect.stringMatching(/coding agent/),
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'find todos' }, { type: 'input_image', image_url: png }] }],
+      tools: expect.arrayContaining([expect.objectContaining({ type: 'function', name: 'edit_file' })]),
+    });
+
+    const second = await turn({ kind: 'tool_results', results: [{ toolCallId: 'rc1', ok: true, output: 'src/a.ts:3: // TODO' }] }, { api: 'responses' });
+    expect(second.text).toBe('One TODO left.');
+    const input = (kit.model.requests().at(-1)!.body as { input: Record<string, unknown>[] }).input;
+    expect(input.slice(1)).toEqual([
+      { role: 'assistant', content: 'Checking.' },
+      { type: 'function_call', call_id: 'rc1', name: 'search_files', arguments: '{"query":"TODO"}' },
+      { type: 'function_call_output', call_id: 'rc1', output: expect.stringMatching(/^<untrusted-data source="tool search_files">[\s\S]*src\/a\.ts:3/) },
+    ]);
+  });
+});
