@@ -2,8 +2,9 @@
 // (sandbox WebSockets and the preview proxy, added by server/sandbox-host).
 import { createServer } from 'node:http';
 import next from 'next';
-import { getDbHandle } from '@/db';
-import { env } from '@/lib/env';
+import { getDb, getDbHandle } from '@/db';
+import { dataDir, env } from '@/lib/env';
+import { createSandboxHost } from '@/server/sandbox-host/http';
 
 async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
@@ -14,17 +15,31 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const upgrade = app.getUpgradeHandler();
 
+  // The host sandbox's WebSocket and the preview proxy (previews live on their own origin).
+  const sandboxHost = env.SANDBOX_ADAPTERS.includes('host')
+    ? createSandboxHost({
+        getDb,
+        dataDir,
+        previewDomain: env.PREVIEW_DOMAIN,
+        config: { allowlist: env.SANDBOX_ALLOWLIST, npmRegistry: env.SANDBOX_NPM_REGISTRY, idleMs: env.SANDBOX_IDLE_MINUTES * 60_000 },
+      })
+    : undefined;
+
   const server = createServer((req, res) => {
+    if (sandboxHost?.handleRequest(req, res)) return;
     void handle(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
+    if (sandboxHost?.handleUpgrade(req, socket, head)) return;
     void upgrade(req, socket, head);
   });
   server.listen(env.PORT, env.HOSTNAME, () => {
     console.log(`Cloud IDE ready on http://${env.HOSTNAME}:${env.PORT} (${dev ? 'development' : 'production'})`);
   });
 
-  const shutdown = () => server.close(() => process.exit(0));
+  const shutdown = () => {
+    void (sandboxHost?.close() ?? Promise.resolve()).finally(() => server.close(() => process.exit(0)));
+  };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 }

@@ -1,0 +1,187 @@
+import 'server-only';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Db } from '@/db/client';
+import { getProjectRole } from '@/db/queries/projects';
+import { AppError } from '@/lib/errors';
+import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, type ServerMessage } from '@/lib/sandbox/host-client/protocol';
+import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
+import type { SandboxManager } from '@/server/sandbox-host/manager';
+import type { HostProcess } from '@/server/sandbox-host/process';
+import { missingTools } from '@/server/sandbox-host/tools';
+
+// /api/sandbox/ws?projectId=…: the browser's line to its project's host sandbox. The session cookie says
+// who is calling, the project role what they may do: owner and editor read, write and run; a viewer
+// only reads (files, listings, watch, export) and sees dev servers; anyone else is closed with 4404.
+
+const WRITE_OPS = new Set<SandboxRequest['op']>(['writeFile', 'mkdir', 'rm', 'rename', 'mount', 'spawn', 'stdin', 'resize', 'kill']);
+/** Output waits (the process blocks) while this much is queued on the socket. */
+const HIGH_WATER = 2 * 1024 * 1024;
+const LOW_WATER = 256 * 1024;
+
+export interface SandboxSocketOptions {
+  manager: SandboxManager;
+  getDb: () => Promise<Db>;
+  /** The preview URL of a port as seen by this request (its Host decides the origin). */
+  previewUrl: (req: IncomingMessage, projectId: string, port: number) => string;
+}
+
+export function createSandboxSocketHandler(options: SandboxSocketOptions) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+
+  async function authorize(req: IncomingMessage): Promise<{ projectId: string; role: 'owner' | 'editor' | 'viewer' } | { close: number; reason: string }> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const projectId = url.searchParams.get('projectId') ?? '';
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(projectId)) {
+      return { close: CLOSE_CODES.badRequest, reason: 'projectId must be a project id' };
+    }
+    const userId = decodeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
+    if (!userId) return { close: CLOSE_CODES.unauthorized, reason: 'Your session is missing or invalid. Reload the page.' };
+    const access = await getProjectRole(await options.getDb(), projectId, userId);
+    if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
+    const missing = missingTools();
+    if (missing.length > 0) return { close: CLOSE_CODES.unavailable, reason: `The host sandbox is not installed on this server (missing: ${missing.join(', ')}).` };
+    return { projectId, role: access.role };
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      authorize(req).then(
+        (result) => {
+          if ('close' in result) ws.close(result.close, result.reason);
+          else serve(ws, req, result.projectId, result.role);
+        },
+        (error: unknown) => {
+          console.error('sandbox socket authorization failed:', error);
+          ws.close(CLOSE_CODES.unavailable, 'The server could not check your access.');
+        },
+      );
+    });
+  }
+
+  function serve(ws: WebSocket, req: IncomingMessage, projectId: string, role: 'owner' | 'editor' | 'viewer'): void {
+    const { manager } = options;
+    const release = manager.attach(projectId);
+    const workspace = manager.get(projectId);
+    const mine = new Map<string, HostProcess>();
+    const watches = new Map<string, () => void>();
+    let nextWatch = 1;
+    const send = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const url = (port: number) => options.previewUrl(req, projectId, port);
+
+    const stopPorts = workspace.onPorts({
+      onServerReady: (port) => send({ type: 'server-ready', port, url: url(port) }),
+      onPortClosed: (port) => send({ type: 'port-closed', port }),
+    });
+    send({ type: 'hello', projectId, role, ports: workspace.ports.map((port) => ({ port, url: url(port) })) });
+
+    const waiting = new Set<HostProcess>();
+    let drainTimer: NodeJS.Timeout | undefined;
+    const drain = () => {
+      if (ws.bufferedAmount > LOW_WATER && ws.readyState === ws.OPEN) return;
+      for (const proc of waiting) proc.resume();
+      waiting.clear();
+      clearInterval(drainTimer);
+      drainTimer = undefined;
+    };
+
+    const handle = async (request: SandboxRequest): Promise<unknown> => {
+      if (role === 'viewer' && WRITE_OPS.has(request.op)) {
+        throw new AppError('forbidden:project', 'Viewers can look at files but not change them or run commands.');
+      }
+      switch (request.op) {
+        case 'readFile':
+        case 'readdir':
+        case 'exportTree':
+          return workspace.fsRequest(request.op, request);
+        case 'writeFile':
+        case 'mkdir':
+        case 'rm':
+        case 'rename':
+        case 'mount':
+          await workspace.fsRequest(request.op, request);
+          return null;
+        case 'watch': {
+          const watchId = `w${nextWatch++}`;
+          watches.set(watchId, workspace.watch(request.path, (events) => send({ type: 'fs', watchId, events })));
+          return { watchId };
+        }
+        case 'unwatch':
+          watches.get(request.watchId)?.();
+          watches.delete(request.watchId);
+          return null;
+        case 'spawn': {
+          await manager.ready(projectId);
+          const proc = await workspace.spawn(request.command, request.args, request);
+          mine.set(proc.id, proc);
+          // The response goes out before any output: the client registers the process on it.
+          queueMicrotask(() => {
+            proc.onOutput((data) => {
+              send({ type: 'output', pid: proc.id, data });
+              if (ws.bufferedAmount > HIGH_WATER && !waiting.has(proc)) {
+                proc.pause();
+                waiting.add(proc);
+                drainTimer ??= setInterval(drain, 20);
+              }
+            });
+            void proc.exit.then((info) => {
+              mine.delete(proc.id);
+              waiting.delete(proc);
+              send({ type: 'exit', pid: proc.id, code: info.code, reason: info.reason, message: info.message });
+            });
+          });
+          return { pid: proc.id };
+        }
+        case 'stdin':
+          mine.get(request.pid)?.write(request.data);
+          return null;
+        case 'resize':
+          mine.get(request.pid)?.resize(request.size);
+          return null;
+        case 'kill':
+          mine.get(request.pid)?.kill();
+          return null;
+      }
+    };
+
+    ws.on('message', (raw, isBinary) => {
+      let id = 0;
+      let parsed: SandboxRequest;
+      try {
+        if (isBinary) throw new Error('binary frames are not part of the protocol');
+        const json = JSON.parse(String(raw)) as { id?: unknown };
+        id = typeof json.id === 'number' ? json.id : 0;
+        parsed = requestSchema.parse(json);
+      } catch (error) {
+        send({ type: 'response', id, ok: false, error: { code: 'bad_request:sandbox', message: error instanceof Error ? error.message.slice(0, 500) : 'bad request' } });
+        return;
+      }
+      handle(parsed).then(
+        (result) => {
+          if (parsed.id) send({ type: 'response', id: parsed.id, ok: true, result });
+        },
+        (error: unknown) => {
+          if (!(error instanceof AppError)) console.error(`sandbox ${projectId} ${parsed.op} failed:`, error);
+          const code = error instanceof AppError ? error.code : 'unavailable:sandbox';
+          const message = error instanceof AppError ? error.message : 'The sandbox could not do that.';
+          if (parsed.id) send({ type: 'response', id: parsed.id, ok: false, error: { code, message } });
+        },
+      );
+    });
+
+    ws.on('close', () => {
+      clearInterval(drainTimer);
+      stopPorts();
+      for (const stop of watches.values()) stop();
+      // A socket's processes end with it (a closed tab leaves nothing running behind the user's back).
+      for (const proc of mine.values()) proc.kill('teardown', 'The connection to the sandbox closed.');
+      release();
+    });
+    ws.on('error', () => {});
+  }
+
+  return { handleUpgrade, close: () => wss.close() };
+}
