@@ -61,20 +61,6 @@ const schema = z.object({
   PREVIEW_DOMAIN: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9.-]+$/).default('preview.localhost')),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
   SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
-  /** Hosts a host sandbox may reach under the 'allowlist' network policy (comma-separated; `*.example.com` allowed). */
-  SANDBOX_ALLOWLIST: z.preprocess(
-    emptyAsUndefined,
-    z
-      .string()
-      .default('registry.npmjs.org')
-      .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
-  ),
-  /** The npm registry sandboxes use (npm_config_registry inside); its host should be on the allowlist. */
-  SANDBOX_NPM_REGISTRY: z.preprocess(emptyAsUndefined, z.url().default('https://registry.npmjs.org/')),
-  /** Previews are served on http://<port>-<projectId>.<PREVIEW_DOMAIN>:<PORT>/ (an origin apart from the IDE's). */
-  PREVIEW_DOMAIN: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9.-]+$/).default('preview.localhost')),
-  /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
-  SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
   /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */
   SANDBOX_WEBCONTAINER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(12_000)),
 });
