@@ -1,0 +1,201 @@
+'use client';
+
+import { useStore } from '@nanostores/react';
+import { useState } from 'react';
+import { MessageList } from '@/components/agent/message-list';
+import { PlanList } from '@/components/agent/plan-list';
+import { TurnChanges } from '@/components/agent/turn-changes';
+import { useAgentStore } from '@/components/agent/use-agent-store';
+import { Button } from '@/components/ui/button';
+import { AgentIcon, AlertIcon, CloseIcon, PlusIcon, RefreshIcon } from '@/components/ui/icons';
+import { IconButton } from '@/components/ui/icon-button';
+import { useWorkbench } from '@/components/workbench/context';
+import type { AgentFileWriter } from '@/lib/agent/environment';
+import type { AgentStore } from '@/lib/stores/agent';
+
+/** The agent panel of a project page. `files` replaces how the agent's writes are saved. */
+export function AgentPanel({ files, readOnly = false }: { files?: AgentFileWriter; readOnly?: boolean }) {
+  const wb = useWorkbench();
+  const store = useAgentStore(wb, files);
+  return (
+    <section aria-label="Agent" data-testid="agent-panel" className="flex h-full flex-col bg-zinc-50 dark:bg-zinc-900">
+      {store ? <PanelBody store={store} readOnly={readOnly} /> : <Header store={null} />}
+    </section>
+  );
+}
+
+function Header({ store }: { store: AgentStore | null }) {
+  return (
+    <header className="flex h-9 shrink-0 items-center gap-2 border-b border-zinc-200 px-2 dark:border-zinc-800">
+      <h2 className="flex items-center gap-2 pl-1 text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">
+        <AgentIcon size={14} /> Agent
+      </h2>
+      {store && <HeaderTools store={store} />}
+    </header>
+  );
+}
+
+function HeaderTools({ store }: { store: AgentStore }) {
+  const info = useStore(store.modelInfo);
+  const model = useStore(store.model);
+  const usage = useStore(store.usage);
+  const status = useStore(store.status);
+  const total = usage.promptTokens + usage.completionTokens;
+  return (
+    <div className="ml-auto flex min-w-0 items-center gap-1.5">
+      {total > 0 && (
+        <span data-testid="agent-usage" className="truncate text-[11px] text-zinc-500" title={`${usage.promptTokens.toLocaleString('en')} prompt + ${usage.completionTokens.toLocaleString('en')} completion tokens in this chat`}>
+          {formatTokens(total)} tokens
+        </span>
+      )}
+      {info && info.models.length > 0 && (
+        <>
+          <label htmlFor="agent-model" className="sr-only">
+            Model
+          </label>
+          <select
+            id="agent-model"
+            data-testid="agent-model"
+            value={model ?? ''}
+            disabled={status === 'running'}
+            onChange={(e) => store.pickModel(e.target.value)}
+            className="max-w-[10rem] truncate rounded border border-zinc-300 bg-white px-1 py-0.5 text-[12px] dark:border-zinc-700 dark:bg-zinc-950"
+          >
+            {info.models.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </>
+      )}
+      <IconButton label="New chat" data-testid="agent-new-chat" disabled={status !== 'idle'} onClick={() => void store.newChat()}>
+        <PlusIcon size={14} />
+      </IconButton>
+    </div>
+  );
+}
+
+function PanelBody({ store, readOnly }: { store: AgentStore; readOnly: boolean }) {
+  return (
+    <>
+      <Header store={store} />
+      <Banner store={store} />
+      <PlanList store={store} />
+      <MessageList store={store} />
+      <Feedback store={store} />
+      <TurnChanges store={store} />
+      <Composer store={store} readOnly={readOnly} />
+    </>
+  );
+}
+
+function Banner({ store }: { store: AgentStore }) {
+  const banner = useStore(store.banner);
+  const retrying = useStore(store.retrying);
+  const status = useStore(store.status);
+  if (retrying && status === 'running') {
+    return (
+      <p role="status" data-testid="agent-retrying" className="border-b border-amber-300 bg-amber-50 px-3 py-1.5 text-[12px] text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+        {retrying}
+      </p>
+    );
+  }
+  if (!banner) return null;
+  const setup = banner.code === 'no_key';
+  return (
+    <div role="alert" data-testid="agent-banner" data-code={banner.code} className="flex items-start gap-2 border-b border-red-200 bg-red-50 px-3 py-2 text-[12px] text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
+      <AlertIcon size={14} className="mt-0.5 shrink-0" />
+      <div className="min-w-0 flex-1">
+        <p className="font-medium">{setup ? 'No model is configured' : 'The agent stopped with an error'}</p>
+        <p className="mt-0.5 break-words">{banner.message}</p>
+        {banner.retryable && status === 'idle' && (
+          <Button className="mt-1.5 !px-2 !py-0.5 text-xs" data-testid="agent-retry" onClick={() => void store.retry()}>
+            <RefreshIcon size={12} /> Retry
+          </Button>
+        )}
+      </div>
+      {!setup && (
+        <IconButton label="Dismiss" onClick={() => store.dismissBanner()}>
+          <CloseIcon size={12} />
+        </IconButton>
+      )}
+    </div>
+  );
+}
+
+function Feedback({ store }: { store: AgentStore }) {
+  const feedback = useStore(store.feedback);
+  if (!feedback) return null;
+  const spent = feedback.reason.startsWith('Fix budget used up');
+  return (
+    <p data-testid="agent-fix-budget" role="status" className={`border-t px-3 py-1 text-[11px] ${spent ? 'border-red-200 text-red-700 dark:border-red-900 dark:text-red-400' : 'border-zinc-200 text-zinc-500 dark:border-zinc-800'}`}>
+      Automatic fixes: {feedback.used}/{feedback.budget}
+      {spent && ' — budget used up; tell the agent how to continue.'}
+    </p>
+  );
+}
+
+function Composer({ store, readOnly }: { store: AgentStore; readOnly: boolean }) {
+  const [text, setText] = useState('');
+  const status = useStore(store.status);
+  const info = useStore(store.modelInfo);
+  const items = useStore(store.items);
+  const running = status === 'running' || status === 'stopping';
+  const disabled = readOnly || info?.configured === false || status === 'loading';
+  const send = () => {
+    if (!text.trim() || running || disabled) return;
+    void store.send(text);
+    setText('');
+  };
+  const canRetry = !running && items.some((i) => i.kind === 'assistant' && i.id);
+  return (
+    <form
+      className="shrink-0 border-t border-zinc-200 p-2 dark:border-zinc-800"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label htmlFor="agent-input" className="sr-only">
+        Message the agent
+      </label>
+      <textarea
+        id="agent-input"
+        data-testid="agent-input"
+        value={text}
+        disabled={disabled}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+        rows={3}
+        placeholder={readOnly ? 'Viewers cannot run the agent.' : 'Ask the agent… (Enter to send, Shift+Enter for a new line)'}
+        className="w-full resize-none rounded-md border border-zinc-300 bg-white p-2 text-[13px] placeholder:text-zinc-400 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-950"
+      />
+      <div className="mt-1.5 flex items-center justify-end gap-2">
+        {canRetry && (
+          <Button className="!px-2 !py-1 text-xs" data-testid="agent-regenerate" onClick={() => void store.retry()} title="Answer the last message again">
+            <RefreshIcon size={12} /> Retry
+          </Button>
+        )}
+        {running ? (
+          <Button variant="primary" className="!bg-red-600 !px-3 !py-1 text-xs hover:!bg-red-500" data-testid="agent-stop" disabled={status === 'stopping'} onClick={() => store.stop()}>
+            {status === 'stopping' ? 'Stopping…' : 'Stop'}
+          </Button>
+        ) : (
+          <Button type="submit" variant="primary" className="!px-3 !py-1 text-xs" data-testid="agent-send" disabled={disabled || !text.trim()}>
+            Send
+          </Button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function formatTokens(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000 ? 0 : 1)}k` : n.toLocaleString('en');
+}

@@ -1,0 +1,131 @@
+'use client';
+
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import type { AgentEnvironment, AgentFileWriter } from '@/lib/agent/environment';
+import { fetchTransport } from '@/lib/agent/transport';
+import { DEFAULT_SETTINGS, type ResolvedSettings } from '@/lib/project-settings';
+import { AgentStore, type ChatApi } from '@/lib/stores/agent';
+import type { WorkbenchStore } from '@/lib/stores/workbench';
+import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
+
+type Client = ReturnType<typeof useTRPCClient>;
+
+/** The chat router behind the store's ChatApi. */
+export function chatApi(client: Client, projectId: string): ChatApi {
+  return {
+    models: () => client.chat.models.query(),
+    async latestChat() {
+      const [latest] = await client.chat.list.query({ projectId });
+      return latest?.id ?? (await client.chat.create.mutate({ projectId })).id;
+    },
+    createChat: async () => (await client.chat.create.mutate({ projectId })).id,
+    async messages(chatId) {
+      const r = await client.chat.messages.query({ projectId, chatId });
+      return { plan: r.chat.plan, messages: r.messages };
+    },
+    truncateFrom: async (chatId, messageId) => void (await client.chat.truncateFrom.mutate({ projectId, chatId, messageId })),
+  };
+}
+
+/**
+ * The agent's writes saved like the sandbox's own changes: into the database (versioned, through
+ * sandbox.applyChanges) and then into the working copy, marked as known so the sync does not echo
+ * them. `onChanged` refreshes what the page shows (tree, open files).
+ */
+export function databaseFileWriter(client: Client, projectId: string, wb: WorkbenchStore, onChanged: (paths: string[]) => void): AgentFileWriter {
+  const state = wb.sandboxState;
+  const sandbox = async () => {
+    if (!state) throw new Error('No sandbox is connected to this page.');
+    return state.sandbox();
+  };
+  return {
+    async write(path, text) {
+      await client.sandbox.applyChanges.mutate({ projectId, put: [{ path, content: text, encoding: 'utf8' }], remove: [] });
+      await sandbox();
+      await state!.push(path, text);
+      onChanged([path]);
+    },
+    async remove(path, { recursive }) {
+      await client.sandbox.applyChanges.mutate({ projectId, put: [], remove: [path] });
+      await (await sandbox()).fs.rm(path, { recursive, force: true });
+      onChanged([path]);
+    },
+    async move(from, to) {
+      const box = await sandbox();
+      const parent = to.includes('/') ? to.slice(0, to.lastIndexOf('/')) : '';
+      if (parent) await box.fs.mkdir(parent, { recursive: true });
+      await box.fs.rename(from, to);
+      // The watcher reports both sides; wait until the database has them.
+      await new Promise((r) => setTimeout(r, 300));
+      await state?.sync?.flush();
+      onChanged([from, to]);
+    },
+  };
+}
+
+/**
+ * Builds the page's agent store from the workbench: the sandbox and preview from its stores, the
+ * approval and network policy from the project's settings (read at each tool call), the chat router
+ * through the tRPC client. `files` replaces the default writer (databaseFileWriter).
+ */
+export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): AgentStore | null {
+  const client = useTRPCClient();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const config = useQuery(trpc.sandbox.config.queryOptions({ projectId: wb.projectId }));
+  const settings = useRef<ResolvedSettings>(DEFAULT_SETTINGS);
+  const filesRef = useRef(files);
+  const [store, setStore] = useState<AgentStore | null>(null);
+
+  useEffect(() => {
+    if (config.data) settings.current = config.data.settings;
+  }, [config.data]);
+  useEffect(() => {
+    filesRef.current = files;
+  }, [files]);
+
+  useEffect(() => {
+    const projectId = wb.projectId;
+    const refresh = (paths: string[]) => {
+      void queryClient.invalidateQueries({ queryKey: trpc.files.tree.queryKey({ projectId }) });
+      for (const path of paths) void queryClient.invalidateQueries({ queryKey: trpc.files.read.queryKey({ projectId, path }) });
+    };
+    const fallback = databaseFileWriter(client, projectId, wb, refresh);
+    const env: AgentEnvironment = {
+      sandbox: () => (wb.sandboxState ? wb.sandboxState.sandbox() : Promise.reject(new Error('No sandbox is connected to this page.'))),
+      files: {
+        write: (p, t) => (filesRef.current ?? fallback).write(p, t),
+        remove: (p, o) => (filesRef.current ?? fallback).remove(p, o),
+        move: (a, b) => (filesRef.current ?? fallback).move(a, b),
+      },
+      approval: () => settings.current.approval,
+      network: () => settings.current.network,
+      preview: () => ({ servers: wb.preview.servers.get(), port: wb.preview.port.get(), problems: wb.preview.problems.get() }),
+    };
+    const created = new AgentStore({
+      projectId,
+      env,
+      chat: chatApi(client, projectId),
+      transport: fetchTransport(),
+      storage: safeStorage(),
+      storageKey: `ide:${projectId}:agent-model`,
+    });
+    setStore(created);
+    void created.init();
+    return () => {
+      created.dispose();
+      setStore(null);
+    };
+  }, [wb, client, trpc, queryClient]);
+
+  return store;
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
