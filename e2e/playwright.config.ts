@@ -7,6 +7,9 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 const root = path.resolve(import.meta.dirname, '..');
 const dataDir = path.join(root, '.data', 'e2e');
 const isCI = !!process.env.CI;
+/** The scripted OpenAI-compatible model (e2e/scripted-model); specs pick a scenario with POST /__scenario. */
+export const modelPort = Number(process.env.E2E_MODEL_PORT ?? 4010);
+export const modelUrl = `http://127.0.0.1:${modelPort}`;
 
 export const chromiumArgs = [
   '--headless',
@@ -39,6 +42,15 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: [
     {
+      command: `node --import tsx e2e/scripted-model/main.ts --port ${modelPort} --models scripted-model,scripted-model-b`,
+      cwd: root,
+      url: `${modelUrl}/v1/models`,
+      reuseExistingServer: !isCI,
+      timeout: 30_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
       command: `rm -rf "${dataDir}" && npm run build && npm start`,
       cwd: root,
       url: `http://localhost:${port}/api/health`,
@@ -51,6 +63,9 @@ export default defineConfig({
         DATA_DIR: dataDir,
         SANDBOX_FORCE_HOST: '1',
         NEXT_TELEMETRY_DISABLED: '1',
+        OPENAI_BASE_URL: `${modelUrl}/v1`,
+        OPENAI_MODELS: 'scripted-model,scripted-model-b',
+        OPENAI_API_KEY: '',
       },
     },
   ],
