@@ -10,11 +10,11 @@ import { baseEnv, bwrapArgs, privilegeAndLimitArgs, type SandboxDirs } from '@/s
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
 import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 
-// The server's handle on a workspace's files: a node process inside the project's sandbox (fs-helper.mjs)
+// The server's handle on a workspace's files: a node process inside the project's sandbox (sandbox-fs.mjs)
 // that does every read, write and watch with the sandbox's rights and view. Restarted on demand.
 
-const HELPER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fs-helper.mjs');
-const INSIDE = '/opt/ide/fs-helper.mjs';
+const HELPER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sandbox-fs.mjs');
+const INSIDE = '/opt/ide/sandbox-fs.mjs';
 
 const codeMap: Record<string, ConstructorParameters<typeof AppError>[0]> = {
   ENOENT: 'not_found:file',

@@ -116,7 +116,7 @@ export class Workspace {
       '--',
       ...privilegeAndLimitArgs(this.uid, this.#config.limits),
       tool('bwrap'),
-      ...bwrapArgs({ dirs: this.dirs, unshareNet: false, newSession: !terminal, cwd, env }, [command, ...args]),
+      ...bwrapArgs({ dirs: this.dirs, unshareNet: false, newSession: !terminal, cwd, env }, terminal ? terminalWrapper(command, args) : [command, ...args]),
     ];
     const id = randomUUID();
     const proc = new HostProcess({
@@ -228,4 +228,15 @@ function resolveCwd(cwd: string | undefined): string {
   // Normalizing an absolute path clamps any "..", so the result stays inside the workspace.
   const clean = path.posix.normalize(`/${rel}`).replace(/\/+$/, '');
   return clean ? `${WORKSPACE}${clean}` : WORKSPACE;
+}
+
+const shellQuote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+/**
+ * Terminals run under `script`, which gives the command a pty of its own inside the sandbox: a shell's
+ * job control needs a controlling terminal whose process groups live in its pid namespace (the server's
+ * pty belongs to the namespace outside). `script` passes data and window size changes through.
+ */
+function terminalWrapper(command: string, args: string[]): string[] {
+  return ['script', '--quiet', '--flush', '--return', '--command', [command, ...args].map(shellQuote).join(' '), '/dev/null'];
 }

@@ -183,5 +183,11 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     ws.on('error', () => {});
   }
 
-  return { handleUpgrade, close: () => wss.close() };
+  return {
+    handleUpgrade,
+    close: () => {
+      for (const client of wss.clients) client.close(CLOSE_CODES.shutdown, 'The server is shutting down.');
+      wss.close();
+    },
+  };
 }

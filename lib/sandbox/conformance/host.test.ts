@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type WS from 'ws';
+import { runConformance } from '@/lib/sandbox/conformance/suite';
+import { createHostSandbox, SANDBOX_WS_PATH, type HostSandbox } from '@/lib/sandbox/host-client';
+import { uidFor } from '@/server/sandbox-host/config';
+import { startSandboxTestServer, type SandboxTestServer } from '@/server/sandbox-host/testing';
+import { nodeVitestTemplate } from '@/server/templates/node-vitest';
+
+// The conformance suite against the host adapter: a real HTTP server with the sandbox WebSocket and the
+// preview proxy, a real database, bubblewrap, and the browser client driven through `ws`.
+
+let server: SandboxTestServer;
+beforeAll(async () => {
+  server = await startSandboxTestServer();
+});
+afterAll(async () => server?.close());
+
+/** Host processes of a project's sandbox uid still alive. */
+function processesOf(uid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        // Zombies (exited, waiting for the container's init to reap them) run nothing.
+        return fs.statSync(`/proc/${pid}`).uid === uid && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+runConformance(
+  'host (bubblewrap)',
+  async () => {
+    const sandbox = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner') });
+    return {
+      sandbox,
+      fetchPreview: server.fetchPreview,
+      echoPreviewSocket: server.echoPreviewSocket,
+      dispose: () => sandbox.dispose(),
+    };
+  },
+  { vitestTemplate: nodeVitestTemplate.files },
+);
+
+describe('host sandbox over the socket', () => {
+  it('refuses strangers, anonymous callers and bad ids with clear close codes', async () => {
+    for (const [role, code] of [['stranger', 4404], ['anonymous', 4401]] as const) {
+      const error = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor(role) }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(role === 'stranger' ? /not found/i : /session/i);
+      void code;
+    }
+    const bad = await createHostSandbox({ projectId: 'nope', baseUrl: server.baseUrl, WebSocket: server.socketFor('owner') }).catch((e: Error) => e);
+    expect((bad as Error).message).toMatch(/project id/);
+  });
+
+  it('lets a viewer read and watch but not write or spawn', async () => {
+    const owner = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner') });
+    await owner.fs.writeFile('shared.txt', 'from the owner');
+    const viewer: HostSandbox = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('viewer') });
+    expect(viewer.role).toBe('viewer');
+    expect(await viewer.fs.readTextFile('shared.txt')).toBe('from the owner');
+    await expect(viewer.fs.writeFile('shared.txt', 'vandal')).rejects.toMatchObject({ code: 'forbidden:project' });
+    await expect(viewer.spawn('true')).rejects.toMatchObject({ code: 'forbidden:project' });
+    const editor = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('editor') });
+    expect((await editor.spawn('cat', ['shared.txt']).then(async (p) => { let o = ''; p.onOutput((c) => (o += c)); await p.exit; return o; }))).toBe('from the owner');
+    await Promise.all([owner.dispose(), viewer.dispose(), editor.dispose()]);
+  });
+
+  it('stops reading a flooding process while the client does not read (backpressure, bounded memory)', async () => {
+    const projectId = await server.newProject();
+    const url = `${server.baseUrl.replace('http', 'ws')}${SANDBOX_WS_PATH}?projectId=${projectId}`;
+    const Socket = server.socketFor('owner');
+    const ws = new Socket(url) as unknown as WS;
+    let received = 0;
+    let exit: { code: number } | undefined;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { type: string; data?: string; code?: number };
+      if (message.type === 'output') received += message.data!.length;
+      if (message.type === 'exit') exit = { code: message.code! };
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const before = process.memoryUsage().rss;
+    const flood = 64 * 1024 * 1024;
+    ws.send(JSON.stringify({ id: 1, op: 'spawn', command: 'node', args: ['-e', `const s='z'.repeat(1<<20); for (let i = 0; i < 64; i++) process.stdout.write(s)`] }));
+    await new Promise((r) => setTimeout(r, 300));
+    // The client stops reading its TCP socket: the server must stop reading the process rather than queue 64 MB.
+    (ws as unknown as { _socket: Socket })._socket.pause();
+    await new Promise((r) => setTimeout(r, 2500));
+    const workspace = server.host.manager.peek(projectId)!;
+    expect([...workspace.processes.values()].some((p) => !p.exited)).toBe(true);
+    expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
+    (ws as unknown as { _socket: Socket })._socket.resume();
+    await vi.waitFor(() => expect(exit).toEqual({ code: 0 }), { timeout: 30_000 });
+    expect(received).toBe(flood);
+    ws.close();
+  }, 60_000);
+
+  it('ends every process of the project on teardown (nothing left under its uid)', async () => {
+    const projectId = await server.newProject();
+    const sandbox = await createHostSandbox({ projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner') });
+    await sandbox.spawn('sh', ['-c', 'sleep 1000 & sleep 1000 & wait']);
+    await sandbox.spawn('sleep', ['1000'], { network: 'off' });
+    const uid = uidFor(projectId, server.host.manager.config);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesOf(uid).length).toBeGreaterThan(3);
+    await sandbox.dispose();
+    await server.host.manager.release(projectId);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(processesOf(uid)).toEqual([]);
+  });
+});

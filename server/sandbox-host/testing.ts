@@ -1,0 +1,122 @@
+import 'server-only';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import WS from 'ws';
+import { insertProject } from '@/db/queries/projects';
+import { ensureUser } from '@/db/queries/users';
+import { projectMember } from '@/db/schema';
+import { createTestDb, type TestDb } from '@/db/testing';
+import type { WebSocketConstructor } from '@/lib/sandbox/host-client/client';
+import { encodeSession, newUserId, SESSION_COOKIE } from '@/server/auth/session';
+import type { SandboxHostConfig } from '@/server/sandbox-host/config';
+import { createSandboxHost, type SandboxHost } from '@/server/sandbox-host/http';
+
+// A real HTTP server with the sandbox WebSocket and the preview proxy (no Next), a fresh database with a
+// project and users in each role, and `ws` constructors that carry each user's session cookie.
+
+export const TEST_PREVIEW_DOMAIN = 'preview.localhost';
+
+export interface SandboxTestServer {
+  baseUrl: string;
+  port: number;
+  host: SandboxHost;
+  testDb: TestDb;
+  dataDir: string;
+  projectId: string;
+  /** Creates another project owned by the owner. */
+  newProject(): Promise<string>;
+  socketFor(role: 'owner' | 'editor' | 'viewer' | 'stranger' | 'anonymous'): WebSocketConstructor;
+  /** GET through the preview proxy: connects to the server, sends the preview Host. */
+  fetchPreview(url: string): Promise<{ status: number; body: string; headers: Record<string, string> }>;
+  /** Opens a WebSocket on a preview URL through the proxy, sends a text, resolves with the first reply. */
+  echoPreviewSocket(url: string, message: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startSandboxTestServer(config: Partial<SandboxHostConfig> = {}): Promise<SandboxTestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ide-sandbox-test-'));
+  const testDb = await createTestDb();
+  const db = testDb.db;
+  const ids = { owner: newUserId(), editor: newUserId(), viewer: newUserId(), stranger: newUserId() };
+  for (const id of Object.values(ids)) await ensureUser(db, id);
+  const newProject = async () => (await insertProject(db, { ownerId: ids.owner, title: 'sandbox test', template: null })).id;
+  const projectId = await newProject();
+  await db.insert(projectMember).values([
+    { projectId, userId: ids.editor, role: 'editor' },
+    { projectId, userId: ids.viewer, role: 'viewer' },
+  ]);
+
+  const host = createSandboxHost({ getDb: async () => db, dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
+  const server = http.createServer((req, res) => {
+    if (host.handleRequest(req, res)) return;
+    res.writeHead(404).end();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!host.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://localhost:${port}`;
+
+  const socketFor = (role: keyof typeof ids | 'anonymous'): WebSocketConstructor => {
+    const headers = role === 'anonymous' ? {} : { cookie: `${SESSION_COOKIE}=${encodeSession(ids[role])}; other=1` };
+    return class extends WS {
+      constructor(url: string) {
+        super(url, { headers });
+      }
+    } as unknown as WebSocketConstructor;
+  };
+
+  const previewTarget = (url: string) => {
+    const u = new URL(url);
+    return { host: u.host, path: u.pathname + u.search };
+  };
+
+  return {
+    baseUrl,
+    port,
+    host,
+    testDb,
+    dataDir,
+    projectId,
+    newProject,
+    socketFor,
+    fetchPreview: (url) =>
+      new Promise((resolve, reject) => {
+        const { host: hostHeader, path: p } = previewTarget(url);
+        const req = http.get({ host: '127.0.0.1', port, path: p, headers: { host: hostHeader, cookie: `${SESSION_COOKIE}=secret` } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers as Record<string, string> }));
+        });
+        req.on('error', reject);
+      }),
+    echoPreviewSocket: (url, message) =>
+      new Promise((resolve, reject) => {
+        const { host: hostHeader, path: p } = previewTarget(url);
+        const ws = new WS(`ws://127.0.0.1:${port}${p}`, { headers: { host: hostHeader } });
+        const timer = setTimeout(() => reject(new Error('no reply on the preview socket')), 10_000);
+        ws.on('open', () => ws.send(message));
+        ws.on('message', (data) => {
+          clearTimeout(timer);
+          resolve(String(data));
+          ws.close();
+        });
+        ws.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+      }),
+    async close() {
+      await host.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await testDb.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
