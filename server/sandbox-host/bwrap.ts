@@ -190,7 +190,8 @@ export function privilegeAndLimitArgs(uid: number, limits: SandboxLimits, overri
   return [
     tool('setpriv'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--',
     tool('prlimit'),
-    `--cpu=${l.cpuSeconds}`,
+    // SIGXCPU at the soft limit (a clear reason); SIGKILL at the hard one for a process that catches it.
+    `--cpu=${l.cpuSeconds}:${l.cpuSeconds + 5}`,
     `--data=${l.memoryBytes}`,
     `--nproc=${l.processes}`,
     `--fsize=${l.fileSizeBytes}`,
