@@ -1,0 +1,19 @@
+// `npm run sandbox:prewarm`: fills <DATA_DIR>/npm-cache with every template's dependencies, so host
+// sandboxes install templates from cache (offline, in seconds). Safe to run again; run it after
+// changing a template's package.json.
+import path from 'node:path';
+import { dataDir, env } from '@/lib/env';
+import { prewarmNpmCache } from '@/server/sandbox-host/npm-cache';
+import { templates } from '@/server/templates';
+
+const packages: Record<string, string> = {};
+for (const template of templates) {
+  const packageJson = template.files['package.json'];
+  if (packageJson) packages[template.id] = packageJson;
+}
+const cacheDir = path.join(dataDir, 'npm-cache');
+const started = Date.now();
+const result = await prewarmNpmCache({ cacheDir, packages, registry: env.SANDBOX_NPM_REGISTRY, log: (line) => console.log(line) });
+console.log(
+  `npm cache ${cacheDir}: ${result.packages.join(', ')} — ${(result.bytes / 1024 ** 2).toFixed(1)} MB, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
