@@ -31,7 +31,7 @@ function npm(args: string[], cwd: string, cacheDir: string, registry?: string): 
         npm_config_fund: 'false',
         npm_config_audit: 'false',
         ...(registry ? { npm_config_registry: registry } : {}),
-      } as NodeJS.ProcessEnv,
+      } as unknown as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type WS from 'ws';
 import { runConformance } from '@/lib/sandbox/conformance/suite';
 import { createHostSandbox, SANDBOX_WS_PATH, type HostSandbox } from '@/lib/sandbox/host-client';
+import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
 import { uidFor } from '@/server/sandbox-host/config';
 import { startSandboxTestServer, type SandboxTestServer } from '@/server/sandbox-host/testing';
 import { nodeVitestTemplate } from '@/server/templates/node-vitest';
@@ -49,14 +50,12 @@ runConformance(
 
 describe('host sandbox over the socket', () => {
   it('refuses strangers, anonymous callers and bad ids with clear close codes', async () => {
-    for (const [role, code] of [['stranger', 4404], ['anonymous', 4401]] as const) {
+    for (const [role, code] of [['stranger', 'not_found:project'], ['anonymous', 'unauthorized:auth']] as const) {
       const error = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor(role) }).catch((e: Error) => e);
-      expect(error).toBeInstanceOf(Error);
-      expect((error as Error).message).toMatch(role === 'stranger' ? /not found/i : /session/i);
-      void code;
+      expect(error).toMatchObject({ code, message: role === 'stranger' ? 'Project not found.' : expect.stringMatching(/session/) });
     }
     const bad = await createHostSandbox({ projectId: 'nope', baseUrl: server.baseUrl, WebSocket: server.socketFor('owner') }).catch((e: Error) => e);
-    expect((bad as Error).message).toMatch(/project id/);
+    expect(bad).toMatchObject({ code: 'bad_request:sandbox', message: expect.stringMatching(/project id/) });
   });
 
   it('lets a viewer read and watch but not write or spawn', async () => {
@@ -100,6 +99,34 @@ describe('host sandbox over the socket', () => {
     expect(received).toBe(flood);
     ws.close();
   }, 60_000);
+
+  it('serves previews cross-origin-embeddable, with the bridge script and without the IDE cookie', async () => {
+    const sandbox = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner') });
+    await sandbox.fs.writeFile(
+      'echo-server.js',
+      `require('http').createServer((req, res) => { res.setHeader('content-type', req.url === '/page' ? 'text/html' : 'text/plain'); res.end(req.url === '/page' ? '<html><head><title>p</title></head><body>page</body></html>' : 'cookie=' + (req.headers.cookie || '')); }).listen(4321);`,
+    );
+    const ready = new Promise<string>((resolve) => sandbox.onServerReady((e) => e.port === 4321 && resolve(e.url)));
+    const proc = await sandbox.spawn('node', ['echo-server.js']);
+    const url = await ready;
+    expect(url).toMatch(new RegExp(`^http://4321-${server.projectId}\\.preview\\.localhost:${server.port}/$`));
+    expect(sandbox.servers.get(4321)).toBe(url);
+    const echoed = await server.fetchPreview(url);
+    expect(echoed.body).toBe('cookie=');
+    expect(echoed.headers['cross-origin-embedder-policy']).toBe('credentialless');
+    expect(echoed.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    const page = await server.fetchPreview(new URL('/page', url).toString());
+    expect(page.body).toContain('<head><script src="/__ide/bridge.js"></script><title>p</title>');
+    const bridge = await server.fetchPreview(new URL('/__ide/bridge.js', url).toString());
+    expect(bridge.headers['content-type']).toMatch(/javascript/);
+    expect(bridge.body).toBe(PREVIEW_BRIDGE_SCRIPT);
+    const missing = await server.fetchPreview(url.replace('4321-', '4999-'));
+    expect(missing.status).toBe(502);
+    expect(missing.body).toMatch(/Nothing is listening on port 4999/);
+    proc.kill();
+    await proc.exit;
+    await sandbox.dispose();
+  });
 
   it('ends every process of the project on teardown (nothing left under its uid)', async () => {
     const projectId = await server.newProject();

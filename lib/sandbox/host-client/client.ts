@@ -1,5 +1,6 @@
 import {
   base64ToBytes,
+  CLOSE_CODES,
   bytesToBase64,
   SANDBOX_WS_PATH,
   type ResponseResults,
@@ -218,7 +219,15 @@ export async function createHostSandbox(options: HostSandboxOptions): Promise<Ho
     socket.addEventListener('close', (event: { code: number; reason: string }) => {
       clearTimeout(timer);
       closedInfo = { code: event.code, reason: event.reason };
-      const error = new HostSandboxError('unavailable:sandbox', event.reason || `The sandbox connection closed (${event.code}).`);
+      const code =
+        event.code === CLOSE_CODES.unauthorized
+          ? 'unauthorized:auth'
+          : event.code === CLOSE_CODES.notFound
+            ? 'not_found:project'
+            : event.code === CLOSE_CODES.badRequest
+              ? 'bad_request:sandbox'
+              : 'unavailable:sandbox';
+      const error = new HostSandboxError(code, event.reason || `The sandbox connection closed (${event.code}).`);
       reject(error);
       for (const waiter of pending.values()) waiter.reject(error);
       pending.clear();
