@@ -2,7 +2,7 @@ import 'server-only';
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
-import { chat, message, type Chat, type Message, type PlanItem } from '@/db/schema';
+import { chat, message, project, projectMember, type Chat, type Message, type PlanItem, type ProjectRole } from '@/db/schema';
 
 // Chats of a project and their messages. Every query on a chat is scoped by projectId, so a chat id
 // from another project is simply not found.
@@ -20,6 +20,26 @@ export async function listChats(db: Db, projectId: string): Promise<ChatSummary[
 export async function getChat(db: Tx, projectId: string, chatId: string): Promise<Chat | undefined> {
   const [row] = await db.select().from(chat).where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));
   return row;
+}
+
+/**
+ * A chat with the caller's role in its project, in one query (the agent's hot path): undefined
+ * when the chat is not in that project; role null when the user holds none there.
+ */
+export async function getChatAccess(
+  db: Db,
+  projectId: string,
+  chatId: string,
+  userId: string,
+): Promise<{ chat: Chat; role: ProjectRole | null } | undefined> {
+  const [row] = await db
+    .select({ chat, ownerId: project.ownerId, memberRole: projectMember.role })
+    .from(chat)
+    .innerJoin(project, eq(project.id, chat.projectId))
+    .leftJoin(projectMember, and(eq(projectMember.projectId, project.id), eq(projectMember.userId, userId)))
+    .where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));
+  if (!row) return undefined;
+  return { chat: row.chat, role: row.ownerId === userId ? 'owner' : (row.memberRole ?? null) };
 }
 
 export async function createChat(db: Db, projectId: string, title?: string): Promise<ChatSummary> {

@@ -75,13 +75,23 @@ export function responsesInput(history: StoredContent[]): OpenAI.Responses.Respo
   return out;
 }
 
+let chatToolList: OpenAI.ChatCompletionTool[] | undefined;
+let responsesToolList: OpenAI.Responses.FunctionTool[] | undefined;
+
+/** The tool definitions from lib/agent/protocol.ts, built once. */
 export function chatTools(): OpenAI.ChatCompletionTool[] {
-  return TOOL_NAMES.map((name) => ({
+  return (chatToolList ??= TOOL_NAMES.map((name) => ({
     type: 'function',
     function: { name, description: toolDescriptions[name], parameters: toolJsonSchema(name) },
-  }));
+  })));
 }
 
 export function responsesTools(): OpenAI.Responses.FunctionTool[] {
-  return TOOL_NAMES.map((name) => ({ type: 'function', name, description: toolDescriptions[name], parameters: toolJsonSchema(name), strict: false }));
+  return (responsesToolList ??= TOOL_NAMES.map((name) => ({
+    type: 'function',
+    name,
+    description: toolDescriptions[name],
+    parameters: toolJsonSchema(name),
+    strict: false,
+  })));
 }

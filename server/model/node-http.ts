@@ -1,7 +1,6 @@
 import 'server-only';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 
 // Serves a fetch-style handler (Request → Response) on node:http without Next: what the turn
 // route's tests and bench:proxy run. Streams the response body chunk by chunk, and aborts the
@@ -25,15 +24,17 @@ export async function serveFetchHandler(handler: (req: Request) => Promise<Respo
       if (typeof value === 'string') headers.set(key, value);
       else if (Array.isArray(value)) for (const v of value) headers.append(key, v);
     }
-    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
-      method: req.method,
-      headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
-      signal: controller.signal,
-      // @ts-expect-error -- Node's fetch needs duplex for a streamed request body
-      duplex: 'half',
-    });
+    const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
     void (async () => {
+      // Buffered rather than streamed in: cheaper for the small JSON bodies this serves.
+      const chunks: Buffer[] = [];
+      if (hasBody) for await (const chunk of req) chunks.push(chunk as Buffer);
+      const request = new Request(url, {
+        method: req.method,
+        headers,
+        body: hasBody ? Buffer.concat(chunks) : undefined,
+        signal: controller.signal,
+      });
       const response = await handler(request);
       const out: Record<string, string | string[]> = {};
       response.headers.forEach((value, key) => {

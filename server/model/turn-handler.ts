@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Db } from '@/db/client';
-import { appendMessages, getChat, setPlan } from '@/db/queries/chats';
+import { appendMessages, getChatAccess, listMessages, setPlan } from '@/db/queries/chats';
 import { getProjectRole } from '@/db/queries/projects';
 import type { PlanItem } from '@/db/schema';
 import {
@@ -12,7 +12,7 @@ import {
   type TurnErrorCode,
   type TurnEvent,
 } from '@/lib/agent/protocol';
-import { userFromRequest } from '@/server/auth/request-user';
+import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toTurnError, TurnError } from '@/server/model/errors';
 import { callModel } from '@/server/model/stream';
@@ -85,12 +85,22 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       }
       const request = parsed.data;
       const db = await options.getDb();
-      const user = await userFromRequest(db, req, (h) => headers.append('set-cookie', h));
-      const access = await getProjectRole(db, request.projectId, user.id);
-      if (!access) return errorResponse(new TurnError('forbidden', 'Project not found.'), headers, 404);
+      // The signed session cookie names the user (server/auth/session); a turn never creates an identity.
+      const userId = decodeSession(readCookie(req.headers.get('cookie'), SESSION_COOKIE));
+      if (!userId) return errorResponse(new TurnError('forbidden', 'Your session is missing or invalid. Reload the page.'), headers, 401);
+      // Read together; the messages are used only once access is confirmed.
+      const [access, messages] = await Promise.all([
+        getChatAccess(db, request.projectId, request.chatId, userId),
+        listMessages(db, request.chatId),
+      ]);
+      if (!access?.role) {
+        // Which one is missing, without telling strangers whether the project exists.
+        const inProject = access ? null : await getProjectRole(db, request.projectId, userId);
+        const message = inProject ? 'Chat not found.' : 'Project not found.';
+        return errorResponse(new TurnError('forbidden', message), headers, 404);
+      }
       if (access.role === 'viewer') throw new TurnError('forbidden', 'Viewers can read the chat but not run the agent.');
-      const chat = await getChat(db, request.projectId, request.chatId);
-      if (!chat) return errorResponse(new TurnError('bad_request', 'Chat not found.'), headers, 404);
+      const chat = access.chat;
       const config = getConfig();
       if (!isConfigured(config)) throw noKeyError();
       const model = request.model ?? config.models[0];
@@ -98,7 +108,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
         throw new TurnError('unknown_model', `"${request.model}" is not one of the configured models (${config.models.join(', ')}).`);
       }
       const api = request.api ?? config.api;
-      const turn = await prepareTurn(db, chat, request.input, maxSteps);
+      const turn = await prepareTurn(db, chat, request.input, maxSteps, messages);
       if (request.input.kind === 'tool_results' && request.input.stop) {
         // Stop pressed while tools ran (#6 runner): the results are stored; the model is not called.
         headers.set('content-type', 'application/x-ndjson; charset=utf-8');
@@ -128,6 +138,17 @@ export function createTurnHandler(options: TurnHandlerOptions) {
           }
         };
         emit({ type: 'start', chatId: chat.id, model, api, step: turn.step, maxSteps });
+        // The request's messages are written once the first token has gone out (or the call ended),
+        // off the critical path; the answer is stored after them.
+        let committed: Promise<unknown> | undefined;
+        const commit = () =>
+          (committed ??= turn.commit().then(
+            () => null,
+            (error: unknown) => {
+              upstream.abort();
+              return error;
+            },
+          ));
         try {
           const answer = await callModel({
             config,
@@ -135,9 +156,17 @@ export function createTurnHandler(options: TurnHandlerOptions) {
             model,
             history: turn.history,
             signal: upstream.signal,
-            onText: (delta) => emit({ type: 'text', delta }),
+            onText: (delta) => {
+              emit({ type: 'text', delta });
+              // after this tick, so the token is written to the socket before the database work
+              if (!committed) setImmediate(() => void commit());
+            },
             onRetry: (info) => emit({ type: 'retrying', ...info }),
+          }).catch(async (error: unknown) => {
+            throw (await commit()) ?? error;
           });
+          const commitError = await commit();
+          if (commitError) throw commitError;
           if (upstream.signal.aborted) throw new TurnError('aborted', 'Stopped.');
           const toolCalls = answer.toolCalls.map(validateToolCall);
           const content: StoredContent = { kind: 'assistant', text: answer.text, toolCalls, finishReason: answer.finishReason, model };

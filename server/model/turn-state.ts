@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Db } from '@/db/client';
 import { appendMessages, listMessages, renameChat } from '@/db/queries/chats';
-import type { Chat } from '@/db/schema';
+import type { Chat, Message } from '@/db/schema';
 import { AGENT_LIMITS, TRUNCATION_MARKER, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
 import { TurnError } from '@/server/model/errors';
 
@@ -77,24 +77,41 @@ export interface PreparedTurn {
   history: StoredContent[];
   /** This model call's number since the last user message (1-based). */
   step: number;
+  /** Stores what the request brought. Run it alongside the model call: it is off the critical path. */
+  commit: () => Promise<void>;
 }
 
 /**
- * Appends what the request brings (user message or tool results) and returns the conversation
- * for the model. Refuses a request that does not fit the chat's state, and past the step limit.
+ * Works out what the request appends (user message or tool results) and the conversation for the
+ * model. Refuses a request that does not fit the chat's state, and past the step limit (after
+ * storing the tool results, so the conversation stays whole).
  */
-export async function prepareTurn(db: Db, chat: Chat, input: TurnInput, maxSteps: number): Promise<PreparedTurn> {
-  const stored = (await listMessages(db, chat.id)).map((m) => m.content as StoredContent);
+export async function prepareTurn(
+  db: Db,
+  chat: Chat,
+  input: TurnInput,
+  maxSteps: number,
+  /** The chat's messages when the caller already loaded them (read alongside the access check). */
+  loaded?: Message[],
+): Promise<PreparedTurn> {
+  const stored = (loaded ?? (await listMessages(db, chat.id))).map((m) => m.content as StoredContent);
   const rows = newRows(stored, input);
   const history = [...stored, ...rows];
   const done = stepsSinceUser(history);
-  await appendMessages(db, chat.id, rows.map((content) => ({ role: content.kind, content })));
-  if (input.kind === 'user' && chat.title === 'New chat' && !stored.some((m) => m.kind === 'user')) {
-    const title = input.text.trim().split('\n')[0]!.slice(0, 60) || 'Image';
-    await renameChat(db, chat.projectId, chat.id, title);
-  }
+  const commit = async () => {
+    try {
+      await appendMessages(db, chat.id, rows.map((content) => ({ role: content.kind, content })));
+    } catch {
+      throw new TurnError('bad_request', 'Another turn changed this chat at the same time. Reload the chat and try again.');
+    }
+    if (input.kind === 'user' && chat.title === 'New chat' && !stored.some((m) => m.kind === 'user')) {
+      const title = input.text.trim().split('\n')[0]!.slice(0, 60) || 'Image';
+      await renameChat(db, chat.projectId, chat.id, title);
+    }
+  };
   if (done >= maxSteps) {
+    await commit();
     throw new TurnError('step_limit', `The agent stopped after ${maxSteps} steps. Send a message to let it continue.`);
   }
-  return { history, step: done + 1 };
+  return { history, step: done + 1, commit };
 }
