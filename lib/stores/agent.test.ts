@@ -170,6 +170,9 @@ describe('AgentStore', () => {
     await running;
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(Object.values(store.cards.get())[0]).toMatchObject({ name: 'run_command', status: 'failed' });
+    // The results of the stopped step are stored (tool_results with stop: true), without a model call.
+    expect((await kit.stored()).map((m) => m.kind)).toEqual(['user', 'assistant', 'tool']);
+    expect(kit.model.requests()).toHaveLength(1);
     await store.send('next please');
     expect(store.banner.get()).toBeNull();
     expect(store.items.get().at(-1)).toMatchObject({ kind: 'assistant', text: 'Still here.' });
