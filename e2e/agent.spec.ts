@@ -211,5 +211,6 @@ test('dark mode panel', async ({ page }) => {
   await agent.expectAnswer('raw html stays text');
   await expect(agent.assistantMessages.last().locator('img')).toHaveCount(0);
   await expect(agent.assistantMessages.last().locator('h2')).toHaveText('Plan');
+  await agent.expectIdle();
   await page.screenshot({ path: '/tmp/agent-dark.png' });
 });

@@ -38,16 +38,9 @@ function Header({ store }: { store: AgentStore | null }) {
 function HeaderTools({ store }: { store: AgentStore }) {
   const info = useStore(store.modelInfo);
   const model = useStore(store.model);
-  const usage = useStore(store.usage);
   const status = useStore(store.status);
-  const total = usage.promptTokens + usage.completionTokens;
   return (
     <div className="ml-auto flex min-w-0 items-center gap-1.5">
-      {total > 0 && (
-        <span data-testid="agent-usage" className="truncate text-[11px] text-zinc-500" title={`${usage.promptTokens.toLocaleString('en')} prompt + ${usage.completionTokens.toLocaleString('en')} completion tokens in this chat`}>
-          {formatTokens(total)} tokens
-        </span>
-      )}
       {info && info.models.length > 0 && (
         <>
           <label htmlFor="agent-model" className="sr-only">
@@ -177,6 +170,7 @@ function Composer({ store, readOnly }: { store: AgentStore; readOnly: boolean })
         className="w-full resize-none rounded-md border border-zinc-300 bg-white p-2 text-[13px] placeholder:text-zinc-400 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-950"
       />
       <div className="mt-1.5 flex items-center justify-end gap-2">
+        <Usage store={store} />
         {canRetry && (
           <Button className="!px-2 !py-1 text-xs" data-testid="agent-regenerate" onClick={() => void store.retry()} title="Answer the last message again">
             <RefreshIcon size={12} /> Retry
@@ -193,6 +187,25 @@ function Composer({ store, readOnly }: { store: AgentStore; readOnly: boolean })
         )}
       </div>
     </form>
+  );
+}
+
+function Usage({ store }: { store: AgentStore }) {
+  const usage = useStore(store.usage);
+  const turns = useStore(store.turns);
+  const total = usage.promptTokens + usage.completionTokens;
+  if (total === 0) return null;
+  const last = turns[turns.length - 1]?.usage;
+  const lastTotal = last ? last.promptTokens + last.completionTokens : 0;
+  return (
+    <span
+      data-testid="agent-usage"
+      className="mr-auto truncate text-[11px] text-zinc-500"
+      title={`This chat: ${usage.promptTokens.toLocaleString('en')} prompt + ${usage.completionTokens.toLocaleString('en')} completion tokens`}
+    >
+      {lastTotal > 0 && `${formatTokens(lastTotal)} this turn · `}
+      {formatTokens(total)} tokens in total
+    </span>
   );
 }
 

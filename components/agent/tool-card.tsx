@@ -75,6 +75,11 @@ export function ToolCard({ card, onApprove }: { card: Card; onApprove: (run: boo
               {card.reason}
             </p>
           )}
+          {waiting && typeof card.args?.command === 'string' && (
+            <pre data-testid="tool-command" className="mx-2 mb-1.5 overflow-x-auto rounded border border-zinc-200 bg-white px-2 py-1 font-mono text-[11.5px] whitespace-pre-wrap dark:border-zinc-800 dark:bg-zinc-950">
+              $ {card.args.command}
+            </pre>
+          )}
           {waiting && (
             <div className="flex gap-2 px-2 pb-2">
               <Button variant="primary" className="!px-2.5 !py-1 text-xs" data-testid="tool-approve" onClick={() => onApprove(true)} autoFocus>
