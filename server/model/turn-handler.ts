@@ -111,6 +111,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       const turn = await prepareTurn(db, chat, request.input, maxSteps, messages);
       if (request.input.kind === 'tool_results' && request.input.stop) {
         // Stop pressed while tools ran (#6 runner): the results are stored; the model is not called.
+        await turn.commit();
         headers.set('content-type', 'application/x-ndjson; charset=utf-8');
         const done: TurnEvent = { type: 'done', finishReason: 'stop', messageId: '', step: turn.step - 1 };
         return new Response(`${JSON.stringify(done)}\n`, { status: 200, headers });
