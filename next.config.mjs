@@ -25,6 +25,8 @@ const nextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   serverExternalPackages: ['@electric-sql/pglite', 'node-pty', 'ws', 'postgres'],
+  // `npm test` type-checks the whole project once (`tsc --noEmit`); the build does not repeat it.
+  typescript: { ignoreBuildErrors: true },
   async headers() {
     return [
       {
