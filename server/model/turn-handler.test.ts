@@ -94,6 +94,20 @@ describe('POST /api/agent/turn', () => {
     expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant']);
   });
 
+  it('stores the results of a stopped turn without calling the model', async () => {
+    kit.model.load({ name: 't', steps: [{ toolCalls: [{ id: 's1', name: 'run_command', arguments: { command: 'sleep 60' } }, { id: 's2', name: 'list_files' }] }] });
+    await turn({ kind: 'user', text: 'wait' });
+    const stopped = await turn({ kind: 'tool_results', results: [{ toolCallId: 's1', ok: false, output: 'Stopped by the user (exit 130).' }], stop: true });
+    expect(stopped.status).toBe(200);
+    expect(stopped.events).toMatchObject([{ type: 'start' }, { type: 'done', finishReason: 'stop', messageId: expect.any(String) }]);
+    expect(kit.model.requests()).toHaveLength(1);
+    expect((await stored()).slice(1)).toMatchObject([
+      { kind: 'assistant' },
+      { kind: 'tool', toolCallId: 's1', ok: false, output: 'Stopped by the user (exit 130).' },
+      { kind: 'tool', toolCallId: 's2', ok: false, output: 'Not run: the user pressed Stop.' },
+    ]);
+  });
+
   it('truncates a huge tool result with a marker', async () => {
     kit.model.load({ name: 't', steps: [{ toolCalls: [{ id: 'r1', name: 'run_command', arguments: { command: 'npm test' } }] }, { text: 'ok' }] });
     await turn({ kind: 'user', text: 'run' });

@@ -111,18 +111,27 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       const turn = await prepareTurn(db, chat, request.input, maxSteps, messages);
       if (request.input.kind === 'tool_results' && request.input.stop) {
         // Stop pressed while tools ran (#6 runner): the results are stored; the model is not called.
-        await turn.commit();
         headers.set('content-type', 'application/x-ndjson; charset=utf-8');
         const done: TurnEvent = { type: 'done', finishReason: 'stop', messageId: '', step: turn.step - 1 };
         return new Response(`${JSON.stringify(done)}\n`, { status: 200, headers });
       }
-      prepared = { db, chat, config, model, api, turn };
+      prepared = { db, chat, config, model, api, turn, stopOnly: request.input.kind === 'tool_results' && request.input.stop === true };
     } catch (error) {
       if (error instanceof TurnError) return errorResponse(error, headers);
       throw error;
     }
 
     const { db, chat, config, model, api, turn } = prepared;
+    if (prepared.stopOnly) {
+      // tool_results with stop: store them and answer at once, without a model call.
+      const rows = await turn.commit();
+      const events: TurnEvent[] = [
+        { type: 'start', chatId: chat.id, model, api, step: turn.step, maxSteps },
+        { type: 'done', finishReason: 'stop', messageId: rows.at(-1)!.id, step: turn.step },
+      ];
+      headers.set('content-type', 'application/x-ndjson; charset=utf-8');
+      return new Response(events.map((e) => `${JSON.stringify(e)}\n`).join(''), { status: 200, headers });
+    }
     const upstream = new AbortController();
     const abort = () => upstream.abort();
     req.signal.addEventListener('abort', abort, { once: true });

@@ -65,7 +65,10 @@ function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
     given.set(r.toolCallId, r);
   }
   const missing = pending.filter((c) => !given.has(c.id) && !c.error);
-  if (missing.length) throw new TurnError('bad_request', `Missing results for the tool calls: ${missing.map((c) => c.id).join(', ')}.`);
+  if (input.stop) {
+    // Stopped while tools ran: what did not run is recorded as such; the model is not called.
+    for (const c of missing) given.set(c.id, { ok: false, output: 'Not run: the user pressed Stop.' });
+  } else if (missing.length) throw new TurnError('bad_request', `Missing results for the tool calls: ${missing.map((c) => c.id).join(', ')}.`);
   // Invalid calls (unknown tool, bad arguments) are answered by the server when the browser does not.
   return pending.map((c) => {
     const r = given.get(c.id);
@@ -77,8 +80,8 @@ export interface PreparedTurn {
   history: StoredContent[];
   /** This model call's number since the last user message (1-based). */
   step: number;
-  /** Stores what the request brought. Run it alongside the model call: it is off the critical path. */
-  commit: () => Promise<void>;
+  /** Stores what the request brought (returns the rows). Run it alongside the model call: it is off the critical path. */
+  commit: () => Promise<Message[]>;
 }
 
 /**
@@ -99,8 +102,9 @@ export async function prepareTurn(
   const history = [...stored, ...rows];
   const done = stepsSinceUser(history);
   const commit = async () => {
+    let inserted: Message[];
     try {
-      await appendMessages(db, chat.id, rows.map((content) => ({ role: content.kind, content })));
+      inserted = await appendMessages(db, chat.id, rows.map((content) => ({ role: content.kind, content })));
     } catch {
       throw new TurnError('bad_request', 'Another turn changed this chat at the same time. Reload the chat and try again.');
     }
@@ -108,8 +112,9 @@ export async function prepareTurn(
       const title = input.text.trim().split('\n')[0]!.slice(0, 60) || 'Image';
       await renameChat(db, chat.projectId, chat.id, title);
     }
+    return inserted;
   };
-  if (done >= maxSteps) {
+  if (done >= maxSteps && !(input.kind === 'tool_results' && input.stop)) {
     await commit();
     throw new TurnError('step_limit', `The agent stopped after ${maxSteps} steps. Send a message to let it continue.`);
   }
