@@ -141,7 +141,9 @@ function Composer({ store, readOnly }: { store: AgentStore; readOnly: boolean })
     void store.send(text);
     setText('');
   };
-  const canRetry = !running && items.some((i) => i.kind === 'assistant' && i.id);
+  const banner = useStore(store.banner);
+  // After an error the banner offers Retry; otherwise Retry answers the last message again.
+  const canRetry = !running && !banner?.retryable && items.some((i) => i.kind === 'assistant' && i.id);
   return (
     <form
       className="shrink-0 border-t border-zinc-200 p-2 dark:border-zinc-800"
@@ -192,19 +194,15 @@ function Composer({ store, readOnly }: { store: AgentStore; readOnly: boolean })
 
 function Usage({ store }: { store: AgentStore }) {
   const usage = useStore(store.usage);
-  const turns = useStore(store.turns);
   const total = usage.promptTokens + usage.completionTokens;
   if (total === 0) return null;
-  const last = turns[turns.length - 1]?.usage;
-  const lastTotal = last ? last.promptTokens + last.completionTokens : 0;
   return (
     <span
       data-testid="agent-usage"
       className="mr-auto truncate text-[11px] text-zinc-500"
       title={`This chat: ${usage.promptTokens.toLocaleString('en')} prompt + ${usage.completionTokens.toLocaleString('en')} completion tokens`}
     >
-      {lastTotal > 0 && `${formatTokens(lastTotal)} this turn · `}
-      {formatTokens(total)} tokens in total
+      {formatTokens(total)} tokens in this chat
     </span>
   );
 }
