@@ -109,12 +109,6 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       }
       const api = request.api ?? config.api;
       const turn = await prepareTurn(db, chat, request.input, maxSteps, messages);
-      if (request.input.kind === 'tool_results' && request.input.stop) {
-        // Stop pressed while tools ran (#6 runner): the results are stored; the model is not called.
-        headers.set('content-type', 'application/x-ndjson; charset=utf-8');
-        const done: TurnEvent = { type: 'done', finishReason: 'stop', messageId: '', step: turn.step - 1 };
-        return new Response(`${JSON.stringify(done)}\n`, { status: 200, headers });
-      }
       prepared = { db, chat, config, model, api, turn, stopOnly: request.input.kind === 'tool_results' && request.input.stop === true };
     } catch (error) {
       if (error instanceof TurnError) return errorResponse(error, headers);
