@@ -28,7 +28,8 @@ export interface SandboxTestServer {
   projectId: string;
   /** Creates another project owned by the owner. */
   newProject(): Promise<string>;
-  socketFor(role: 'owner' | 'editor' | 'viewer' | 'stranger' | 'anonymous'): WebSocketConstructor;
+  /** A `ws` constructor carrying the role's session cookie (and an Origin header when given). */
+  socketFor(role: 'owner' | 'editor' | 'viewer' | 'stranger' | 'anonymous', options?: { origin?: string }): WebSocketConstructor;
   /** GET through the preview proxy: connects to the server, sends the preview Host. */
   fetchPreview(url: string): Promise<{ status: number; body: string; headers: Record<string, string> }>;
   /** Opens a WebSocket on a preview URL through the proxy, sends a text, resolves with the first reply. */
@@ -61,11 +62,11 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://localhost:${port}`;
 
-  const socketFor = (role: keyof typeof ids | 'anonymous'): WebSocketConstructor => {
+  const socketFor = (role: keyof typeof ids | 'anonymous', options: { origin?: string } = {}): WebSocketConstructor => {
     const headers = role === 'anonymous' ? {} : { cookie: `${SESSION_COOKIE}=${encodeSession(ids[role])}; other=1` };
     return class extends WS {
       constructor(url: string) {
-        super(url, { headers });
+        super(url, { headers, ...(options.origin ? { origin: options.origin } : {}) });
       }
     } as unknown as WebSocketConstructor;
   };

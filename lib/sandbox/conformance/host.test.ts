@@ -58,6 +58,15 @@ describe('host sandbox over the socket', () => {
     expect(bad).toMatchObject({ code: 'bad_request:sandbox', message: expect.stringMatching(/project id/) });
   });
 
+  it('refuses a socket opened by another origin (a preview page or another site), accepts its own', async () => {
+    const origin = `http://4173-${server.projectId}.preview.localhost:${server.port}`;
+    const error = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner', { origin }) }).catch((e: Error) => e);
+    expect(error).toMatchObject({ code: 'forbidden:project' });
+    const own = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner', { origin: server.baseUrl }) });
+    expect(own.role).toBe('owner');
+    await own.dispose();
+  });
+
   it('lets a viewer read and watch but not write or spawn', async () => {
     const owner = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner') });
     await owner.fs.writeFile('shared.txt', 'from the owner');
@@ -87,11 +96,11 @@ describe('host sandbox over the socket', () => {
     const before = process.memoryUsage().rss;
     const flood = 64 * 1024 * 1024;
     ws.send(JSON.stringify({ id: 1, op: 'spawn', command: 'node', args: ['-e', `const s='z'.repeat(1<<20); for (let i = 0; i < 64; i++) process.stdout.write(s)`] }));
-    await new Promise((r) => setTimeout(r, 300));
+    const workspace = server.host.manager.peek(projectId)!;
+    await vi.waitFor(() => expect(received).toBeGreaterThan(0), { timeout: 20_000 });
     // The client stops reading its TCP socket: the server must stop reading the process rather than queue 64 MB.
     (ws as unknown as { _socket: Socket })._socket.pause();
     await new Promise((r) => setTimeout(r, 2500));
-    const workspace = server.host.manager.peek(projectId)!;
     expect([...workspace.processes.values()].some((p) => !p.exited)).toBe(true);
     expect(process.memoryUsage().rss - before).toBeLessThan(150 * 1024 * 1024);
     (ws as unknown as { _socket: Socket })._socket.resume();

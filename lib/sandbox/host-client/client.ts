@@ -62,6 +62,14 @@ export class HostSandboxError extends Error {
 
 const MAX_EARLY_OUTPUT = 1024 * 1024;
 
+/** Why the server refused the socket, in the app's error vocabulary. */
+const closeErrorCodes: Record<number, string> = {
+  [CLOSE_CODES.unauthorized]: 'unauthorized:auth',
+  [CLOSE_CODES.forbidden]: 'forbidden:project',
+  [CLOSE_CODES.notFound]: 'not_found:project',
+  [CLOSE_CODES.badRequest]: 'bad_request:sandbox',
+};
+
 class RemoteProcess implements SandboxProcess {
   readonly exit: Promise<ExitInfo>;
   #resolveExit!: (info: ExitInfo) => void;
@@ -219,14 +227,7 @@ export async function createHostSandbox(options: HostSandboxOptions): Promise<Ho
     socket.addEventListener('close', (event: { code: number; reason: string }) => {
       clearTimeout(timer);
       closedInfo = { code: event.code, reason: event.reason };
-      const code =
-        event.code === CLOSE_CODES.unauthorized
-          ? 'unauthorized:auth'
-          : event.code === CLOSE_CODES.notFound
-            ? 'not_found:project'
-            : event.code === CLOSE_CODES.badRequest
-              ? 'bad_request:sandbox'
-              : 'unavailable:sandbox';
+      const code = closeErrorCodes[event.code] ?? 'unavailable:sandbox';
       const error = new HostSandboxError(code, event.reason || `The sandbox connection closed (${event.code}).`);
       reject(error);
       for (const waiter of pending.values()) waiter.reject(error);

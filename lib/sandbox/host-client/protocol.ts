@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const SANDBOX_WS_PATH = '/api/sandbox/ws';
 
 /** Close codes the server uses when it refuses a socket (the reason says why in words). */
-export const CLOSE_CODES = { unauthorized: 4401, notFound: 4404, badRequest: 4400, unavailable: 4503, shutdown: 4000 } as const;
+export const CLOSE_CODES = { unauthorized: 4401, forbidden: 4403, notFound: 4404, badRequest: 4400, unavailable: 4503, shutdown: 4000 } as const;
 
 export const MAX_PATH = 1024;
 /** One message's cap (a file of 2 MiB is about 2.7 MiB of base64; a mount batch may be larger). */
