@@ -1,6 +1,6 @@
 import type { FileChange, PlanItem } from '@/lib/agent/environment';
 import type { Decision } from '@/lib/agent/policy';
-import type { StoredContent, ToolCall, Usage } from '@/lib/agent/protocol';
+import type { StoredContent, ToolCall, TurnEvent, Usage } from '@/lib/agent/protocol';
 import type { ToolStatus } from '@/lib/agent/runner';
 import type { ToolDetail } from '@/lib/agent/tools';
 
@@ -93,6 +93,35 @@ export function updateCard(card: ToolCard, status: ToolStatus, extra?: { decisio
     if (extra.outcome.detail) next.detail = extra.outcome.detail;
   }
   return next;
+}
+
+/** The conversation after one streamed event: the answer being written is the last, streaming item. */
+export function streamEvent(items: ChatItem[], event: TurnEvent): ChatItem[] {
+  const last = items[items.length - 1];
+  const live = last?.kind === 'assistant' && last.streaming ? last : null;
+  const base = live ? items.slice(0, -1) : items;
+  const current: AssistantItem = live ?? { kind: 'assistant', id: null, text: '', callIds: [], streaming: true };
+  switch (event.type) {
+    case 'start':
+      return live ? items : [...items, current];
+    case 'text':
+      return [...base, { ...current, text: current.text + event.delta }];
+    case 'tool_calls':
+      return [...base, { ...current, id: event.messageId, callIds: event.calls.map((c) => c.id) }];
+    case 'usage':
+      return live ? [...base, { ...live, usage: event.usage }] : items;
+    case 'done':
+      return live ? [...base, { ...live, id: event.messageId || live.id, streaming: false }] : items;
+    case 'error':
+      return endStreaming(items);
+    default:
+      return items;
+  }
+}
+
+export function endStreaming(items: ChatItem[]): ChatItem[] {
+  const last = items[items.length - 1];
+  return last?.kind === 'assistant' && last.streaming ? [...items.slice(0, -1), { ...last, streaming: false }] : items;
 }
 
 /** A one-line title for a card: what the call does, from its arguments. */

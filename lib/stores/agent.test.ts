@@ -33,7 +33,7 @@ afterEach(async () => {
   await sandbox.dispose();
 });
 
-function makeStore(): AgentStore {
+function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null): AgentStore {
   const caller = createCaller(createContextInner({ db: kit.db, user: kit.owner }));
   const projectId = kit.projectId;
   const chat: ChatApi = {
@@ -55,7 +55,7 @@ function makeStore(): AgentStore {
   };
   const cookie = sessionCookieHeader(kit.owner.id, false).split(';')[0]!;
   const withCookie: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } });
-  const store = new AgentStore({ projectId, env, chat, transport: fetchTransport(withCookie, `${kit.url}/api/agent/turn`), fixBudget: 2 });
+  const store = new AgentStore({ projectId, env, chat, transport: fetchTransport(withCookie, `${kit.url}/api/agent/turn`), fixBudget: 2, storage });
   stores.push(store);
   return store;
 }
@@ -73,7 +73,9 @@ describe('AgentStore', () => {
         { match: { role: 'tool', notContains: 'FAIL' }, text: 'All **tests** pass.' },
       ],
     });
-    const store = makeStore();
+    const saved = new Map<string, string>();
+    const storage = { getItem: (k: string) => saved.get(k) ?? null, setItem: (k: string, v: string) => void saved.set(k, v) };
+    const store = makeStore(storage);
     await store.init();
     await store.send('make the tests pass');
 
@@ -99,15 +101,17 @@ describe('AgentStore', () => {
     expect(turn!.changes).toEqual([{ path: 'sum.js', before: 'module.exports = (a, b) => a - b;\n', after: 'module.exports = (a, b) => a + b;\n' }]);
     expect(store.status.get()).toBe('idle');
 
-    const again = makeStore();
+    const again = makeStore(storage);
     await again.init();
     expect(again.items.get()).toEqual(items.map((i) => (i.kind === 'assistant' ? { ...i, streaming: undefined } : i)).map(stripUndefined));
     expect(Object.values(again.cards.get()).map((c) => [c.name, c.status])).toEqual(cards.map((c) => [c.name, c.status]));
     expect(again.usage.get()).toEqual(usage);
 
-    await store.revertTurn(turn!.id);
+    // After a reload the turn is still there to revert.
+    expect(again.turns.get()).toEqual(store.turns.get());
+    await again.revertTurn(turn!.id);
     expect(await readFile(join(sandbox.root, 'sum.js'), 'utf8')).toContain('a - b');
-    expect(store.turns.get()[0]!.reverted).toBe(true);
+    expect(again.turns.get()[0]!.reverted).toBe(true);
   });
 
   it('in ask mode the command waits for the click, whatever a file read earlier says', async () => {

@@ -1,9 +1,10 @@
 import { atom, computed, type ReadableAtom } from 'nanostores';
 import type { AgentEnvironment, PlanItem } from '@/lib/agent/environment';
-import { addUsage, cardFor, itemsFromHistory, updateCard, type AssistantItem, type ChatItem, type StoredMessage, type ToolCard, type TurnRecord } from '@/lib/agent/history';
+import { addUsage, cardFor, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type StoredMessage, type ToolCard, type TurnRecord } from '@/lib/agent/history';
 import type { TurnEvent, Usage } from '@/lib/agent/protocol';
 import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } from '@/lib/agent/runner';
 import { ProcessRegistry } from '@/lib/agent/tools';
+import { loadTurns, saveTurns } from '@/lib/agent/turn-records';
 
 // The agent panel's state for one project page: the conversation and its tool cards, the running
 // state, per-turn file changes (revert), token usage, the model picker, the plan, the error banner
@@ -110,6 +111,7 @@ export class AgentStore {
       this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
       if (!info.configured) this.#banner.set({ code: 'no_key', message: info.setupHint ?? 'No model is configured.', retryable: false });
       this.#chatId = await this.#o.chat.latestChat();
+      this.#loadTurns();
       await this.#reload();
     } catch (error) {
       this.#banner.set({ code: 'load', message: `Could not load the conversation: ${message(error)}`, retryable: false });
@@ -184,7 +186,7 @@ export class AgentStore {
     this.#plan.set([]);
     this.#storedUsage.set({ promptTokens: 0, completionTokens: 0 });
     this.#liveUsage.set({ promptTokens: 0, completionTokens: 0 });
-    this.#turns.set([]);
+    this.#setTurns([]);
     this.#banner.set(null);
     this.#feedback.set(null);
   }
@@ -202,7 +204,7 @@ export class AgentStore {
         failed.push(`${change.path} (${message(error)})`);
       }
     }
-    this.#turns.set(this.#turns.get().map((t) => (t.id === turnId ? { ...t, reverted: failed.length === 0 } : t)));
+    this.#setTurns(this.#turns.get().map((t) => (t.id === turnId ? { ...t, reverted: failed.length === 0 } : t)));
     if (failed.length) this.#banner.set({ code: 'revert', message: `Could not revert: ${failed.join(', ')}`, retryable: false });
   }
 
@@ -226,7 +228,7 @@ export class AgentStore {
     this.#banner.set(null);
     this.#feedback.set(null);
     const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: { promptTokens: 0, completionTokens: 0 }, reverted: false };
-    this.#turns.set([...this.#turns.get(), turn]);
+    this.#setTurns([...this.#turns.get(), turn]);
     try {
       await run();
     } catch (error) {
@@ -234,7 +236,7 @@ export class AgentStore {
     } finally {
       this.#retrying.set(null);
       if (!this.#disposed) {
-        this.#turns.set(this.#turns.get().filter((t) => t.id !== turn.id || t.changes.length > 0 || t.usage.promptTokens + t.usage.completionTokens > 0));
+        this.#setTurns(this.#turns.get().filter((t) => t.id !== turn.id || t.changes.length > 0 || t.usage.promptTokens + t.usage.completionTokens > 0));
         await this.#reload().catch((error: unknown) => console.warn('agent: could not reload the conversation:', error));
         this.#status.set('idle');
       }
@@ -258,48 +260,17 @@ export class AgentStore {
   #patchTurn(patch: (turn: TurnRecord) => TurnRecord): void {
     const turns = this.#turns.get();
     const last = turns[turns.length - 1];
-    if (last) this.#turns.set([...turns.slice(0, -1), patch(last)]);
-  }
-
-  #lastAssistant(create: boolean): AssistantItem | null {
-    const items = this.#items.get();
-    const last = items[items.length - 1];
-    if (last?.kind === 'assistant' && last.streaming) return last;
-    if (!create) return null;
-    const item: AssistantItem = { kind: 'assistant', id: null, text: '', callIds: [], streaming: true };
-    this.#items.set([...items, item]);
-    return item;
-  }
-
-  #replaceLast(item: AssistantItem): void {
-    const items = this.#items.get();
-    this.#items.set([...items.slice(0, -1), item]);
+    if (last) this.#setTurns([...turns.slice(0, -1), patch(last)]);
   }
 
   #onEvent(event: TurnEvent): void {
-    if (event.type === 'start') {
-      this.#retrying.set(null);
-      this.#lastAssistant(true);
-    } else if (event.type === 'retrying') {
-      this.#retrying.set(`${event.reason} — retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt})`);
-    } else if (event.type === 'text') {
-      const item = this.#lastAssistant(true)!;
-      this.#replaceLast({ ...item, text: item.text + event.delta });
-    } else if (event.type === 'tool_calls') {
-      const item = this.#lastAssistant(true)!;
-      this.#replaceLast({ ...item, id: event.messageId, callIds: event.calls.map((c) => c.id) });
-      this.#cards.set({ ...this.#cards.get(), ...Object.fromEntries(event.calls.map((c) => [c.id, cardFor(c)])) });
-    } else if (event.type === 'usage') {
-      const item = this.#lastAssistant(false);
-      if (item) this.#replaceLast({ ...item, usage: event.usage });
+    this.#items.set(streamEvent(this.#items.get(), event));
+    if (event.type === 'start') this.#retrying.set(null);
+    else if (event.type === 'retrying') this.#retrying.set(`${event.reason} — retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt})`);
+    else if (event.type === 'tool_calls') this.#cards.set({ ...this.#cards.get(), ...Object.fromEntries(event.calls.map((c) => [c.id, cardFor(c)])) });
+    else if (event.type === 'usage') {
       this.#patchTurn((t) => ({ ...t, usage: addUsage(t.usage, event.usage) }));
       this.#liveUsage.set(addUsage(this.#liveUsage.get(), event.usage));
-    } else if (event.type === 'done') {
-      const item = this.#lastAssistant(false);
-      if (item) this.#replaceLast({ ...item, id: event.messageId, streaming: false });
-    } else if (event.type === 'error') {
-      const item = this.#lastAssistant(false);
-      if (item) this.#replaceLast({ ...item, streaming: false });
     }
   }
 
@@ -316,10 +287,21 @@ export class AgentStore {
       feedback: (used, budget, reason) => this.#feedback.set({ used, budget, reason }),
       failure: (failure: TurnFailure) => this.#banner.set({ code: failure.code, message: failure.message, retryable: failure.retryable }),
       settled: () => {
-        const item = this.#lastAssistant(false);
-        if (item) this.#replaceLast({ ...item, streaming: false });
+        this.#items.set(endStreaming(this.#items.get()));
       },
     };
+  }
+
+  /** Turn records (with the files' before/after) survive a reload, so "revert this turn" still works. */
+  #setTurns(turns: TurnRecord[]): void {
+    this.#turns.set(turns);
+    if (this.#chatId && this.#o.storage) saveTurns(this.#o.storage, this.#chatId, turns);
+  }
+
+  #loadTurns(): void {
+    const turns = this.#chatId && this.#o.storage ? loadTurns(this.#o.storage, this.#chatId) : [];
+    this.#turns.set(turns);
+    this.#turnSeq = Math.max(0, ...turns.map((t) => t.id));
   }
 
   #storageKey(): string {
