@@ -7,6 +7,7 @@ import { validateToolCall, type TurnEvent, type TurnRequest } from '@/lib/agent/
 import { AgentRunner, type TurnFailure, type RunnerSink, type ToolStatus } from '@/lib/agent/runner';
 import { createDirSandbox } from '@/lib/agent/testing/dir-sandbox';
 import { ProcessRegistry } from '@/lib/agent/tools';
+import type { Problem } from '@/lib/stores/preview';
 
 // The loop against real tools on a real folder; the model's side is a scripted list of turns (the
 // only mock, as everywhere: the model).
@@ -29,6 +30,8 @@ beforeEach(async () => {
   approvals = [];
   failures = [];
   processes = new ProcessRegistry();
+  problems = [];
+  servers = {};
   await sandbox.fs.writeFile('sum.js', 'module.exports = (a, b) => a - b;\n');
 });
 
@@ -49,13 +52,16 @@ function start(): TurnEvent {
   return { type: 'start', chatId: 'c', model: 'scripted', api: 'chat', step: 1, maxSteps: 40 };
 }
 
+let problems: Problem[] = [];
+let servers: Record<number, string> = {};
+
 function makeRunner(script: Script, extra: Partial<RunnerSink> = {}) {
   const env: AgentEnvironment = {
     sandbox: async () => sandbox,
     files: sandboxFileWriter(async () => sandbox),
     network: () => 'off',
     approval: () => policy,
-    preview: () => ({ servers: {}, port: null, problems: [] }),
+    preview: () => ({ servers, port: null, problems }),
   };
   const sink: RunnerSink = {
     event: (e) => e.type === 'text' && log.push(`text:${e.delta}`),
@@ -114,6 +120,27 @@ describe('AgentRunner', () => {
     expect(feedback.kind === 'user' && feedback.text).toMatch(/^\[Automatic check 1\/3\] The last command you ran/);
     expect(await disk('sum.js')).toContain('a + b');
     expect(log).toContain('feedback:1/3');
+    expect(log.at(-1)).toBe('settled:answered');
+  });
+
+  it('continues when the preview reports new runtime errors after its edits', async () => {
+    servers = { 5173: 'http://5173.preview.test' };
+    problems = [{ id: 'old', kind: 'error', message: 'old error', count: 1, at: 0 }];
+    const runner = makeRunner((r, i) => {
+      if (i === 0) return calls(['write_file', { path: 'app.js', content: 'broken(' }]);
+      if (i === 1) {
+        // The preview reloads after the write and reports a new error.
+        problems = [...problems, { id: 'new', kind: 'error', message: 'SyntaxError: Unexpected end of input', file: 'app.js', count: 1, at: 1 }];
+        return answer('Done.');
+      }
+      if (i === 2) return calls(['write_file', { path: 'app.js', content: 'fixed()' }]);
+      problems = problems.filter((p) => p.id === 'old');
+      return answer('Fixed the syntax error.');
+    });
+    await runner.send('edit the app');
+    const feedback = requests[2]!.input;
+    expect(feedback.kind === 'user' && feedback.text).toContain('the preview reported 1 new runtime error');
+    expect(requests).toHaveLength(4);
     expect(log.at(-1)).toBe('settled:answered');
   });
 
