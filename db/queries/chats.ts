@@ -23,23 +23,29 @@ export async function getChat(db: Tx, projectId: string, chatId: string): Promis
 }
 
 /**
- * A chat with the caller's role in its project, in one query (the agent's hot path): undefined
- * when the chat is not in that project; role null when the user holds none there.
+ * A chat with the caller's role in its project and the contents of its messages in order, in one
+ * query (the agent's hot path): undefined when the chat is not in that project; role null when the
+ * user holds none there.
  */
-export async function getChatAccess(
+export async function getChatForTurn(
   db: Db,
   projectId: string,
   chatId: string,
   userId: string,
-): Promise<{ chat: Chat; role: ProjectRole | null } | undefined> {
+): Promise<{ chat: Chat; role: ProjectRole | null; contents: unknown[] } | undefined> {
   const [row] = await db
-    .select({ chat, ownerId: project.ownerId, memberRole: projectMember.role })
+    .select({
+      chat,
+      ownerId: project.ownerId,
+      memberRole: projectMember.role,
+      contents: sql<unknown[]>`coalesce((select json_agg(${message.content} order by ${message.seq}) from ${message} where ${message.chatId} = ${chat.id}), '[]'::json)`,
+    })
     .from(chat)
     .innerJoin(project, eq(project.id, chat.projectId))
     .leftJoin(projectMember, and(eq(projectMember.projectId, project.id), eq(projectMember.userId, userId)))
     .where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));
   if (!row) return undefined;
-  return { chat: row.chat, role: row.ownerId === userId ? 'owner' : (row.memberRole ?? null) };
+  return { chat: row.chat, role: row.ownerId === userId ? 'owner' : (row.memberRole ?? null), contents: row.contents };
 }
 
 export async function createChat(db: Db, projectId: string, title?: string): Promise<ChatSummary> {

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Db } from '@/db/client';
-import { appendMessages, getChatAccess, listMessages, setPlan } from '@/db/queries/chats';
+import { appendMessages, getChatForTurn, setPlan } from '@/db/queries/chats';
 import { getProjectRole } from '@/db/queries/projects';
 import type { PlanItem } from '@/db/schema';
 import {
@@ -88,11 +88,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       // The signed session cookie names the user (server/auth/session); a turn never creates an identity.
       const userId = decodeSession(readCookie(req.headers.get('cookie'), SESSION_COOKIE));
       if (!userId) return errorResponse(new TurnError('forbidden', 'Your session is missing or invalid. Reload the page.'), headers, 401);
-      // Read together; the messages are used only once access is confirmed.
-      const [access, messages] = await Promise.all([
-        getChatAccess(db, request.projectId, request.chatId, userId),
-        listMessages(db, request.chatId),
-      ]);
+      const access = await getChatForTurn(db, request.projectId, request.chatId, userId);
       if (!access?.role) {
         // Which one is missing, without telling strangers whether the project exists.
         const inProject = access ? null : await getProjectRole(db, request.projectId, userId);
@@ -108,7 +104,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
         throw new TurnError('unknown_model', `"${request.model}" is not one of the configured models (${config.models.join(', ')}).`);
       }
       const api = request.api ?? config.api;
-      const turn = await prepareTurn(db, chat, request.input, maxSteps, messages);
+      const turn = await prepareTurn(db, chat, request.input, maxSteps, access.contents);
       prepared = { db, chat, config, model, api, turn, stopOnly: request.input.kind === 'tool_results' && request.input.stop === true };
     } catch (error) {
       if (error instanceof TurnError) return errorResponse(error, headers);

@@ -94,10 +94,10 @@ export async function prepareTurn(
   chat: Chat,
   input: TurnInput,
   maxSteps: number,
-  /** The chat's messages when the caller already loaded them (read alongside the access check). */
-  loaded?: Message[],
+  /** The contents of the chat's messages when the caller already loaded them (with the access check). */
+  loaded?: unknown[],
 ): Promise<PreparedTurn> {
-  const stored = (loaded ?? (await listMessages(db, chat.id))).map((m) => m.content as StoredContent);
+  const stored = (loaded ?? (await listMessages(db, chat.id)).map((m) => m.content)) as StoredContent[];
   const rows = newRows(stored, input);
   const history = [...stored, ...rows];
   const done = stepsSinceUser(history);
