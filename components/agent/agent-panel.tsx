@@ -1,7 +1,7 @@
 'use client';
 
 import { useStore } from '@nanostores/react';
-import { useState } from 'react';
+import { Composer } from '@/components/agent/composer';
 import { MessageList } from '@/components/agent/message-list';
 import { PlanList } from '@/components/agent/plan-list';
 import { TurnChanges } from '@/components/agent/turn-changes';
@@ -127,86 +127,4 @@ function Feedback({ store }: { store: AgentStore }) {
       {spent && ' — budget used up; tell the agent how to continue.'}
     </p>
   );
-}
-
-function Composer({ store, readOnly }: { store: AgentStore; readOnly: boolean }) {
-  const [text, setText] = useState('');
-  const status = useStore(store.status);
-  const info = useStore(store.modelInfo);
-  const items = useStore(store.items);
-  const running = status === 'running' || status === 'stopping';
-  const disabled = readOnly || info?.configured === false || status === 'loading';
-  const send = () => {
-    if (!text.trim() || running || disabled) return;
-    void store.send(text);
-    setText('');
-  };
-  const banner = useStore(store.banner);
-  // After an error the banner offers Retry; otherwise Retry answers the last message again.
-  const canRetry = !running && !banner?.retryable && items.some((i) => i.kind === 'assistant' && i.id);
-  return (
-    <form
-      className="shrink-0 border-t border-zinc-200 p-2 dark:border-zinc-800"
-      onSubmit={(e) => {
-        e.preventDefault();
-        send();
-      }}
-    >
-      <label htmlFor="agent-input" className="sr-only">
-        Message the agent
-      </label>
-      <textarea
-        id="agent-input"
-        data-testid="agent-input"
-        value={text}
-        disabled={disabled}
-        onChange={(e) => setText(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
-            e.preventDefault();
-            send();
-          }
-        }}
-        rows={3}
-        placeholder={readOnly ? 'Viewers cannot run the agent.' : 'Ask the agent… (Enter to send, Shift+Enter for a new line)'}
-        className="w-full resize-none rounded-md border border-zinc-300 bg-white p-2 text-[13px] placeholder:text-zinc-400 focus-visible:outline-2 focus-visible:outline-indigo-500 disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-950"
-      />
-      <div className="mt-1.5 flex items-center justify-end gap-2">
-        <Usage store={store} />
-        {canRetry && (
-          <Button className="!px-2 !py-1 text-xs" data-testid="agent-regenerate" onClick={() => void store.retry()} title="Answer the last message again">
-            <RefreshIcon size={12} /> Retry
-          </Button>
-        )}
-        {running ? (
-          <Button variant="primary" className="!bg-red-600 !px-3 !py-1 text-xs hover:!bg-red-500" data-testid="agent-stop" disabled={status === 'stopping'} onClick={() => store.stop()}>
-            {status === 'stopping' ? 'Stopping…' : 'Stop'}
-          </Button>
-        ) : (
-          <Button type="submit" variant="primary" className="!px-3 !py-1 text-xs" data-testid="agent-send" disabled={disabled || !text.trim()}>
-            Send
-          </Button>
-        )}
-      </div>
-    </form>
-  );
-}
-
-function Usage({ store }: { store: AgentStore }) {
-  const usage = useStore(store.usage);
-  const total = usage.promptTokens + usage.completionTokens;
-  if (total === 0) return null;
-  return (
-    <span
-      data-testid="agent-usage"
-      className="mr-auto truncate text-[11px] text-zinc-500"
-      title={`This chat: ${usage.promptTokens.toLocaleString('en')} prompt + ${usage.completionTokens.toLocaleString('en')} completion tokens`}
-    >
-      {formatTokens(total)} tokens in this chat
-    </span>
-  );
-}
-
-function formatTokens(n: number): string {
-  return n >= 10_000 ? `${(n / 1000).toFixed(n >= 100_000 ? 0 : 1)}k` : n.toLocaleString('en');
 }

@@ -92,6 +92,16 @@ function Item({ item, store, idle, cards }: { item: ChatItem; store: AgentStore;
         <div className={`max-w-full rounded-lg px-3 py-2 text-[13px] whitespace-pre-wrap ${item.auto ? 'border border-dashed border-amber-400 bg-amber-50 text-amber-900 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-200' : 'bg-indigo-600 text-white'}`}>
           {item.auto && <span className="mb-1 block text-[11px] font-semibold uppercase">Automatic check</span>}
           {item.text}
+          {item.images && item.images.length > 0 && (
+            <span className="mt-1 flex flex-wrap gap-1">
+              {item.images.map((url, i) =>
+                url.startsWith('data:image/') ? (
+                  // eslint-disable-next-line @next/next/no-img-element -- the user's own attached image, as a data URL
+                  <img key={i} src={url} alt={`Attached image ${i + 1}`} className="size-16 rounded object-cover" />
+                ) : null,
+              )}
+            </span>
+          )}
         </div>
         {item.id && idle && !item.auto && (
           <button
