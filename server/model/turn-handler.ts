@@ -75,7 +75,8 @@ export function createTurnHandler(options: TurnHandlerOptions) {
   const maxSteps = options.maxSteps ?? AGENT_MAX_STEPS;
 
   return async function handleTurn(req: Request): Promise<Response> {
-    const headers = new Headers({ 'cache-control': 'no-store' });
+    // no-transform: a compressing proxy (or Next's gzip) must not buffer the event stream
+    const headers = new Headers({ 'cache-control': 'no-store, no-transform' });
     let prepared;
     try {
       const parsed = turnRequestSchema.safeParse(await readJson(req));
