@@ -1,6 +1,7 @@
 // The IDE's HTTP server: Next.js for pages and the API, plus what Next cannot carry
 // (sandbox WebSockets and the preview proxy, added by server/sandbox-host).
-import { createServer } from 'node:http';
+import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
 import { dataDir, env } from '@/lib/env';
@@ -10,7 +11,15 @@ async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
   // Open the database (and apply pending migrations) before taking requests.
   await getDbHandle();
-  const app = next({ dev, hostname: env.HOSTNAME, port: env.PORT });
+  const app = next({
+    // Next attaches its own 'upgrade' listener to the request's server on the first request, and it ends
+    // sockets it has no route for — previews' WebSockets among them. Give it a stand-in to attach to;
+    // the listener below hands Next the upgrades that are its own.
+    httpServer: new EventEmitter() as Server,
+    dev,
+    hostname: env.HOSTNAME,
+    port: env.PORT,
+  });
   await app.prepare();
   const handle = app.getRequestHandler();
   const upgrade = app.getUpgradeHandler();
