@@ -86,6 +86,12 @@ test('"make the tests pass": read, edit, npm test fails, edit, npm test passes; 
   expect(await agent.cardSummary()).toEqual(cards);
   await agent.expectAnswer('All tests pass now');
 
+  // "Revert this turn" still works after the reload: the file is back as it was before the turn.
+  await expect(page.getByTestId('turn-changes')).toContainText('src/strings.ts');
+  await page.getByTestId('revert-turn').click();
+  await expect(page.getByTestId('turn-changes')).toContainText('reverted');
+  expect((await readFile(page, projectId, 'src/strings.ts')).content).toBe(broken);
+
   // The model saw the tool results as data, and never the key.
   const requests = await agent.modelRequests(page.request);
   const last = requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)!;
@@ -206,11 +212,22 @@ test('dark mode panel', async ({ page }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   const projectId = await createProject(page, 'static');
   const { agent } = await openProject(page, projectId);
-  await agent.useScenario(page.request, { name: 'md', steps: [{ text: '## Plan\n\n- read `index.html`\n- **edit** it\n\n```ts\nconst x: number = 1;\n```\n\n<img src=x onerror=alert(1)> raw html stays text' }] });
+  await agent.useScenario(page.request, { name: 'md', steps: [{ repeat: true, text: '## Plan\n\n- read `index.html`\n- **edit** it\n\n```ts\nconst x: number = 1;\n```\n\n<img src=x onerror=alert(1)> raw html stays text' }] });
   await agent.send('show me markdown');
   await agent.expectAnswer('raw html stays text');
   await expect(agent.assistantMessages.last().locator('img')).toHaveCount(0);
   await expect(agent.assistantMessages.last().locator('h2')).toHaveText('Plan');
   await agent.expectIdle();
   await page.screenshot({ path: '/tmp/agent-dark.png' });
+
+  // Edit and resend replaces the message and its answer.
+  await agent.userMessages.first().hover();
+  await page.getByTestId('edit-message').click();
+  await page.getByTestId('edit-message-input').fill('show me markdown again');
+  await page.getByTestId('edit-message-send').click();
+  await expect(agent.userMessages).toHaveCount(1);
+  await expect(agent.userMessages.first()).toContainText('show me markdown again');
+  await agent.expectAnswer('raw html stays text');
+  await agent.expectIdle();
+  await expect(agent.assistantMessages).toHaveCount(1);
 });
