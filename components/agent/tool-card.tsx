@@ -82,7 +82,7 @@ export function ToolCard({ card, onApprove }: { card: Card; onApprove: (run: boo
           )}
           {waiting && (
             <div className="flex gap-2 px-2 pb-2">
-              <Button variant="primary" className="!px-2.5 !py-1 text-xs" data-testid="tool-approve" onClick={() => onApprove(true)} autoFocus>
+              <Button variant="primary" className="!px-2.5 !py-1 text-xs" data-testid="tool-approve" onClick={() => onApprove(true)}>
                 Run
               </Button>
               <Button className="!px-2.5 !py-1 text-xs" data-testid="tool-skip" onClick={() => onApprove(false)}>
