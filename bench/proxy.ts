@@ -1,14 +1,20 @@
 // bench:proxy — time to first token and streaming throughput through the IDE's agent proxy
 // (POST /api/agent/turn) vs straight to the scripted model, interleaved in one run.
-// Three processes, as in production: this client, the scripted model (e2e/scripted-model/main.ts)
-// and the IDE side (bench/lib/proxy-server.ts: the real route handler on node:http, no Next build,
-// so Next's own routing is not in the measurement).
+// Separate processes, as in production: this client, the scripted model (e2e/scripted-model/main.ts)
+// and the IDE side (bench/lib/proxy-server.ts: the real route handler on node:http, no Next build).
+// With BENCH_PROXY_NEXT=1 the production IDE (npm start, a Next build) is measured too; run that
+// under the build lock: flock /tmp/ide-next.lock env BENCH_PROXY_NEXT=1 npm run bench:proxy
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { chatMessages, chatTools } from '@/server/model/conversation';
 import { median, percentile, runBench, type Row } from './harness';
+import { setupNextTarget } from './lib/proxy-next';
 
 const root = path.resolve(import.meta.dirname, '..');
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60);
+const WARMUP = 5;
+const TOKENS = 200;
+const WITH_NEXT = process.env.BENCH_PROXY_NEXT === '1';
 
 /** Starts a node process and resolves with the first stdout line that `pick` accepts. */
 function startChild(args: string[], pick: (line: string) => string | null): Promise<{ child: ChildProcess; line: string }> {
@@ -28,14 +34,10 @@ function startChild(args: string[], pick: (line: string) => string | null): Prom
     child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
   });
 }
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60);
-const WARMUP = 5;
-const TOKENS = 200;
 
 interface Sample {
   ttftMs: number;
   totalMs: number;
-  tokens: number;
   tokensPerSecond: number;
 }
 
@@ -66,94 +68,126 @@ async function measure(res: Response, isToken: (line: string) => boolean, starte
     }
   }
   if (tokens !== TOKENS) throw new Error(`expected ${TOKENS} tokens, got ${tokens}`);
-  return { ttftMs: first - started, totalMs: last - started, tokens, tokensPerSecond: (tokens - 1) / ((last - first) / 1000) };
+  return { ttftMs: first - started, totalMs: last - started, tokensPerSecond: (tokens - 1) / ((last - first) / 1000) };
 }
 
-async function run(scenario: string) {
-  const model = await startChild(['e2e/scripted-model/main.ts', '--port', '0', '--scenario', scenario], (l) => l.match(/listening on (\S+)/)?.[1] ?? null);
-  const baseURL = model.line;
-  const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', baseURL, '--chats', String(REQUESTS + WARMUP)], (l) => (l.startsWith('{') ? l : null));
-  const { url, cookie, projectId, chats } = JSON.parse(ide.line) as { url: string; cookie: string; projectId: string; chats: string[] };
-  const proxy = { url };
-  const project = { id: projectId };
-  const modelUrl = baseURL;
+/** A proxy under test: its URL, a session cookie, a project and fresh chats (one per request). */
+export interface ProxyTarget {
+  label: string;
+  url: string;
+  cookie: string;
+  projectId: string;
+  chats: string[];
+}
 
-  const direct = async (): Promise<Sample> => {
+function turnVia(target: ProxyTarget) {
+  let next = 0;
+  return async (): Promise<Sample> => {
+    const started = performance.now();
+    const res = await fetch(`${target.url}/api/agent/turn`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: target.cookie },
+      body: JSON.stringify({ projectId: target.projectId, chatId: target.chats[next++], input: { kind: 'user', text: 'go' } }),
+    });
+    return measure(res, (line) => line.startsWith('{"type":"text"'), started);
+  };
+}
+
+function directTo(modelUrl: string) {
+  // the same request the proxy sends upstream: system prompt, tools, the user's message
+  const body = JSON.stringify({
+    model: 'scripted-model',
+    messages: chatMessages([{ kind: 'user', text: 'go' }]),
+    tools: chatTools(),
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  return async (): Promise<Sample> => {
     const started = performance.now();
     const res = await fetch(`${modelUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
-      // the same request the proxy sends upstream: system prompt, tools, the user's message
-      body: JSON.stringify({
-        model: 'scripted-model',
-        messages: chatMessages([{ kind: 'user', text: 'go' }]),
-        tools: chatTools(),
-        stream: true,
-        stream_options: { include_usage: true },
-      }),
+      body,
     });
     return measure(res, (line) => line.startsWith('data: ') && line.includes('"content":"tok '), started);
   };
-  const proxied = async (i: number): Promise<Sample> => {
-    const started = performance.now();
-    const res = await fetch(`${proxy.url}/api/agent/turn`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ projectId: project.id, chatId: chats[i], input: { kind: 'user', text: 'go' } }),
-    });
-    return measure(res, (line) => line.startsWith('{"type":"text"'), started);
-  };
+}
 
-  const samples = { direct: [] as Sample[], proxy: [] as Sample[] };
+async function run(modelUrl: string, scenario: string, paths: Record<string, () => Promise<Sample>>) {
+  await fetch(`${modelUrl.replace(/\/v1$/, '')}/__scenario`, { method: 'POST', body: JSON.stringify({ name: scenario }) });
+  const names = Object.keys(paths);
+  const samples: Record<string, Sample[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < REQUESTS + WARMUP; i++) {
-    // alternate the order so neither path always runs on a warmer machine
-    const pair = i % 2 ? [await direct(), await proxied(i)] : [await proxied(i), await direct()].reverse();
-    if (i >= WARMUP) {
-      samples.direct.push(pair[0]!);
-      samples.proxy.push(pair[1]!);
+    // rotate the order so no path always runs first
+    const order = names.map((_, k) => names[(i + k) % names.length]!);
+    for (const name of order) {
+      const sample = await paths[name]!();
+      if (i >= WARMUP) samples[name]!.push(sample);
     }
   }
-  ide.child.kill('SIGTERM');
-  model.child.kill('SIGTERM');
   return samples;
 }
 
-function rowsFor(label: string, samples: { direct: Sample[]; proxy: Sample[] }): { rows: Row[]; added: Record<string, number> } {
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function summarize(pacing: string, samples: Record<string, Sample[]>) {
   const stat = (s: Sample[]) => ({
     ttftP50: median(s.map((x) => x.ttftMs)),
     ttftP95: percentile(s.map((x) => x.ttftMs), 95),
     tpsP50: median(s.map((x) => x.tokensPerSecond)),
     totalP50: median(s.map((x) => x.totalMs)),
   });
-  const d = stat(samples.direct);
-  const p = stat(samples.proxy);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  const rows: Row[] = [
-    { pacing: label, path: 'direct', requests: samples.direct.length, ttftP50Ms: round(d.ttftP50), ttftP95Ms: round(d.ttftP95), tokensPerSecondP50: Math.round(d.tpsP50), answerP50Ms: round(d.totalP50) },
-    { pacing: label, path: 'IDE proxy', requests: samples.proxy.length, ttftP50Ms: round(p.ttftP50), ttftP95Ms: round(p.ttftP95), tokensPerSecondP50: Math.round(p.tpsP50), answerP50Ms: round(p.totalP50) },
-  ];
-  return {
-    rows,
-    added: {
-      addedTtftP50Ms: round(p.ttftP50 - d.ttftP50),
-      addedTtftP95Ms: round(p.ttftP95 - d.ttftP95),
-      throughputRatio: round(p.tpsP50 / d.tpsP50),
-      addedAnswerP50Ms: round(p.totalP50 - d.totalP50),
-    },
-  };
+  const direct = stat(samples.direct!);
+  const rows: Row[] = [];
+  const added: Record<string, Record<string, number>> = {};
+  for (const [name, list] of Object.entries(samples)) {
+    const s = stat(list);
+    rows.push({ pacing, path: name, requests: list.length, ttftP50Ms: round(s.ttftP50), ttftP95Ms: round(s.ttftP95), tokensPerSecondP50: Math.round(s.tpsP50), answerP50Ms: round(s.totalP50) });
+    if (name !== 'direct') {
+      added[name] = {
+        addedTtftP50Ms: round(s.ttftP50 - direct.ttftP50),
+        addedTtftP95Ms: round(s.ttftP95 - direct.ttftP95),
+        throughputRatio: round(s.tpsP50 / direct.tpsP50),
+        addedAnswerP50Ms: round(s.totalP50 - direct.totalP50),
+      };
+    }
+  }
+  return { rows, added };
 }
 
 await runBench('proxy', async () => {
-  const paced = rowsFor('2 ms/token', await run('throughput-paced'));
-  const unpaced = rowsFor('unpaced', await run('throughput'));
-  return {
-    inputs: { requestsPerPath: REQUESTS, warmup: WARMUP, tokensPerAnswer: TOKENS, processes: 'client, scripted model and IDE proxy each in their own process', proxy: 'the turn route handler via node:http (no Next build), PGlite in memory' },
-    rows: [...paced.rows, ...unpaced.rows],
-    summary: {
-      note: 'The IDE proxy is the real POST /api/agent/turn handler (auth, role check, DB writes, openai SDK, NDJSON) served by server/model/node-http.ts in its own process, without a Next build.',
-      paced2msPerToken: { ...paced.added, goals: { addedTtftP50MsAtMost: 5, throughputRatioAtLeast: 0.95 }, met: paced.added.addedTtftP50Ms! <= 5 && paced.added.throughputRatio! >= 0.95 },
-      // Unpaced, tokens arrive in bursts within one read, so tokens/s is not meaningful: compare the whole answer's time.
-      unpaced: { addedTtftP50Ms: unpaced.added.addedTtftP50Ms, addedTtftP95Ms: unpaced.added.addedTtftP95Ms, addedAnswerP50Ms: unpaced.added.addedAnswerP50Ms },
-    },
-  };
+  const model = await startChild(['e2e/scripted-model/main.ts', '--port', '0'], (l) => l.match(/listening on (\S+)/)?.[1] ?? null);
+  const modelUrl = model.line;
+  const chatsNeeded = 2 * (REQUESTS + WARMUP);
+  const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded)], (l) => (l.startsWith('{') ? l : null));
+  const handlerTarget: ProxyTarget = { label: 'IDE proxy (handler)', ...JSON.parse(ide.line) };
+  const nextTarget = WITH_NEXT ? await setupNextTarget(modelUrl, chatsNeeded) : null;
+  try {
+    const paths: Record<string, () => Promise<Sample>> = { direct: directTo(modelUrl), [handlerTarget.label]: turnVia(handlerTarget) };
+    if (nextTarget) paths[nextTarget.target.label] = turnVia(nextTarget.target);
+    const paced = summarize('2 ms/token', await run(modelUrl, 'throughput-paced', paths));
+    const unpaced = summarize('unpaced', await run(modelUrl, 'throughput', paths));
+    const goal = (a: Record<string, number> | undefined) => Boolean(a && a.addedTtftP50Ms! <= 5 && a.throughputRatio! >= 0.95);
+    return {
+      inputs: {
+        requestsPerPath: REQUESTS,
+        warmup: WARMUP,
+        tokensPerAnswer: TOKENS,
+        processes: 'client, scripted model and IDE each in their own process',
+        handler: 'the turn route handler via server/model/node-http.ts (no Next build), PGlite in memory',
+        next: nextTarget ? 'the production IDE (npm start: Next + server/main.ts), PGlite on disk' : 'not measured (BENCH_PROXY_NEXT=1 to add it)',
+      },
+      rows: [...paced.rows, ...unpaced.rows],
+      summary: {
+        goals: { addedTtftP50MsAtMost: 5, throughputRatioAtLeast: 0.95, measuredAt: '2 ms/token pacing' },
+        paced2msPerToken: Object.fromEntries(Object.entries(paced.added).map(([k, v]) => [k, { ...v, met: goal(v) }])),
+        // Unpaced, tokens arrive in bursts within one read: tokens/s is not meaningful, compare the answer's time.
+        unpaced: Object.fromEntries(Object.entries(unpaced.added).map(([k, v]) => [k, { addedTtftP50Ms: v.addedTtftP50Ms, addedAnswerP50Ms: v.addedAnswerP50Ms }])),
+      },
+    };
+  } finally {
+    ide.child.kill('SIGTERM');
+    model.child.kill('SIGTERM');
+    await nextTarget?.stop();
+  }
 });
