@@ -64,6 +64,11 @@ export class NetHolder {
       });
       child.once('exit', (code) => reject(new Error(`sandbox network holder failed to start (exit ${code}): ${stderr.trim()}`)));
       child.once('error', reject);
+      setTimeout(() => reject(new Error(`sandbox network holder did not start in time: ${stderr.trim()}`)), 15_000).unref();
+    }).catch(async (error: unknown) => {
+      child.kill('SIGKILL');
+      await this.#proxy?.close();
+      throw error;
     });
     this.#nsPid = Number(/"child-pid"\s*:\s*(\d+)/.exec(info)?.[1]);
     child.once('exit', () => void this.close());

@@ -216,7 +216,7 @@ const ops = {
   async seedCache() {
     const stamp = await fs.readFile('/opt/npm-cache/.stamp', 'utf8').catch(() => '');
     if (!stamp) return { seeded: false };
-    const mine = `${process.env.HOME}/.npm`;
+    const mine = "/home/user/.npm";
     const seen = await fs.readFile(`${mine}/.seeded-stamp`, 'utf8').catch(() => '');
     if (seen === stamp) return { seeded: false };
     await fs.mkdir(mine, { recursive: true });

@@ -20,6 +20,14 @@ export function tool(name: Tool): string {
   throw new Error(`${name} is not installed: the host sandbox needs bubblewrap, socat and util-linux (apt-get install -y bubblewrap socat util-linux)`);
 }
 
+/** Why the host sandbox cannot run on this server, or undefined when it can. */
+export function unavailableReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'The host sandbox needs the IDE server to run as root (it runs every project as its own unprivileged uid).';
+  const missing = missingTools();
+  if (missing.length > 0) return `The host sandbox is not installed on this server (missing: ${missing.join(', ')}; apt-get install -y bubblewrap socat util-linux).`;
+  return undefined;
+}
+
 /** Which of the needed programs are missing (empty when the host sandbox can run). */
 export function missingTools(): Tool[] {
   return (['bwrap', 'setpriv', 'prlimit', 'nsenter', 'socat'] as const).filter((name) => {

@@ -15,6 +15,7 @@ import { tool } from '@/server/sandbox-host/tools';
 // its processes and its dev servers. Shared by every socket of the project; torn down when the manager says.
 
 const PORT_POLL_MS = 500;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface WorkspaceEvents {
   onServerReady(port: number): void;
@@ -209,9 +210,10 @@ export class Workspace {
       p.kill('teardown', 'The sandbox was shut down.');
       return p.exit;
     });
-    await Promise.allSettled(exits);
-    const holders = await Promise.allSettled([...this.#holders.values()]);
-    await Promise.all(holders.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined)));
+    // Bounded: teardown must finish even if a process or a namespace does not report back.
+    await Promise.race([Promise.allSettled(exits), sleep(5000)]);
+    const holders = await Promise.race([Promise.allSettled([...this.#holders.values()]), sleep(5000).then(() => [])]);
+    await Promise.race([Promise.all(holders.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined))), sleep(5000)]);
     for (const port of this.#ports.keys()) for (const l of this.#portListeners) l.onPortClosed(port);
     this.#ports.clear();
     this.#helper.dispose();

@@ -9,7 +9,7 @@ import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, typ
 import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
-import { missingTools } from '@/server/sandbox-host/tools';
+import { unavailableReason } from '@/server/sandbox-host/tools';
 
 // /api/sandbox/ws?projectId=…: the browser's line to its project's host sandbox. The session cookie says
 // who is calling, the project role what they may do: owner and editor read, write and run; a viewer
@@ -45,8 +45,8 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (!userId) return { close: CLOSE_CODES.unauthorized, reason: 'Your session is missing or invalid. Reload the page.' };
     const access = await getProjectRole(await options.getDb(), projectId, userId);
     if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
-    const missing = missingTools();
-    if (missing.length > 0) return { close: CLOSE_CODES.unavailable, reason: `The host sandbox is not installed on this server (missing: ${missing.join(', ')}).` };
+    const unavailable = unavailableReason();
+    if (unavailable) return { close: CLOSE_CODES.unavailable, reason: unavailable };
     return { projectId, role: access.role };
   }
 

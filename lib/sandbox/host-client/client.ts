@@ -315,7 +315,8 @@ export async function createHostSandbox(options: HostSandboxOptions): Promise<Ho
     async dispose() {
       if (closedInfo) return;
       socket.close(1000, 'disposed');
-      await closed;
+      // The server ends this socket's processes when it sees the close; do not hang on a silent peer.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000))]);
     },
   };
   return sandbox;
