@@ -90,19 +90,28 @@ export class NetHolder {
 
   /** TCP ports listening inside the namespace (except our own proxy forwarder). */
   listeningPorts(): number[] {
-    if (!this.#nsPid) return [];
-    const ports = new Set<number>();
-    for (const file of ['tcp', 'tcp6']) {
+    return [...this.#listeners().keys()].sort((a, b) => a - b);
+  }
+
+  /** port → the loopback address that reaches it (IPv4 unless the server listens on ::1 only). */
+  #listeners(): Map<number, '127.0.0.1' | '[::1]'> {
+    const found = new Map<number, '127.0.0.1' | '[::1]'>();
+    if (!this.#nsPid) return found;
+    for (const file of ['tcp', 'tcp6'] as const) {
       let text: string;
       try {
         text = fs.readFileSync(`/proc/${this.#nsPid}/net/${file}`, 'utf8');
       } catch {
         continue;
       }
-      for (const port of parseListeningPorts(text)) ports.add(port);
+      for (const { port, address } of parseListeners(text)) {
+        const v4ok = file === 'tcp' || /^0+$/.test(address);
+        if (v4ok) found.set(port, '127.0.0.1');
+        else if (!found.has(port)) found.set(port, '[::1]');
+      }
     }
-    ports.delete(PROXY_PORT);
-    return [...ports].sort((a, b) => a - b);
+    found.delete(PROXY_PORT);
+    return found;
   }
 
   /**
@@ -113,11 +122,12 @@ export class NetHolder {
     const existing = this.#forwarders.get(port);
     if (existing && existing.child.exitCode === null) return existing.socket;
     const socket = path.join(dirs.previews, `${this.policy}-${port}.sock`);
+    const address = this.#listeners().get(port) ?? '127.0.0.1';
     fs.rmSync(socket, { force: true });
     const child = spawn(
       tool('nsenter'),
       [`--net=${this.netnsPath}`, '--', tool('setpriv'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--',
-        tool('socat'), `UNIX-LISTEN:${socket},fork,mode=600`, `TCP:127.0.0.1:${port}`],
+        tool('socat'), `UNIX-LISTEN:${socket},fork,mode=600`, address === '[::1]' ? `TCP6:[::1]:${port}` : `TCP4:127.0.0.1:${port}`],
       { stdio: 'ignore', env: EMPTY_ENV, cwd: '/' },
     );
     this.#forwarders.set(port, { child, socket });
@@ -151,12 +161,18 @@ export class NetHolder {
 
 /** Local ports in LISTEN state (st 0A) from /proc/net/tcp or tcp6. */
 export function parseListeningPorts(text: string): number[] {
-  const ports: number[] = [];
+  return parseListeners(text).map((l) => l.port);
+}
+
+/** Listening sockets: port and local address (hex, as the kernel writes it). */
+export function parseListeners(text: string): { port: number; address: string }[] {
+  const out: { port: number; address: string }[] = [];
   for (const line of text.split('\n').slice(1)) {
     const fields = line.trim().split(/\s+/);
     if (fields[3] !== '0A' || !fields[1]) continue;
-    const port = parseInt(fields[1].split(':')[1] ?? '', 16);
-    if (port > 0) ports.push(port);
+    const [address = '', portHex = ''] = fields[1].split(':');
+    const port = parseInt(portHex, 16);
+    if (port > 0) out.push({ port, address });
   }
-  return ports;
+  return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, uidFor } from '@/server/sandbox-host/config';
-import { parseListeningPorts } from '@/server/sandbox-host/holder';
+import { parseListeners, parseListeningPorts } from '@/server/sandbox-host/holder';
 import { injectBridge, parsePreviewHost, previewUrlFor } from '@/server/sandbox-host/preview-proxy';
 import { exitInfo } from '@/server/sandbox-host/process';
 
@@ -38,6 +38,8 @@ describe('listening ports from /proc/net/tcp', () => {
       '   2: 0100007F:1435 0100007F:D2C4 01 00000000:00000000 00:00000000 00000000  1000        0 3 1',
     ].join('\n');
     expect(parseListeningPorts(text)).toEqual([5173, 3128]);
+    const v6 = '  sl  local_address\n   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 0 0 0 0 0';
+    expect(parseListeners(v6)).toEqual([{ port: 8080, address: '00000000000000000000000001000000' }]);
   });
 });
 
