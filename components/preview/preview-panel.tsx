@@ -129,7 +129,7 @@ export function PreviewPanel() {
             src={frameUrl ?? undefined}
             sandbox="allow-scripts allow-same-origin allow-forms allow-popups allow-modals allow-downloads"
             style={width ? { width } : undefined}
-            className={`h-full border-0 bg-white ${width ? 'shrink-0 border-x border-zinc-300 shadow-sm dark:border-zinc-700' : 'w-full'}`}
+            className={`h-full border-0 bg-[Canvas] ${width ? 'shrink-0 border-x border-zinc-300 shadow-sm dark:border-zinc-700' : 'w-full'}`}
           />
         ) : (
           <div className="flex flex-col items-center justify-center gap-1 p-6 text-center text-sm text-zinc-500" aria-live="polite">
