@@ -1,6 +1,7 @@
 'use client';
 
 import { useStore } from '@nanostores/react';
+import { useQuery } from '@tanstack/react-query';
 import { Composer } from '@/components/agent/composer';
 import { MessageList } from '@/components/agent/message-list';
 import { PlanList } from '@/components/agent/plan-list';
@@ -12,11 +13,16 @@ import { IconButton } from '@/components/ui/icon-button';
 import { useWorkbench } from '@/components/workbench/context';
 import type { AgentFileWriter } from '@/lib/agent/environment';
 import type { AgentStore } from '@/lib/stores/agent';
+import { useTRPC } from '@/lib/trpc/client';
 
 /** The agent panel of a project page. `files` replaces how the agent's writes are saved. */
-export function AgentPanel({ files, readOnly = false }: { files?: AgentFileWriter; readOnly?: boolean }) {
+export function AgentPanel({ files, readOnly: readOnlyProp }: { files?: AgentFileWriter; readOnly?: boolean }) {
   const wb = useWorkbench();
   const store = useAgentStore(wb, files);
+  const trpc = useTRPC();
+  // Viewers read the conversation; the turn endpoint refuses them anyway.
+  const role = useQuery(trpc.sandbox.config.queryOptions({ projectId: wb.projectId })).data?.role;
+  const readOnly = readOnlyProp ?? role === 'viewer';
   return (
     <section aria-label="Agent" data-testid="agent-panel" className="flex h-full flex-col bg-zinc-50 dark:bg-zinc-900">
       {store ? <PanelBody store={store} readOnly={readOnly} /> : <Header store={null} />}

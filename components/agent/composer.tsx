@@ -164,7 +164,7 @@ function Usage({ store }: { store: AgentStore }) {
       className="mr-auto truncate text-[11px] text-zinc-500"
       title={`This chat: ${usage.promptTokens.toLocaleString('en')} prompt + ${usage.completionTokens.toLocaleString('en')} completion tokens`}
     >
-      {formatTokens(total)} tokens in this chat
+      {formatTokens(total)} tokens
     </span>
   );
 }
