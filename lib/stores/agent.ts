@@ -1,31 +1,17 @@
 import { atom, computed, type ReadableAtom } from 'nanostores';
 import type { AgentEnvironment, PlanItem } from '@/lib/agent/environment';
-import { addUsage, cardFor, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type StoredMessage, type ToolCard, type TurnRecord } from '@/lib/agent/history';
+import { addUsage, cardFor, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type ToolCard, type TurnRecord } from '@/lib/agent/history';
 import type { TurnEvent, Usage } from '@/lib/agent/protocol';
 import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } from '@/lib/agent/runner';
 import { ProcessRegistry } from '@/lib/agent/tools';
 import { loadTurns, saveTurns } from '@/lib/agent/turn-records';
+import type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
+
+export type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
 
 // The agent panel's state for one project page: the conversation and its tool cards, the running
 // state, per-turn file changes (revert), token usage, the model picker, the plan, the error banner
 // and the fix budget. The loop itself is lib/agent/runner; this store is its sink and its remote.
-
-export interface ModelInfo {
-  configured: boolean;
-  models: string[];
-  defaultModel: string | null;
-  setupHint: string | null;
-}
-
-/** The chat router, as the store needs it (the workbench adapts the tRPC client to this). */
-export interface ChatApi {
-  models(): Promise<ModelInfo>;
-  /** The project's most recent chat, created when there is none. */
-  latestChat(): Promise<string>;
-  createChat(): Promise<string>;
-  messages(chatId: string): Promise<{ plan: PlanItem[]; messages: StoredMessage[] }>;
-  truncateFrom(chatId: string, messageId: string): Promise<void>;
-}
 
 export interface AgentBanner {
   code: string;

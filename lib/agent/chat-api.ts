@@ -1,0 +1,22 @@
+import type { PlanItem } from '@/lib/agent/environment';
+import type { StoredMessage } from '@/lib/agent/history';
+
+// What the agent store needs from the chat router (components/agent/use-agent-store.ts adapts
+// the tRPC client to it; tests call the router directly).
+
+export interface ModelInfo {
+  configured: boolean;
+  models: string[];
+  defaultModel: string | null;
+  setupHint: string | null;
+}
+
+/** The chat router, as the store needs it (the workbench adapts the tRPC client to this). */
+export interface ChatApi {
+  models(): Promise<ModelInfo>;
+  /** The project's most recent chat, created when there is none. */
+  latestChat(): Promise<string>;
+  createChat(): Promise<string>;
+  messages(chatId: string): Promise<{ plan: PlanItem[]; messages: StoredMessage[] }>;
+  truncateFrom(chatId: string, messageId: string): Promise<void>;
+}
