@@ -68,7 +68,7 @@ function HeaderTools({ store }: { store: AgentStore }) {
           </select>
         </>
       )}
-      <IconButton label="New chat" data-testid="agent-new-chat" disabled={status !== 'idle'} onClick={() => void store.newChat()}>
+      <IconButton label="New chat" data-testid="agent-new-chat" disabled={status !== 'idle'} onClick={() => store.newChat()}>
         <PlusIcon size={14} />
       </IconButton>
     </div>

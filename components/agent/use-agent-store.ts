@@ -15,10 +15,7 @@ type Client = ReturnType<typeof useTRPCClient>;
 export function chatApi(client: Client, projectId: string): ChatApi {
   return {
     models: () => client.chat.models.query(),
-    async latestChat() {
-      const [latest] = await client.chat.list.query({ projectId });
-      return latest?.id ?? (await client.chat.create.mutate({ projectId })).id;
-    },
+    latestChat: async () => (await client.chat.list.query({ projectId }))[0]?.id ?? null,
     createChat: async () => (await client.chat.create.mutate({ projectId })).id,
     async messages(chatId) {
       const r = await client.chat.messages.query({ projectId, chatId });

@@ -14,8 +14,8 @@ export interface ModelInfo {
 /** The chat router, as the store needs it (the workbench adapts the tRPC client to this). */
 export interface ChatApi {
   models(): Promise<ModelInfo>;
-  /** The project's most recent chat, created when there is none. */
-  latestChat(): Promise<string>;
+  /** The project's most recent chat (null: none yet; it is created with the first message). */
+  latestChat(): Promise<string | null>;
   createChat(): Promise<string>;
   messages(chatId: string): Promise<{ plan: PlanItem[]; messages: StoredMessage[] }>;
   truncateFrom(chatId: string, messageId: string): Promise<void>;

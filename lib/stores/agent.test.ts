@@ -33,12 +33,12 @@ afterEach(async () => {
   await sandbox.dispose();
 });
 
-function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null): AgentStore {
+function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, latest: () => Promise<string | null> = async () => kit.chatId): AgentStore {
   const caller = createCaller(createContextInner({ db: kit.db, user: kit.owner }));
   const projectId = kit.projectId;
   const chat: ChatApi = {
     models: async () => ({ configured: true, models: kit.config.models, defaultModel: kit.config.models[0] ?? null, setupHint: null }),
-    latestChat: async () => kit.chatId,
+    latestChat: latest,
     createChat: async () => (await caller.chat.create({ projectId })).id,
     messages: async (chatId) => {
       const r = await caller.chat.messages({ projectId, chatId });
@@ -180,6 +180,22 @@ describe('AgentStore', () => {
     await store.send('next please');
     expect(store.banner.get()).toBeNull();
     expect(store.items.get().at(-1)).toMatchObject({ kind: 'assistant', text: 'Still here.' });
+  });
+
+  it('creates the chat with its first message, and "New chat" starts another', async () => {
+    kit.model.load({ name: 'new', steps: [{ text: 'First chat.' }, { text: 'Second chat.' }] });
+    const store = makeStore(null, async () => null);
+    await store.init();
+    expect(store.chatId).toBeNull();
+    await store.send('hello');
+    const first = store.chatId;
+    expect(first).not.toBeNull();
+    expect(store.items.get().map((i) => i.text)).toEqual(['hello', 'First chat.']);
+    store.newChat();
+    expect(store.items.get()).toEqual([]);
+    await store.send('again');
+    expect(store.chatId).not.toBe(first);
+    expect(store.items.get().map((i) => i.text)).toEqual(['again', 'Second chat.']);
   });
 
   it('edit-and-resend replaces the message and what followed', async () => {

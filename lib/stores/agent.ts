@@ -164,9 +164,10 @@ export class AgentStore {
     resolve?.(run);
   }
 
-  async newChat(): Promise<void> {
+  /** Starts over: the chat itself is created with its first message. */
+  newChat(): void {
     if (!this.#canRun()) return;
-    this.#chatId = await this.#o.chat.createChat();
+    this.#chatId = null;
     this.#items.set([]);
     this.#cards.set({});
     this.#plan.set([]);
@@ -206,7 +207,7 @@ export class AgentStore {
   }
 
   #canRun(): boolean {
-    return !this.#disposed && this.#status.get() === 'idle' && this.#chatId !== null && this.#modelInfo.get()?.configured !== false;
+    return !this.#disposed && this.#status.get() === 'idle' && this.#modelInfo.get()?.configured !== false;
   }
 
   async #drive(prompt: string, run: () => Promise<void>): Promise<void> {
@@ -216,6 +217,7 @@ export class AgentStore {
     const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: { promptTokens: 0, completionTokens: 0 }, reverted: false };
     this.#setTurns([...this.#turns.get(), turn]);
     try {
+      this.#chatId ??= await this.#o.chat.createChat();
       await run();
     } catch (error) {
       this.#banner.set({ code: 'internal', message: message(error), retryable: false });
