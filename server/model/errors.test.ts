@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { wrapUntrusted } from '@/server/model/conversation';
 import { retryDelayMs, toTurnError } from '@/server/model/errors';
-import { truncateOutput } from '@/server/model/turn-state';
+import { normalizeCalls, truncateOutput } from '@/server/model/turn-state';
 
 // Error mapping and the small pure pieces of the turn; the HTTP behaviour is in turn-*.test.ts.
 const config = { apiKey: 'sk-live-abcdef123456', baseURL: 'http://llm.internal:8000/v1', models: ['m'], api: 'chat' as const };
@@ -55,5 +55,22 @@ describe('untrusted data and truncation', () => {
     const out = truncateOutput(`${'a'.repeat(500)}${'b'.repeat(500)}`, 200);
     expect(out.length).toBe(200);
     expect(out).toMatch(/^a+\n\[… output truncated by the IDE …\]\nb+$/);
+  });
+});
+
+describe('normalizeCalls', () => {
+  it('makes ids unique, fills missing ones and caps the number of calls', () => {
+    const raw = [
+      { id: 'dup', name: 'list_files', arguments: '{}' },
+      { id: 'dup', name: 'list_files', arguments: '{}' },
+      { id: '', name: 'preview_status', arguments: '' },
+      ...Array.from({ length: 31 }, (_, i) => ({ id: `c${i}`, name: 'list_files', arguments: '{}' })),
+    ];
+    const calls = normalizeCalls(raw);
+    expect(calls.slice(0, 3).map((c) => c.id)).toEqual(['dup', 'dup_1', 'call_2']);
+    expect(new Set(calls.map((c) => c.id)).size).toBe(calls.length);
+    expect(calls[2]).toMatchObject({ args: {} });
+    expect(calls.filter((c) => c.error)).toHaveLength(2);
+    expect(calls.at(-1)!.error).toMatch(/Too many tool calls/);
   });
 });

@@ -7,7 +7,6 @@ import {
   AGENT_LIMITS,
   AGENT_MAX_STEPS,
   turnRequestSchema,
-  validateToolCall,
   type StoredContent,
   type TurnErrorCode,
   type TurnEvent,
@@ -16,7 +15,7 @@ import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toTurnError, TurnError } from '@/server/model/errors';
 import { callModel } from '@/server/model/stream';
-import { prepareTurn } from '@/server/model/turn-state';
+import { normalizeCalls, prepareTurn } from '@/server/model/turn-state';
 
 // POST /api/agent/turn: one model call of the agent loop (see lib/agent/protocol.ts).
 // Errors found before the model is called answer with an HTTP status and one JSON error event;
@@ -169,7 +168,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
           const commitError = await commit();
           if (commitError) throw commitError;
           if (upstream.signal.aborted) throw new TurnError('aborted', 'Stopped.');
-          const toolCalls = answer.toolCalls.map(validateToolCall);
+          const toolCalls = normalizeCalls(answer.toolCalls);
           const content: StoredContent = { kind: 'assistant', text: answer.text, toolCalls, finishReason: answer.finishReason, model };
           const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage }]);
           const plan = toolCalls.findLast((c) => c.name === 'update_plan' && c.args);

@@ -2,7 +2,7 @@ import 'server-only';
 import type { Db } from '@/db/client';
 import { appendMessages, listMessages, renameChat } from '@/db/queries/chats';
 import type { Chat, Message } from '@/db/schema';
-import { AGENT_LIMITS, TRUNCATION_MARKER, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
+import { AGENT_LIMITS, TRUNCATION_MARKER, validateToolCall, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
 import { TurnError } from '@/server/model/errors';
 
 // Where a chat stands before a model call, and what a turn request appends to it. Keeps the stored
@@ -14,6 +14,23 @@ export function truncateOutput(text: string, max: number = AGENT_LIMITS.maxToolR
   const keep = max - TRUNCATION_MARKER.length;
   const head = Math.ceil(keep * 0.6);
   return `${text.slice(0, head)}${TRUNCATION_MARKER}${text.slice(text.length - (keep - head))}`;
+}
+
+/**
+ * The model's calls made safe to store: validated, ids unique within the answer (some servers
+ * repeat or omit them), and calls beyond what one tool_results request may carry marked invalid
+ * (the server answers those itself).
+ */
+export function normalizeCalls(raw: { id: string; name: string; arguments: string }[]): ToolCall[] {
+  const seen = new Set<string>();
+  return raw.map((call, i) => {
+    let id = call.id || `call_${i}`;
+    if (seen.has(id)) id = `${id}_${i}`;
+    seen.add(id);
+    const checked = validateToolCall({ ...call, id });
+    if (i < AGENT_LIMITS.maxToolResults) return checked;
+    return { id, name: call.name, arguments: call.arguments, error: `Too many tool calls in one answer (at most ${AGENT_LIMITS.maxToolResults}); this one was not run.` };
+  });
 }
 
 /** Tool calls of the last assistant message that have no result yet. */
