@@ -38,7 +38,9 @@ export function databaseFileWriter(client: Client, projectId: string, wb: Workbe
   };
   return {
     async write(path, text) {
-      await client.sandbox.applyChanges.mutate({ projectId, put: [{ path, content: text, encoding: 'utf8' }], remove: [] });
+      const result = await client.sandbox.applyChanges.mutate({ projectId, put: [{ path, content: text, encoding: 'utf8' }], remove: [] });
+      const skipped = result.skipped.find((f) => f.path === path);
+      if (skipped) throw new Error(`The project refused "${path}": ${skipped.reason}`);
       await sandbox();
       await state!.push(path, text);
       onChanged([path]);
