@@ -7,16 +7,8 @@ import {
   type SandboxRequestInput,
   type ServerMessage,
 } from '@/lib/sandbox/host-client/protocol';
-import type {
-  DirEntry,
-  ExitInfo,
-  FsEvent,
-  Sandbox,
-  SandboxProcess,
-  ServerReadyEvent,
-  SpawnOptions,
-  Unsubscribe,
-} from '@/lib/sandbox/types';
+import { RemoteProcess } from '@/lib/sandbox/host-client/remote-process';
+import type { DirEntry, ExitInfo, FsEvent, Sandbox, SandboxProcess, ServerReadyEvent, SpawnOptions } from '@/lib/sandbox/types';
 
 // The browser side of the host sandbox: the Sandbox port spoken over one WebSocket to the IDE server,
 // which runs everything under bubblewrap (server/sandbox-host). The browser's WebSocket by default;
@@ -60,8 +52,6 @@ export class HostSandboxError extends Error {
   }
 }
 
-const MAX_EARLY_OUTPUT = 1024 * 1024;
-
 /** Why the server refused the socket, in the app's error vocabulary. */
 const closeErrorCodes: Record<number, string> = {
   [CLOSE_CODES.unauthorized]: 'unauthorized:auth',
@@ -69,63 +59,6 @@ const closeErrorCodes: Record<number, string> = {
   [CLOSE_CODES.notFound]: 'not_found:project',
   [CLOSE_CODES.badRequest]: 'bad_request:sandbox',
 };
-
-class RemoteProcess implements SandboxProcess {
-  readonly exit: Promise<ExitInfo>;
-  #resolveExit!: (info: ExitInfo) => void;
-  #listeners = new Set<(chunk: string) => void>();
-  #early: string[] = [];
-  #earlySize = 0;
-  #exited = false;
-
-  constructor(
-    readonly id: string,
-    private readonly send: (request: SandboxRequestInput) => void,
-  ) {
-    this.exit = new Promise((resolve) => (this.#resolveExit = resolve));
-  }
-
-  onOutput(listener: (chunk: string) => void): Unsubscribe {
-    this.#listeners.add(listener);
-    if (this.#early.length > 0) {
-      const early = this.#early.join('');
-      this.#early = [];
-      this.#earlySize = 0;
-      listener(early);
-    }
-    return () => this.#listeners.delete(listener);
-  }
-
-  deliver(chunk: string): void {
-    if (this.#listeners.size === 0) {
-      // Kept until someone listens (a terminal view that mounts a moment later), within a bound.
-      if (this.#earlySize < MAX_EARLY_OUTPUT) {
-        this.#early.push(chunk);
-        this.#earlySize += chunk.length;
-      }
-      return;
-    }
-    for (const listener of this.#listeners) listener(chunk);
-  }
-
-  finish(info: ExitInfo): void {
-    if (this.#exited) return;
-    this.#exited = true;
-    this.#resolveExit(info);
-  }
-
-  write(data: string): void {
-    if (!this.#exited) this.send({ id: 0, op: 'stdin', pid: this.id, data });
-  }
-
-  resize(size: { cols: number; rows: number }): void {
-    if (!this.#exited) this.send({ id: 0, op: 'resize', pid: this.id, size });
-  }
-
-  kill(): void {
-    if (!this.#exited) this.send({ id: 0, op: 'kill', pid: this.id });
-  }
-}
 
 function socketUrl(options: HostSandboxOptions): string {
   const base = options.baseUrl ?? (typeof location !== 'undefined' ? location.origin : undefined);
