@@ -5,6 +5,7 @@
 // With BENCH_PROXY_NEXT=1 the production IDE (npm start, a Next build) is measured too; run that
 // under the build lock: flock /tmp/ide-next.lock env BENCH_PROXY_NEXT=1 npm run bench:proxy
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { chatMessages, chatTools } from '@/server/model/conversation';
 import { median, percentile, runBench, type Row } from './harness';
@@ -162,6 +163,7 @@ await runBench('proxy', async () => {
   const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded)], (l) => (l.startsWith('{') ? l : null));
   const handlerTarget: ProxyTarget = { label: 'IDE proxy (handler)', ...JSON.parse(ide.line) };
   const nextTarget = WITH_NEXT ? await setupNextTarget(modelUrl, chatsNeeded) : null;
+  const loadBefore = os.loadavg()[0]!;
   try {
     const paths: Record<string, () => Promise<Sample>> = { direct: directTo(modelUrl), [handlerTarget.label]: turnVia(handlerTarget) };
     if (nextTarget) paths[nextTarget.target.label] = turnVia(nextTarget.target);
@@ -175,6 +177,8 @@ await runBench('proxy', async () => {
         tokensPerAnswer: TOKENS,
         processes: 'client, scripted model and IDE each in their own process',
         handler: 'the turn route handler via server/model/node-http.ts (no Next build), PGlite in memory',
+        // 1-minute load average: the machine is shared, and every hop of the proxy needs a core
+        loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!), cores: os.cpus().length },
         next: nextTarget ? 'the production IDE (npm start: Next + server/main.ts), PGlite on disk' : 'not measured (BENCH_PROXY_NEXT=1 to add it)',
       },
       rows: [...paced.rows, ...unpaced.rows],
