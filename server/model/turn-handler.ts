@@ -114,7 +114,13 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     const { db, chat, config, model, api, turn } = prepared;
     if (prepared.stopOnly) {
       // tool_results with stop: store them and answer at once, without a model call.
-      const rows = await turn.commit();
+      let rows;
+      try {
+        rows = await turn.commit();
+      } catch (error) {
+        if (error instanceof TurnError) return errorResponse(error, headers);
+        throw error;
+      }
       const events: TurnEvent[] = [
         { type: 'start', chatId: chat.id, model, api, step: turn.step, maxSteps },
         { type: 'done', finishReason: 'stop', messageId: rows.at(-1)!.id, step: turn.step },
