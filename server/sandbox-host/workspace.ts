@@ -15,6 +15,8 @@ import { tool } from '@/server/sandbox-host/tools';
 // its processes and its dev servers. Shared by every socket of the project; torn down when the manager says.
 
 const PORT_POLL_MS = 500;
+/** Commands (terminals included) one workspace may run at once; each holds pipes or a PTY in the server. */
+const MAX_PROCESSES = 48;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 export interface WorkspaceEvents {
@@ -103,6 +105,9 @@ export class Workspace {
 
   async spawn(command: string, args: string[], options: SpawnOptions = {}): Promise<HostProcess> {
     this.#assertOpen();
+    if (this.processes.size >= MAX_PROCESSES) {
+      throw new AppError('rate_limit:sandbox', `This sandbox already runs ${MAX_PROCESSES} commands; stop some first.`);
+    }
     const policy = options.network ?? 'allowlist';
     const holder = await this.#holder(policy);
     const terminal = options.terminal;

@@ -110,6 +110,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           await workspace.fsRequest(request.op, request);
           return null;
         case 'watch': {
+          if (watches.size >= 32) throw new AppError('rate_limit:sandbox', 'Too many watches on one connection.');
           const watchId = `w${nextWatch++}`;
           watches.set(watchId, workspace.watch(request.path, (events) => send({ type: 'fs', watchId, events })));
           return { watchId };
