@@ -30,3 +30,14 @@ export type ResolvedSettings = {
 export function resolveSettings(stored: ProjectSettingsInput | null | undefined): ResolvedSettings {
   return { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(stored ?? {}).filter(([, v]) => v !== undefined)) };
 }
+
+const NETWORK_ORDER = ['off', 'allowlist', 'full'] as const;
+
+/**
+ * The policy a command runs with: what it asked for, but never more open than the project allows
+ * (the project's setting is also the default). The agent's commands go through this too.
+ */
+export function effectiveNetwork(requested: ResolvedSettings['network'] | undefined, project: ResolvedSettings['network']): ResolvedSettings['network'] {
+  if (!requested) return project;
+  return NETWORK_ORDER.indexOf(requested) <= NETWORK_ORDER.indexOf(project) ? requested : project;
+}
