@@ -119,6 +119,25 @@ describe('turn faults', () => {
     expect((await turn(user('go on'))).events[0]).toMatchObject({ type: 'start', step: 1 });
   });
 
+  it('runs simultaneous turns on one chat one after the other, never interleaved', async () => {
+    kit.model.load({ name: 't', steps: [{ text: 'answer in parts', chunkChars: 3, chunkDelayMs: 20, repeat: true }] });
+    const [a, b] = await Promise.all([turn(user('first')), turn(user('second'))]);
+    expect([a, b].map((r) => r.events.at(-1)!.type)).toEqual(['done', 'done']);
+    expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    const secondCall = kit.model.requests()[1]!.body as { messages: { role: string }[] };
+    expect(secondCall.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+  });
+
+  it('refuses a turn while another one in the same chat keeps running', async () => {
+    kit.model.load({ name: 't', steps: [{ text: 'x'.repeat(60), chunkChars: 2, chunkDelayMs: 100, repeat: true }] });
+    const long = turn(user('long'));
+    await expect.poll(() => kit.model.requests().length).toBe(1);
+    const refused = await turn(user('impatient'));
+    expect(refused).toMatchObject({ status: 409, events: [{ code: 'bad_request', message: expect.stringMatching(/already running in this chat/), retryable: true }] });
+    expect((await long).events.at(-1)).toMatchObject({ type: 'done' });
+    expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant']);
+  });
+
   it('lets only editors run turns and validates the request', async () => {
     const asViewer = await turn(user('hi'), {}, kit.viewer);
     expect(asViewer).toMatchObject({ status: 403, events: [{ code: 'forbidden', message: expect.stringMatching(/Viewers can read/) }] });

@@ -69,14 +69,45 @@ async function readJson(req: Request): Promise<unknown> {
   }
 }
 
+/** How long a turn waits for the previous turn of its chat to end (e.g. one that was just stopped). */
+const BUSY_WAIT_MS = 2_000;
+
+/**
+ * One turn at a time per chat (in this process): a second one waits briefly for the first to end,
+ * then is refused, so two answers never interleave in one conversation.
+ */
+function chatLocks() {
+  const running = new Map<string, Promise<void>>();
+  /** Resolves with the release function (and whether it had to wait), or null when still busy. */
+  return async function acquire(chatId: string): Promise<{ release: () => void; waited: boolean } | null> {
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    let waited = false;
+    for (let current = running.get(chatId); current; current = running.get(chatId)) {
+      waited = true;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await Promise.race([current, new Promise((r) => setTimeout(r, left))]);
+    }
+    let release!: () => void;
+    running.set(chatId, new Promise<void>((resolve) => (release = resolve)));
+    const done = () => {
+      running.delete(chatId);
+      release();
+    };
+    return { release: done, waited };
+  };
+}
+
 export function createTurnHandler(options: TurnHandlerOptions) {
   const getConfig = options.getModelConfig ?? modelConfigFromEnv;
   const maxSteps = options.maxSteps ?? AGENT_MAX_STEPS;
+  const acquire = chatLocks();
 
   return async function handleTurn(req: Request): Promise<Response> {
     // no-transform: a compressing proxy (or Next's gzip) must not buffer the event stream
     const headers = new Headers({ 'cache-control': 'no-store, no-transform' });
     let prepared;
+    let release: (() => void) | null = null;
     try {
       const parsed = turnRequestSchema.safeParse(await readJson(req));
       if (!parsed.success) {
@@ -104,14 +135,23 @@ export function createTurnHandler(options: TurnHandlerOptions) {
         throw new TurnError('unknown_model', `"${request.model}" is not one of the configured models (${config.models.join(', ')}).`);
       }
       const api = request.api ?? config.api;
-      const turn = await prepareTurn(db, chat, request.input, maxSteps, access.contents);
+      const lock = await acquire(chat.id);
+      if (!lock) {
+        const busy = new TurnError('bad_request', 'The agent is already running in this chat. Stop it or wait for it to finish.', true);
+        return errorResponse(busy, headers, 409);
+      }
+      release = lock.release;
+      // After waiting for another turn, what was read before is stale: prepareTurn reads it again.
+      const turn = await prepareTurn(db, chat, request.input, maxSteps, lock.waited ? undefined : access.contents);
       prepared = { db, chat, config, model, api, turn, stopOnly: request.input.kind === 'tool_results' && request.input.stop === true };
     } catch (error) {
+      release?.();
       if (error instanceof TurnError) return errorResponse(error, headers);
       throw error;
     }
 
     const { db, chat, config, model, api, turn } = prepared;
+    const unlock = release!;
     if (prepared.stopOnly) {
       // tool_results with stop: store them and answer at once, without a model call.
       let rows;
@@ -120,6 +160,8 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       } catch (error) {
         if (error instanceof TurnError) return errorResponse(error, headers);
         throw error;
+      } finally {
+        unlock();
       }
       const events: TurnEvent[] = [
         { type: 'start', chatId: chat.id, model, api, step: turn.step, maxSteps },
@@ -189,6 +231,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
           }
           emit({ type: 'error', code: turnError.code, message: turnError.message, retryable: turnError.retryable });
         } finally {
+          unlock();
           req.signal.removeEventListener('abort', abort);
           try {
             controller.close();
