@@ -38,6 +38,8 @@ export async function runCommand(ctx: ToolContext, args: ToolArgs<'run_command'>
     proc.kill();
   };
   ctx.signal.addEventListener('abort', onAbort);
+  // Stop may have been pressed while the process was being spawned.
+  if (ctx.signal.aborted) onAbort();
   // The sandbox enforces the timeout too; this one also covers adapters that do not.
   const timer = setTimeout(() => {
     timedOut = true;

@@ -209,6 +209,20 @@ describe('run_command', () => {
     expect(result.ok).toBe(false);
     expect(result.output).toContain('stopped');
   });
+
+  it('is killed by a Stop pressed while the process is still being spawned', async () => {
+    const abort = new AbortController();
+    const spawn = sandbox.spawn;
+    sandbox.spawn = async (...args) => {
+      const proc = await spawn(...args);
+      abort.abort();
+      return proc;
+    };
+    const started = Date.now();
+    const result = await run('run_command', { command: 'sleep 30' }, { ...ctx, signal: abort.signal });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.output).toContain('stopped');
+  });
 });
 
 describe('background processes', () => {
