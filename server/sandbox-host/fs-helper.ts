@@ -25,7 +25,7 @@ const codeMap: Record<string, ConstructorParameters<typeof AppError>[0]> = {
   EBADPATH: 'bad_request:file',
   EACCES: 'forbidden:file',
   EROFS: 'forbidden:file',
-  ETOOBIG: 'too_large:project',
+  ETOOBIG: 'too_large:file',
 };
 
 export class FsHelper {
@@ -117,17 +117,14 @@ export class FsHelper {
   }
 }
 
+const details: Record<string, string> = {
+  ENOENT: 'No such file or folder.',
+  EBADPATH: 'That path is not allowed.',
+  EEXIST: 'It already exists.',
+  ENOTEMPTY: 'The folder is not empty.',
+  ETOOBIG: 'It is too large to open here (the limit is 32 MB; the whole export 64 MB).',
+};
+
 function toAppError(error: { code: string; message: string }): AppError {
-  const code = codeMap[error.code] ?? 'bad_request:sandbox';
-  const detail =
-    error.code === 'ENOENT'
-      ? 'No such file or folder.'
-      : error.code === 'EBADPATH'
-        ? 'That path is not allowed.'
-        : error.code === 'EEXIST'
-          ? 'It already exists.'
-          : error.code === 'ENOTEMPTY'
-            ? 'The folder is not empty.'
-            : error.message.replace(/\/workspace\/?/g, '');
-  return new AppError(code, detail);
+  return new AppError(codeMap[error.code] ?? 'bad_request:sandbox', details[error.code] ?? error.message.replace(/\/workspace\/?/g, ''));
 }

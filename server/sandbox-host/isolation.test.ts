@@ -159,6 +159,12 @@ describe('host sandbox isolation: resource limits', () => {
     await stillServes();
   }, 30_000);
 
+  it('refuses to pull a huge workspace file into the server', async () => {
+    await sh('head -c 40000000 /dev/zero > huge.bin');
+    await expect(manager.get(A).fsRequest('readFile', { path: 'huge.bin' })).rejects.toMatchObject({ code: 'too_large:file' });
+    await sh('rm huge.bin');
+  });
+
   it('ends a command at its wall-clock limit', async () => {
     const { exit } = await sh('sleep 30', { timeoutMs: 500 });
     expect(exit.reason).toBe('timeout');

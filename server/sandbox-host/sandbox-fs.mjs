@@ -12,6 +12,7 @@ const ROOT = '/workspace';
 const NOT_WATCHED = new Set(['node_modules', '.git', '.cache']);
 const NOT_EXPORTED = new Set(['node_modules', '.git', 'dist', 'build', '.next', '.cache', 'coverage', '.vite', '.turbo', '.parcel-cache']);
 const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
+const MAX_READ_BYTES = 32 * 1024 * 1024;
 
 function resolve(rel) {
   if (typeof rel !== 'string' || rel.includes('\0')) throw Object.assign(new Error('bad path'), { code: 'EBADPATH' });
@@ -155,7 +156,10 @@ function rescan(dir) {
 // ---- operations
 const ops = {
   async readFile({ path: p }) {
-    return { data: (await fs.readFile(resolve(p))).toString('base64') };
+    const abs = resolve(p);
+    const stat = await fs.stat(abs);
+    if (stat.size > MAX_READ_BYTES) throw Object.assign(new Error('file too large to open'), { code: 'ETOOBIG' });
+    return { data: (await fs.readFile(abs)).toString('base64') };
   },
   async writeFile({ path: p, data }) {
     const abs = resolve(p);
