@@ -32,7 +32,6 @@ await runBench('load', async () => {
         samples.push({ raw: tally.rawBytes, gzip: tally.gzipBytes, files: tally.files, dcl: await domContentLoadedMs(page) });
         await context.close();
       }
-      if (name === '/p/[id]') rows.push(await editorReady(browser, ide.baseUrl, cookies, url));
       rows.push({
         page: name,
         jsFiles: median(samples.map((s) => s.files)),
@@ -40,6 +39,7 @@ await runBench('load', async () => {
         jsGzipKiB: Math.round(median(samples.map((s) => s.gzip)) / 102.4) / 10,
         domContentLoadedMs: Math.round(median(samples.map((s) => s.dcl))),
       });
+      if (name === '/p/[id]') rows.push(await editorReady(browser, ide.baseUrl, cookies, url));
     }
     return { inputs: { runs: RUNS, template: 'vite-react-ts' }, rows };
   } finally {
