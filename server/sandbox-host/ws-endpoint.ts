@@ -3,8 +3,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Db } from '@/db/client';
-import { getProjectRole } from '@/db/queries/projects';
+import { getProjectById, getProjectRole } from '@/db/queries/projects';
 import { AppError } from '@/lib/errors';
+import { effectiveNetwork, resolveSettings } from '@/lib/project-settings';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, type ServerMessage } from '@/lib/sandbox/host-client/protocol';
 import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
@@ -121,7 +122,10 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           return null;
         case 'spawn': {
           await manager.ready(projectId);
-          const proc = await workspace.spawn(request.command, request.args, request);
+          // The project's network setting is the default and the ceiling (read now: it may have changed).
+          const current = await getProjectById(await options.getDb(), projectId);
+          const network = effectiveNetwork(request.network, resolveSettings(current?.settings).network);
+          const proc = await workspace.spawn(request.command, request.args, { ...request, network });
           mine.set(proc.id, proc);
           // The response goes out before any output: the client registers the process on it.
           queueMicrotask(() => {
