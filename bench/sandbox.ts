@@ -7,18 +7,22 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { median, runBench, type Row } from '@/bench/harness';
+import { baseEnv } from '@/server/sandbox-host/bwrap';
 import { defaultConfig } from '@/server/sandbox-host/config';
 import { SandboxManager } from '@/server/sandbox-host/manager';
 import { prewarmNpmCache } from '@/server/sandbox-host/npm-cache';
 import { viteReactTemplate } from '@/server/templates/vite-react';
 
-const RUNS = 10;
+const RUNS = 20;
 const PROJECT = 'beeeeeef-0000-4000-8000-000000000001';
+
+// The same clean environment the sandbox gives (the server's own may hold startup-heavy variables).
+const BARE_ENV = baseEnv({ terminal: false, npmRegistry: 'https://registry.npmjs.org/' }) as unknown as NodeJS.ProcessEnv;
 
 function bare(): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore', env: BARE_ENV, cwd: os.tmpdir() });
     child.on('error', reject);
     child.on('close', () => resolve(performance.now() - started));
   });
