@@ -50,7 +50,8 @@ export class HostProcess {
     if (options.terminal) {
       this.#pty = spawnPty(file, args, { name: 'xterm-256color', cols: options.terminal.cols, rows: options.terminal.rows, cwd: '/', env: EMPTY_ENV });
       this.#pty.onData((data) => this.#output(data));
-      this.#pty.onExit(({ exitCode, signal }) => this.#finish(exitCode, signal ? `SIG${signal}` : null));
+      // node-pty reports a signal by number; 128+N is how shells and bwrap say it too.
+      this.#pty.onExit(({ exitCode, signal }) => this.#finish(signal ? 128 + signal : exitCode, null));
     } else {
       const child = spawnChild(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: EMPTY_ENV, cwd: '/' });
       this.#child = child;
