@@ -2,11 +2,17 @@
 
 import { useStore } from '@nanostores/react';
 import { useEffect, useRef, useState } from 'react';
-import { Markdown } from '@/components/agent/markdown';
+import dynamic from 'next/dynamic';
 import { ToolCard } from '@/components/agent/tool-card';
 import { Button } from '@/components/ui/button';
 import type { ChatItem } from '@/lib/agent/history';
 import type { AgentStore } from '@/lib/stores/agent';
+
+// Markdown (react-markdown + remark-gfm) loads with the first answer, not with the page.
+const Markdown = dynamic(() => import('@/components/agent/markdown').then((m) => m.Markdown), {
+  ssr: false,
+  loading: () => null,
+});
 
 /** The conversation: user messages (editable) and answers with their tool cards. Follows the end while it grows. */
 export function MessageList({ store }: { store: AgentStore }) {
