@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readTurnEvents, type TurnEvent } from '@/lib/agent/protocol';
+import { startScriptedModel } from '@/e2e/scripted-model/server';
 import { KEY, setupTurnKit } from '@/server/model/turn-test-kit';
 
 // Model faults, setup errors, access and limits at the turn endpoint (see turn-handler.test.ts).
@@ -93,6 +94,19 @@ describe('turn faults', () => {
     kit.model.load({ name: 't', steps: [{ text: 'x', fault: { status: 400, code: 'context_length_exceeded', message: "This model's maximum context length is 8192 tokens." } }] });
     const tooLong = await turn({ kind: 'resume' });
     expect(tooLong.events.at(-1)).toMatchObject({ code: 'context_too_long', retryable: false });
+  });
+
+  it('works with a local server that needs no key (base URL only)', async () => {
+    const local = await startScriptedModel({ scenario: { name: 'local', steps: [{ text: 'from the local model' }] } });
+    try {
+      kit.config = { baseURL: local.baseURL, models: ['qwen2.5-coder'], api: 'chat' };
+      const { events, text } = await turn(user('hi'));
+      expect(text).toBe('from the local model');
+      expect(events[0]).toMatchObject({ type: 'start', model: 'qwen2.5-coder' });
+      expect(local.requests()[0]).toMatchObject({ authorization: 'Bearer no-key', body: { model: 'qwen2.5-coder' } });
+    } finally {
+      await local.close();
+    }
   });
 
   it('never sends the key to the browser', async () => {
