@@ -14,10 +14,13 @@ import { z } from 'zod';
 //      openai SDK, streaming. 429/5xx before the first token are retried with backoff (`retrying`
 //      events); never after a token, so a tool call is never produced twice.
 //   3. A request refused before the model is called (validation, role, no_key, unknown_model,
-//      step_limit) answers an HTTP error status whose body is one `error` event (turnResponseEvents
-//      reads both). Otherwise the response body is NDJSON: one TurnEvent per line (`text` deltas, then `tool_calls` once
-//      the assistant message — text and calls together — is stored, `usage`, and a final `done` or
-//      `error`). Aborting the fetch aborts the upstream model request; nothing partial is stored.
+//      step_limit, another turn of the chat still running: 409) answers an HTTP error status whose
+//      body is one `error` event (turnResponseEvents reads both). Otherwise the body is NDJSON: one
+//      TurnEvent per line (`start`, `text` deltas, then `tool_calls` once the assistant message —
+//      text and calls together — is stored, `usage`, and a final `done` or `error`). Aborting the
+//      fetch aborts the upstream model request; nothing partial of the answer is stored (the
+//      request's own message or results are). `tool_results` with `stop: true` stores the results
+//      (calls without one as not run) and answers `start` + `done` without calling the model.
 //   4. If `done.finishReason === 'tool_calls'`, the browser runs every call in its sandbox (after
 //      approval), then POSTs `{ kind: 'tool_results' }` with one result per call id → next turn.
 //      Calls that arrived with `error` (unknown tool, invalid arguments) need no result: the server
