@@ -26,6 +26,7 @@ export interface SandboxTestServer {
   testDb: TestDb;
   dataDir: string;
   projectId: string;
+  userIds: { owner: string; editor: string; viewer: string; stranger: string };
   /** Creates another project owned by the owner. */
   newProject(): Promise<string>;
   /** A `ws` constructor carrying the role's session cookie (and an Origin header when given). */
@@ -83,6 +84,7 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     testDb,
     dataDir,
     projectId,
+    userIds: ids,
     newProject,
     socketFor,
     fetchPreview: (url) =>

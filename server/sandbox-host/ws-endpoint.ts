@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Db } from '@/db/client';
-import { getProjectById, getProjectRole } from '@/db/queries/projects';
+import { getProjectRole } from '@/db/queries/projects';
 import { AppError } from '@/lib/errors';
 import { effectiveNetwork, resolveSettings } from '@/lib/project-settings';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, type ServerMessage } from '@/lib/sandbox/host-client/protocol';
@@ -31,7 +31,9 @@ export interface SandboxSocketOptions {
 export function createSandboxSocketHandler(options: SandboxSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
-  async function authorize(req: IncomingMessage): Promise<{ projectId: string; role: 'owner' | 'editor' | 'viewer' } | { close: number; reason: string }> {
+  async function authorize(
+    req: IncomingMessage,
+  ): Promise<{ projectId: string; userId: string; role: 'owner' | 'editor' | 'viewer' } | { close: number; reason: string }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const projectId = url.searchParams.get('projectId') ?? '';
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(projectId)) {
@@ -48,7 +50,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
     const unavailable = unavailableReason();
     if (unavailable) return { close: CLOSE_CODES.unavailable, reason: unavailable };
-    return { projectId, role: access.role };
+    return { projectId, userId, role: access.role };
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -56,7 +58,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
       authorize(req).then(
         (result) => {
           if ('close' in result) ws.close(result.close, result.reason);
-          else serve(ws, req, result.projectId, result.role);
+          else serve(ws, req, result.projectId, result.userId, result.role);
         },
         (error: unknown) => {
           console.error('sandbox socket authorization failed:', error);
@@ -66,7 +68,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     });
   }
 
-  function serve(ws: WebSocket, req: IncomingMessage, projectId: string, role: 'owner' | 'editor' | 'viewer'): void {
+  function serve(ws: WebSocket, req: IncomingMessage, projectId: string, userId: string, role: 'owner' | 'editor' | 'viewer'): void {
     const { manager } = options;
     const release = manager.attach(projectId);
     const workspace = manager.get(projectId);
@@ -122,9 +124,11 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           return null;
         case 'spawn': {
           await manager.ready(projectId);
-          // The project's network setting is the default and the ceiling (read now: it may have changed).
-          const current = await getProjectById(await options.getDb(), projectId);
-          const network = effectiveNetwork(request.network, resolveSettings(current?.settings).network);
+          // The caller's role and the project's network setting (the default and the ceiling) are read
+          // again now: a membership revoked or a setting changed since the socket opened counts at once.
+          const current = await getProjectRole(await options.getDb(), projectId, userId);
+          if (!current || current.role === 'viewer') throw new AppError('forbidden:project', 'You can no longer run commands in this project.');
+          const network = effectiveNetwork(request.network, resolveSettings(current.project.settings).network);
           const proc = await workspace.spawn(request.command, request.args, { ...request, network });
           mine.set(proc.id, proc);
           // The response goes out before any output: the client registers the process on it.

@@ -80,6 +80,19 @@ describe('host sandbox over the socket', () => {
     await Promise.all([owner.dispose(), viewer.dispose(), editor.dispose()]);
   });
 
+  it('stops an editor from running commands once their membership is revoked', async () => {
+    const projectId = await server.newProject();
+    const { projectMember } = await import('@/db/schema');
+    const { and, eq } = await import('drizzle-orm');
+    const editorId = server.userIds.editor;
+    await server.testDb.db.insert(projectMember).values({ projectId, userId: editorId, role: 'editor' });
+    const editor = await createHostSandbox({ projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('editor') });
+    expect(await (await editor.spawn('true')).exit).toEqual({ code: 0 });
+    await server.testDb.db.delete(projectMember).where(and(eq(projectMember.projectId, projectId), eq(projectMember.userId, editorId)));
+    await expect(editor.spawn('true')).rejects.toMatchObject({ code: 'forbidden:project' });
+    await editor.dispose();
+  });
+
   it('stops reading a flooding process while the client does not read (backpressure, bounded memory)', async () => {
     const projectId = await server.newProject();
     const url = `${server.baseUrl.replace('http', 'ws')}${SANDBOX_WS_PATH}?projectId=${projectId}`;
