@@ -20,6 +20,7 @@ const WRITE_OPS = new Set<SandboxRequest['op']>(['writeFile', 'mkdir', 'rm', 're
 /** Output waits (the process blocks) while this much is queued on the socket. */
 const HIGH_WATER = 2 * 1024 * 1024;
 const LOW_WATER = 256 * 1024;
+const HEARTBEAT_MS = 30_000;
 
 export interface SandboxSocketOptions {
   manager: SandboxManager;
@@ -186,7 +187,20 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
       );
     });
 
+    // Browsers answer pings by themselves: a peer that stops answering (a laptop gone to sleep, a dropped
+    // network) is cut off, so its processes end and the idle timer can start.
+    let alive = true;
+    ws.on('pong', () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) ws.terminate();
+      else {
+        alive = false;
+        ws.ping();
+      }
+    }, HEARTBEAT_MS);
+
     ws.on('close', () => {
+      clearInterval(heartbeat);
       clearInterval(drainTimer);
       stopPorts();
       for (const stop of watches.values()) stop();
