@@ -74,7 +74,7 @@ describe('host sandbox isolation: files and environment', () => {
   });
 
   it("cannot read another project's workspace", async () => {
-    const { output } = await sh(`cat ${dataDir}/sandboxes/${B}/workspace/secret.txt; grep -rs project-b-secret / --exclude-dir=proc --exclude-dir=sys 2>/dev/null | head -1`);
+    const { output } = await sh(`cat ${dataDir}/sandboxes/${B}/workspace/secret.txt; ls / /workspace/.. /home /run /tmp; grep -rs project-b-secret /workspace /home /run /tmp /etc 2>/dev/null | head -1`);
     expect(output).not.toContain('project-b-secret');
     const files = await manager.get(A).fsRequest<{ entries: unknown[] }>('readdir', { path: '..' });
     expect(JSON.stringify(files)).not.toContain('secret.txt');
