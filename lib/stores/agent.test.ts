@@ -33,11 +33,11 @@ afterEach(async () => {
   await sandbox.dispose();
 });
 
-function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, latest: () => Promise<string | null> = async () => kit.chatId): AgentStore {
+function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, latest: () => Promise<string | null> = async () => kit.chatId, models?: ChatApi['models']): AgentStore {
   const caller = createCaller(createContextInner({ db: kit.db, user: kit.owner }));
   const projectId = kit.projectId;
   const chat: ChatApi = {
-    models: async () => ({ configured: true, models: kit.config.models, defaultModel: kit.config.models[0] ?? null, setupHint: null }),
+    models: models ?? (async () => ({ configured: true, models: kit.config.models, defaultModel: kit.config.models[0] ?? null, setupHint: null })),
     latestChat: latest,
     createChat: async () => (await caller.chat.create({ projectId })).id,
     messages: async (chatId) => {
@@ -196,6 +196,19 @@ describe('AgentStore', () => {
     await store.send('again');
     expect(store.chatId).not.toBe(first);
     expect(store.items.get().map((i) => i.text)).toEqual(['again', 'Second chat.']);
+  });
+
+  it('without a configured model: the setup hint, and nothing is sent', async () => {
+    // The test process has no OPENAI_* settings: the real router says so.
+    const caller = createCaller(createContextInner({ db: kit.db, user: kit.owner }));
+    const store = makeStore(null, undefined, () => caller.chat.models());
+    await store.init();
+    expect(store.banner.get()).toMatchObject({ code: 'no_key', message: expect.stringContaining('OPENAI_BASE_URL') });
+    await store.send('hello');
+    expect(store.items.get()).toEqual([]);
+    expect(kit.model.requests()).toHaveLength(0);
+    store.dismissBanner();
+    expect(store.banner.get()?.code).toBe('no_key');
   });
 
   it('edit-and-resend replaces the message and what followed', async () => {
