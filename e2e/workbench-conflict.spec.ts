@@ -18,6 +18,16 @@ async function twoTabs(home: HomePage, page: Page) {
   return { a, b };
 }
 
+/** Back online: "Retry now", unless the store's own retry got there first; either way, B sees the conflict. */
+async function reconnect(b: WorkbenchPage) {
+  await b.page.unrouteAll();
+  await b.page
+    .getByRole('button', { name: 'Retry now' })
+    .click({ timeout: 5_000 })
+    .catch(() => undefined);
+  await expect(b.editor.conflictBar).toContainText('was changed elsewhere');
+}
+
 async function editOffline(b: WorkbenchPage, text: string) {
   await b.page.route('**/api/trpc/**files.write**', (route) => route.abort('connectionrefused'));
   await b.editor.append(text);
@@ -30,9 +40,7 @@ test('keep mine: my version wins, and the other tab follows', async ({ home, pag
   await a.editor.append('// from tab A\n');
   await a.expectSaved();
 
-  await b.page.unrouteAll();
-  await b.page.getByRole('button', { name: 'Retry now' }).click();
-  await expect(b.editor.conflictBar).toContainText('was changed elsewhere');
+  await reconnect(b);
   await expect(b.saveStatus).toHaveAttribute('data-state', 'conflict');
   await b.editor.conflictBar.getByRole('button', { name: 'Keep mine' }).click();
   await b.expectSaved();
@@ -48,8 +56,7 @@ test('take theirs: their version shows, and undo brings mine back', async ({ hom
   await a.editor.append('// from tab A\n');
   await a.expectSaved();
 
-  await b.page.unrouteAll();
-  await b.page.getByRole('button', { name: 'Retry now' }).click();
+  await reconnect(b);
   await b.editor.conflictBar.getByRole('button', { name: 'Compare' }).click();
   const diff = b.page.getByRole('dialog', { name: /theirs \(left\) and mine \(right\)/ });
   await expect(diff).toContainText('// from tab A');

@@ -28,8 +28,9 @@ test('Vite template: fallback notice, terminal install and tests, dev server, pr
 
   // A terminal runs real commands in the same workspace.
   await wb.terminal.openShell();
-  await wb.terminal.run('npm install --no-audit --no-fund && npm test');
+  await wb.terminal.run('npm install --no-audit --no-fund');
   await wb.terminal.expectOutput(/up to date|added \d+ packages/, 120_000);
+  await wb.terminal.run('clear && npm test');
   await wb.terminal.expectOutput(/Tests\s+1 passed/, 120_000);
 
   // An edit reaches the preview by hot reload: the frame's document is not replaced.
