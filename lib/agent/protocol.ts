@@ -114,23 +114,6 @@ export type ToolName = keyof typeof toolArgSchemas;
 export const TOOL_NAMES = Object.keys(toolArgSchemas) as ToolName[];
 export type ToolArgs<N extends ToolName> = z.infer<(typeof toolArgSchemas)[N]>;
 
-/** For the approval policy: read tools never ask; write tools ask only in read-only mode; commands may ask. */
-export const toolKinds: Record<ToolName, 'read' | 'write' | 'command' | 'plan'> = {
-  list_files: 'read',
-  read_file: 'read',
-  search_files: 'read',
-  read_process_output: 'read',
-  preview_status: 'read',
-  write_file: 'write',
-  edit_file: 'write',
-  delete_path: 'write',
-  move_path: 'write',
-  run_command: 'command',
-  start_process: 'command',
-  stop_process: 'command',
-  update_plan: 'plan',
-};
-
 export const toolDescriptions: Record<ToolName, string> = {
   list_files: 'List files and folders in the workspace.',
   read_file: 'Read a text file, optionally a range of lines. Lines are returned numbered.',
