@@ -1,7 +1,7 @@
 import 'server-only';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Db } from '@/db/client';
 import { getProjectRole } from '@/db/queries/projects';
 import { AppError } from '@/lib/errors';
@@ -11,6 +11,9 @@ import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
 import { unavailableReason } from '@/server/sandbox-host/tools';
+
+/** Requests a client may send before its access check has finished. */
+const MAX_EARLY_MESSAGES = 64;
 
 // /api/sandbox/ws?projectId=…: the browser's line to its project's host sandbox. The session cookie says
 // who is calling, the project role what they may do: owner and editor read, write and run; a viewer
@@ -56,10 +59,20 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     wss.handleUpgrade(req, socket, head, (ws) => {
+      // Requests sent before the access check ends wait for it (a few at most), rather than being lost.
+      const early: [RawData, boolean][] = [];
+      const hold = (raw: RawData, isBinary: boolean) => {
+        if (early.push([raw, isBinary]) > MAX_EARLY_MESSAGES) ws.close(CLOSE_CODES.badRequest, 'Too many requests before the connection was ready.');
+      };
+      ws.on('message', hold);
       authorize(req).then(
         (result) => {
+          ws.off('message', hold);
           if ('close' in result) ws.close(result.close, result.reason);
-          else serve(ws, req, result.projectId, result.userId, result.role);
+          else {
+            serve(ws, req, result.projectId, result.userId, result.role);
+            for (const [raw, isBinary] of early) ws.emit('message', raw, isBinary);
+          }
         },
         (error: unknown) => {
           console.error('sandbox socket authorization failed:', error);

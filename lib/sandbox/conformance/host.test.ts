@@ -109,8 +109,9 @@ describe('host sandbox over the socket', () => {
     const before = process.memoryUsage().rss;
     const flood = 64 * 1024 * 1024;
     ws.send(JSON.stringify({ id: 1, op: 'spawn', command: 'node', args: ['-e', `const s='z'.repeat(1<<20); for (let i = 0; i < 64; i++) process.stdout.write(s)`] }));
-    const workspace = server.host.manager.peek(projectId)!;
+    // Sent right after the socket opened: the request waits for the access check instead of being lost.
     await vi.waitFor(() => expect(received).toBeGreaterThan(0), { timeout: 20_000 });
+    const workspace = server.host.manager.peek(projectId)!;
     // The client stops reading its TCP socket: the server must stop reading the process rather than queue 64 MB.
     (ws as unknown as { _socket: Socket })._socket.pause();
     await new Promise((r) => setTimeout(r, 2500));
