@@ -107,7 +107,8 @@ function Banner({ store }: { store: AgentStore }) {
       <AlertIcon size={14} className="mt-0.5 shrink-0" />
       <div className="min-w-0 flex-1">
         <p className="font-medium">{setup ? 'No model is configured' : 'The agent stopped with an error'}</p>
-        <p className="mt-0.5 break-words">{banner.message}</p>
+        {/* The setup hint repeats the heading as its first sentence (it is also a turn's error text). */}
+        <p className="mt-0.5 break-words">{setup ? banner.message.replace(/^No model is configured\.\s*/, '') : banner.message}</p>
         {banner.retryable && status === 'idle' && (
           <Button className="mt-1.5 !px-2 !py-0.5 text-xs" data-testid="agent-retry" onClick={() => void store.retry()}>
             <RefreshIcon size={12} /> Retry
