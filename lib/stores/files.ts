@@ -1,52 +1,13 @@
 import { computed, map, type ReadableAtom } from 'nanostores';
-import type { Journal, JournalEntry } from '@/lib/autosave/journal';
+import { TabJournal } from '@/lib/autosave/tab-journal';
 import { isWithin } from '@/lib/files/path';
+import type { DocumentState, FileSnapshot, FilesStoreOptions, SaveStatus } from '@/lib/stores/files-types';
 
 // Open documents and their autosave: drafts, debounced saves with optimistic concurrency, the
 // journal of unsent edits, conflicts. File contents themselves live in the Query cache; this store
 // only holds what the user typed and has not yet been confirmed by the server.
 
-export type SaveStatus = 'saved' | 'dirty' | 'saving' | 'offline' | 'conflict' | 'error';
-
-export interface FileSnapshot {
-  path: string;
-  content: string;
-  version: number;
-}
-
-export interface FilesBackend {
-  /** null when the file does not exist (any more). */
-  read(path: string): Promise<FileSnapshot | null>;
-  write(path: string, content: string, expectedVersion: number): Promise<{ version: number }>;
-  create(path: string, content: string): Promise<{ version: number }>;
-}
-
-/** How a failed save is handled: conflict → ask the user; gone → deleted elsewhere; offline → retry; rejected → show. */
-export type SaveFailure = 'conflict' | 'gone' | 'offline' | 'rejected';
-
-export interface DocumentState {
-  status: SaveStatus;
-  baseVersion: number;
-  /** Set while status is 'conflict': what the server holds (null: the file was deleted there). */
-  theirs?: FileSnapshot | null;
-  error?: string;
-}
-
-export interface FilesStoreOptions {
-  projectId: string;
-  clientId: string;
-  backend: FilesBackend;
-  journal: Journal;
-  classify: (error: unknown) => SaveFailure;
-  /** Client ids of other tabs still alive; their journal entries are theirs to replay. */
-  liveClients?: () => Promise<Set<string>>;
-  onSaved?: (snapshot: FileSnapshot) => void;
-  /** Journal or unexpected failures: logged or shown by the caller, never swallowed. */
-  onError?: (error: unknown) => void;
-  saveDelayMs?: number;
-  journalDelayMs?: number;
-  retryDelaysMs?: readonly number[];
-}
+export type { DocumentState, FilesBackend, FileSnapshot, FilesStoreOptions, SaveFailure, SaveStatus } from '@/lib/stores/files-types';
 
 type ReplacedListener = (path: string, content: string) => void;
 
@@ -76,6 +37,7 @@ export class FilesStore {
     Pick<FilesStoreOptions, 'onSaved' | 'liveClients'>;
   readonly #docs = new Map<string, Doc>();
   readonly #replaced = new Set<ReplacedListener>();
+  readonly #journalOf: TabJournal;
   #disposed = false;
 
   constructor(options: FilesStoreOptions) {
@@ -86,6 +48,7 @@ export class FilesStore {
       onError: (error) => console.error('autosave:', error),
       ...options,
     };
+    this.#journalOf = new TabJournal({ ...this.#opts, liveClients: options.liveClients });
   }
 
   /** Called when the editor must show new content it did not type (their version, a remote change). */
@@ -219,30 +182,12 @@ export class FilesStore {
    * that are gone. Each becomes a dirty document and is saved against the version it started from.
    */
   async restore(): Promise<string[]> {
-    const entries = await this.#opts.journal.list(this.#opts.projectId);
-    const live = (await this.#opts.liveClients?.()) ?? new Set<string>();
-    const own = this.#opts.clientId;
-    const byPath = new Map<string, JournalEntry[]>();
-    for (const e of entries) {
-      if (e.clientId !== own && live.has(e.clientId)) continue;
-      byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+    const adopted = await this.#journalOf.adopt((path) => this.#docs.has(path));
+    for (const entry of adopted) {
+      this.#docs.set(entry.path, this.#newDoc(entry.content, null, entry.baseVersion));
+      this.#setState(entry.path, { status: 'dirty', baseVersion: entry.baseVersion });
     }
-    const restored: string[] = [];
-    for (const [path, candidates] of byPath) {
-      if (this.#docs.has(path)) continue;
-      candidates.sort((a, b) => b.updatedAt - a.updatedAt);
-      const newest = candidates[0]!;
-      // Older orphans with other text stay journaled and are adopted on a later load: nothing is dropped.
-      for (const e of candidates) {
-        if (e.clientId !== own && (e === newest || e.content === newest.content)) {
-          await this.#opts.journal.put({ ...e, clientId: own });
-          await this.#opts.journal.remove(e);
-        }
-      }
-      this.#docs.set(path, this.#newDoc(newest.content, null, newest.baseVersion));
-      this.#setState(path, { status: 'dirty', baseVersion: newest.baseVersion });
-      restored.push(path);
-    }
+    const restored = adopted.map((e) => e.path);
     await Promise.all(restored.map((p) => this.#flush(p)));
     return restored;
   }
@@ -373,26 +318,11 @@ export class FilesStore {
 
   async #journal(path: string, doc: Doc): Promise<void> {
     if (doc.draft === doc.saved && !doc.recreate) return;
-    try {
-      await this.#opts.journal.put({
-        projectId: this.#opts.projectId,
-        clientId: this.#opts.clientId,
-        path,
-        content: doc.draft,
-        baseVersion: doc.baseVersion,
-        updatedAt: Date.now(),
-      });
-    } catch (error) {
-      this.#opts.onError(error);
-    }
+    await this.#journalOf.put(path, doc.draft, doc.baseVersion);
   }
 
-  async #unjournal(path: string, ifContent?: string): Promise<void> {
-    try {
-      await this.#opts.journal.remove({ projectId: this.#opts.projectId, clientId: this.#opts.clientId, path }, ifContent);
-    } catch (error) {
-      this.#opts.onError(error);
-    }
+  #unjournal(path: string, ifContent?: string): Promise<void> {
+    return this.#journalOf.remove(path, ifContent);
   }
 
   #clearTimers(doc: Doc): void {
