@@ -2,8 +2,8 @@
 // (POST /api/agent/turn) vs straight to the scripted model, interleaved in one run.
 // Separate processes, as in production: this client, the scripted model (e2e/scripted-model/main.ts)
 // and the IDE side (bench/lib/proxy-server.ts: the real route handler on node:http, no Next build).
-// With BENCH_PROXY_NEXT=1 the production IDE (npm start, a Next build) is measured too; run that
-// under the build lock: flock /tmp/ide-next.lock env BENCH_PROXY_NEXT=1 npm run bench:proxy
+// With BENCH_PROXY_NEXT=1 the production IDE (npm start, a Next build) is measured too; it builds
+// into .next, so run it when no other build or e2e run uses the checkout.
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';

@@ -76,7 +76,7 @@ test('"make the tests pass": read, edit, npm test fails, edit, npm test passes; 
   await expect(edit.locator('[data-diff="add"]')).toContainText('word.slice(1)');
   await expect(page.getByTestId('turn-changes')).toContainText('src/strings.ts');
   await expect(agent.usage).toContainText('tokens');
-  await page.screenshot({ path: '/tmp/agent-full-turn.png' });
+  await page.screenshot({ path: test.info().outputPath('agent-full-turn.png') });
 
   const cards = await agent.cardSummary();
   const messageCount = await agent.messages.count();
@@ -116,7 +116,7 @@ test('in "ask" mode a command waits for the click; Skip declines it', async ({ p
   // Nothing runs while it waits.
   await page.waitForTimeout(1500);
   await expect(wb.fileItem('approved.txt')).toHaveCount(0);
-  await page.screenshot({ path: '/tmp/agent-ask-approval.png' });
+  await page.screenshot({ path: test.info().outputPath('agent-ask-approval.png') });
   await agent.approve('run_command', 0);
   await expect(agent.card('run_command', 0)).toHaveAttribute('data-status', 'done');
   await agent.skip('run_command', 1);
@@ -199,7 +199,7 @@ test('model faults: 429 then success, a 500 with a clear error, a stream cut ret
   await agent.send('cut answer please');
   await expect(agent.banner).toContainText(/cut off/i, { timeout: 30_000 });
   await expect(page.getByTestId('agent-retry')).toBeVisible();
-  await page.screenshot({ path: '/tmp/agent-error-retry.png' });
+  await page.screenshot({ path: test.info().outputPath('agent-error-retry.png') });
   await page.getByTestId('agent-retry').click();
   await agent.expectAnswer('Wrote it once.');
   await expect(agent.banner).toHaveCount(0);
@@ -218,7 +218,7 @@ test('dark mode panel', async ({ page }) => {
   await expect(agent.assistantMessages.last().locator('img')).toHaveCount(0);
   await expect(agent.assistantMessages.last().locator('h2')).toHaveText('Plan');
   await agent.expectIdle();
-  await page.screenshot({ path: '/tmp/agent-dark.png' });
+  await page.screenshot({ path: test.info().outputPath('agent-dark.png') });
 
   // Edit and resend replaces the message and its answer.
   await agent.userMessages.first().hover();
