@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect, test } from './fixtures';
+import { createProject } from './fixtures/api';
 import { IdeServer } from './fixtures/ide-server';
 import { WorkbenchPage } from './pages/workbench.page';
 
@@ -10,17 +8,11 @@ import { WorkbenchPage } from './pages/workbench.page';
 
 test('no model configured: the agent panel shows the setup hint and the rest of the IDE works', async ({ browser }) => {
   test.setTimeout(120_000);
-  const server = new IdeServer({
-    port: Number(process.env.E2E_SETUP_PORT ?? 3479),
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ide-e2e-setup-')),
-    env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' },
-  });
-  await server.start();
+  const server = await IdeServer.temporary('setup', Number(process.env.E2E_SETUP_PORT ?? 3479), { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' });
   const context = await browser.newContext({ baseURL: server.baseURL });
   try {
     const page = await context.newPage();
-    const created = await page.request.post('/api/trpc/project.create', { data: { json: { template: 'static' } } });
-    const projectId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    const projectId = await createProject(page.request, 'static');
     const wb = new WorkbenchPage(page);
     await wb.goto(projectId);
     const banner = page.getByTestId('agent-banner');
@@ -34,7 +26,6 @@ test('no model configured: the agent panel shows the setup hint and the rest of 
     await expect(wb.editor.text).toContainText('<!doctype html>', { ignoreCase: true });
   } finally {
     await context.close();
-    await server.stop();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
+    await server.dispose();
   }
 });

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { createProject as createProjectApi, readFile as readFileApi, trpc as trpcApi } from './fixtures/api';
 import { AgentPage } from './pages/agent.page';
 import { WorkbenchPage } from './pages/workbench.page';
 import { modelUrl } from './playwright.config';
@@ -7,21 +8,9 @@ import { modelUrl } from './playwright.config';
 // The coding agent in Chromium on the host sandbox, with the scripted OpenAI-compatible model (the
 // only stand-in: the IDE, its proxy, the database, the sandbox and the commands are real).
 
-type Json = Record<string, unknown>;
-
-// API calls share the browser context's cookies; the first one (before any page load) creates the
-// identity the page then uses, so the project is owned by the user the page runs as.
-async function trpc<T>(page: Page, path: string, input: Json, method: 'query' | 'mutation' = 'mutation'): Promise<T> {
-  const res =
-    method === 'query'
-      ? await page.request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`)
-      : await page.request.post(`/api/trpc/${path}`, { data: { json: input } });
-  expect(res.ok(), `${path}: ${await res.text()}`).toBe(true);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
-
-const createProject = async (page: Page, template: string) => (await trpc<{ id: string }>(page, 'project.create', { template })).id;
-const readFile = (page: Page, projectId: string, path: string) => trpc<{ content: string; version: number }>(page, 'files.read', { projectId, path }, 'query');
+const trpc = <T = unknown>(page: Page, path: string, input: Record<string, unknown>, method?: 'query' | 'mutation') => trpcApi<T>(page.request, path, input, method);
+const createProject = (page: Page, template: string) => createProjectApi(page.request, template);
+const readFile = (page: Page, projectId: string, path: string) => readFileApi(page.request, projectId, path);
 const setApproval = (page: Page, projectId: string, approval: 'auto' | 'ask' | 'read-only') => trpc(page, 'sandbox.updateSettings', { projectId, approval });
 
 async function openProject(page: Page, projectId: string): Promise<{ wb: WorkbenchPage; agent: AgentPage }> {

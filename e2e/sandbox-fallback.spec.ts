@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect, test } from './fixtures';
+import { createProject } from './fixtures/api';
 import { IdeServer } from './fixtures/ide-server';
 import { WorkbenchPage } from './pages/workbench.page';
 
@@ -13,17 +11,11 @@ test.use({ allowedExternalHosts: ['stackblitz.com', 'webcontainer.io', 'webconta
 
 test('WebContainers cannot boot here: the page falls back to the host sandbox and says why', async ({ browser }) => {
   test.setTimeout(180_000);
-  const server = new IdeServer({
-    port: Number(process.env.E2E_FALLBACK_PORT ?? 3478),
-    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ide-e2e-fallback-')),
-    env: { SANDBOX_FORCE_HOST: '0', SANDBOX_WEBCONTAINER_TIMEOUT_MS: '5000' },
-  });
-  await server.start();
+  const server = await IdeServer.temporary('fallback', Number(process.env.E2E_FALLBACK_PORT ?? 3478), { SANDBOX_FORCE_HOST: '0', SANDBOX_WEBCONTAINER_TIMEOUT_MS: '5000' });
   const context = await browser.newContext({ baseURL: server.baseURL });
   try {
     const page = await context.newPage();
-    const created = await page.request.post('/api/trpc/project.create', { data: { json: { template: 'static' } } });
-    const projectId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    const projectId = await createProject(page.request, 'static');
     const wb = new WorkbenchPage(page);
     await wb.goto(projectId);
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
@@ -35,7 +27,6 @@ test('WebContainers cannot boot here: the page falls back to the host sandbox an
     await wb.terminal.expectOutput('sum=42');
   } finally {
     await context.close();
-    await server.stop();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
+    await server.dispose();
   }
 });

@@ -1,8 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { createProject, readFile } from './fixtures/api';
 import { IdeServer } from './fixtures/ide-server';
 import { WorkbenchPage } from './pages/workbench.page';
 
@@ -12,13 +10,6 @@ import { WorkbenchPage } from './pages/workbench.page';
 const port = Number(process.env.E2E_JOURNAL_PORT ?? 3477);
 const baseURL = `http://localhost:${port}`;
 
-async function readFile(page: Page, projectId: string, file: string): Promise<string> {
-  const input = encodeURIComponent(JSON.stringify({ json: { projectId, path: file } }));
-  const res = await page.request.get(`/api/trpc/files.read?input=${input}`);
-  expect(res.ok()).toBe(true);
-  return ((await res.json()) as { result: { data: { json: { content: string } } } }).result.data.json.content;
-}
-
 async function openWorkbench(browser: Browser) {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
@@ -27,12 +18,10 @@ async function openWorkbench(browser: Browser) {
 
 test('the server stops mid-edit: edits wait in the journal and are saved when it is back, even after the tab closed', async ({ browser }) => {
   test.setTimeout(240_000);
-  const server = new IdeServer({ port, dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'ide-e2e-journal-')) });
-  await server.start();
+  const server = await IdeServer.temporary('journal', port);
   const { context, page, wb } = await openWorkbench(browser);
   try {
-    const created = await page.request.post('/api/trpc/project.create', { data: { json: { template: 'vite-react-ts' } } });
-    const projectId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+    const projectId = await createProject(page.request, 'vite-react-ts');
     await wb.goto(projectId);
     await wb.openFile('src/App.tsx');
     await wb.editor.append('// saved while the server was up\n');
@@ -47,7 +36,7 @@ test('the server stops mid-edit: edits wait in the journal and are saved when it
     await server.start();
     await page.getByRole('button', { name: 'Retry now' }).click();
     await wb.expectSaved();
-    expect(await readFile(page, projectId, 'src/App.tsx')).toContain('// typed while the server was down');
+    expect((await readFile(page.request, projectId, 'src/App.tsx')).content).toContain('// typed while the server was down');
 
     // Down again, and this time the tab is closed before the server returns.
     await server.stop();
@@ -64,13 +53,12 @@ test('the server stops mid-edit: edits wait in the journal and are saved when it
     await again.expectSaved();
     await again.editor.expectOpen('src/App.tsx');
     await expect(again.editor.text).toContainText('// typed, then the tab was closed');
-    const saved = await readFile(again.page, projectId, 'src/App.tsx');
+    const saved = (await readFile(again.page.request, projectId, 'src/App.tsx')).content;
     expect(saved).toContain('// saved while the server was up');
     expect(saved).toContain('// typed while the server was down');
     expect(saved).toContain('// typed, then the tab was closed');
   } finally {
     await context.close();
-    await server.stop();
-    fs.rmSync(server.dataDir, { recursive: true, force: true });
+    await server.dispose();
   }
 });
