@@ -1,7 +1,7 @@
 // bench:proxy — time to first token and streaming throughput through the IDE's agent proxy
-// (POST /api/agent/turn) vs straight to the scripted model, interleaved in one run.
+// (POST /api/agent/turn, served by server/main.ts) vs straight to the scripted model, interleaved in one run.
 // Separate processes, as in production: this client, the scripted model (e2e/scripted-model/main.ts)
-// and the IDE side (bench/lib/proxy-server.ts: the real route handler on node:http, no Next build).
+// and the IDE side (bench/lib/proxy-server.ts: the real turn handler on node:http through the same listener as server/main.ts, no Next build).
 // With BENCH_PROXY_NEXT=1 the production IDE (npm start, a Next build) is measured too; it builds
 // into .next, so run it when no other build or e2e run uses the checkout.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -176,7 +176,7 @@ await runBench('proxy', async () => {
         warmup: WARMUP,
         tokensPerAnswer: TOKENS,
         processes: 'client, scripted model and IDE each in their own process',
-        handler: 'the turn route handler via server/model/node-http.ts (no Next build), PGlite in memory',
+        handler: 'the turn handler via server/model/node-http.ts (the listener server/main.ts uses), no Next build, PGlite in memory',
         // 1-minute load average: the machine is shared, and every hop of the proxy needs a core
         loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!), cores: os.cpus().length },
         next: nextTarget ? 'the production IDE (npm start: Next + server/main.ts), PGlite on disk' : 'not measured (BENCH_PROXY_NEXT=1 to add it)',

@@ -1,4 +1,4 @@
-// The IDE side of bench:proxy, in its own process as in production: the real turn route handler
+// The IDE side of bench:proxy, in its own process as in production: the real turn handler
 // (session cookie, role check, PGlite writes, openai SDK, NDJSON) on node:http, no Next build.
 // Prints one JSON line: { url, cookie, projectId, chats }.
 import { parseArgs } from 'node:util';

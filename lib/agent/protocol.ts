@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 // The agent protocol, shared by the browser (lib/agent runner, stores, panel) and the server
-// (app/api/agent/turn, server/model). Zod is the single source: tool arguments are validated with
+// (server/model: turn-handler.ts, served by server/main.ts). Zod is the single source: tool arguments are validated with
 // these schemas on the server and their JSON Schema (z.toJSONSchema) is what the model sees.
 //
 // One turn of the loop:

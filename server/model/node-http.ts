@@ -2,17 +2,17 @@ import 'server-only';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-// Serves a fetch-style handler (Request → Response) on node:http without Next: what the turn
-// route's tests and bench:proxy run. Streams the response body chunk by chunk, and aborts the
-// Request's signal when the client disconnects, as Next does.
+// Serves a fetch-style handler (Request → Response) on node:http without Next. The custom server
+// (server/main.ts) routes the agent's streaming endpoint through it, and so do the turn tests and
+// bench:proxy. It streams the response body chunk by chunk, and aborts the Request's signal when
+// the client disconnects.
 
-export interface ServedHandler {
-  url: string;
-  close: () => Promise<void>;
-}
+export type FetchHandler = (req: Request) => Promise<Response>;
+export type NodeListener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-export async function serveFetchHandler(handler: (req: Request) => Promise<Response>, port = 0): Promise<ServedHandler> {
-  const server = http.createServer((req, res) => {
+export function nodeListener(handler: FetchHandler): NodeListener {
+  return (req, res) => {
+    // Each event line goes out as soon as it is written (no Nagle delay on the first token).
     res.socket?.setNoDelay(true);
     const controller = new AbortController();
     res.on('close', () => {
@@ -26,7 +26,8 @@ export async function serveFetchHandler(handler: (req: Request) => Promise<Respo
     }
     const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
     void (async () => {
-      // Buffered rather than streamed in: cheaper for the small JSON bodies this serves.
+      // Buffered rather than streamed in: cheaper for the small JSON bodies this serves. The handler
+      // still checks the size; Node's requestTimeout bounds a client that trickles.
       const chunks: Buffer[] = [];
       if (hasBody) for await (const chunk of req) chunks.push(chunk as Buffer);
       const request = new Request(url, {
@@ -58,9 +59,19 @@ export async function serveFetchHandler(handler: (req: Request) => Promise<Respo
         res.writeHead(500, { 'content-type': 'text/plain' });
         res.end('Internal server error');
       } else res.destroy();
-      if (!controller.signal.aborted) console.error('serveFetchHandler:', error);
+      if (!controller.signal.aborted) console.error('nodeListener:', error);
     });
-  });
+  };
+}
+
+export interface ServedHandler {
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** The handler on its own server (tests, bench:proxy). */
+export async function serveFetchHandler(handler: FetchHandler, port = 0): Promise<ServedHandler> {
+  const server = http.createServer(nodeListener(handler));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const { port: bound } = server.address() as AddressInfo;
   return {
