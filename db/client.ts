@@ -36,3 +36,14 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
   await migratePglite(db, { migrationsFolder });
   return { db, close: () => client.close() };
 }
+
+/**
+ * Runs one parameterised statement on the driver itself, bypassing the query builder's SQL building
+ * and row mapping (about half a millisecond a query on PGlite). Only for hot paths, with columns
+ * aliased to the names the caller reads; everything else uses the builder.
+ */
+export async function queryRows<T>(db: Db, text: string, params: unknown[]): Promise<T[]> {
+  const client = (db as unknown as { $client: PGlite | postgres.Sql }).$client;
+  if (client instanceof PGlite) return (await client.query<T>(text, params)).rows;
+  return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+}

@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { queryRows, type Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
-import { chat, message, project, projectMember, type Chat, type Message, type PlanItem, type ProjectRole } from '@/db/schema';
+import { chat, message, type Chat, type Message, type PlanItem, type ProjectRole } from '@/db/schema';
 
 // Chats of a project and their messages. Every query on a chat is scoped by projectId, so a chat id
 // from another project is simply not found.
@@ -24,8 +24,8 @@ export async function getChat(db: Tx, projectId: string, chatId: string): Promis
 
 /**
  * A chat with the caller's role in its project and the contents of its messages in order, in one
- * query (the agent's hot path): undefined when the chat is not in that project; role null when the
- * user holds none there.
+ * query (the agent's hot path, on the driver directly): undefined when the chat is not in that
+ * project; role null when the user holds none there.
  */
 export async function getChatForTurn(
   db: Db,
@@ -33,19 +33,26 @@ export async function getChatForTurn(
   chatId: string,
   userId: string,
 ): Promise<{ chat: Chat; role: ProjectRole | null; contents: unknown[] } | undefined> {
-  const [row] = await db
-    .select({
-      chat,
-      ownerId: project.ownerId,
-      memberRole: projectMember.role,
-      contents: sql<unknown[]>`coalesce((select json_agg(${message.content} order by ${message.seq}) from ${message} where ${message.chatId} = ${chat.id}), '[]'::json)`,
-    })
-    .from(chat)
-    .innerJoin(project, eq(project.id, chat.projectId))
-    .leftJoin(projectMember, and(eq(projectMember.projectId, project.id), eq(projectMember.userId, userId)))
-    .where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));
+  const [row] = await queryRows<Chat & { ownerId: string; memberRole: ProjectRole | null; contents: unknown[] }>(
+    db,
+    `select c.id, c.project_id as "projectId", c.title, c.plan, c.created_at as "createdAt", c.updated_at as "updatedAt",
+       p.owner_id as "ownerId", pm.role as "memberRole",
+       coalesce((select json_agg(m.content order by m.seq) from message m where m.chat_id = c.id), '[]'::json) as contents
+     from chat c
+     join project p on p.id = c.project_id
+     left join project_member pm on pm.project_id = p.id and pm.user_id = $3
+     where c.id = $1 and c.project_id = $2`,
+    [chatId, projectId, userId],
+  );
   if (!row) return undefined;
-  return { chat: row.chat, role: row.ownerId === userId ? 'owner' : (row.memberRole ?? null), contents: row.contents };
+  const { ownerId, memberRole, contents, ...found } = row;
+  // drizzle sets the postgres driver to leave dates and JSON as text (it maps them itself); PGlite parses them
+  const chatRow: Chat = { ...found, plan: fromJson(found.plan), createdAt: new Date(found.createdAt), updatedAt: new Date(found.updatedAt) };
+  return { chat: chatRow, role: ownerId === userId ? 'owner' : (memberRole ?? null), contents: fromJson(contents) };
+}
+
+function fromJson<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
 export async function createChat(db: Db, projectId: string, title?: string): Promise<ChatSummary> {
