@@ -17,31 +17,47 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args });
 }
 
+export interface JsFile {
+  /** URL path without scheme and host (no query string). */
+  path: string;
+  rawBytes: number;
+  gzipBytes: number;
+}
+
 export interface JsTally {
   rawBytes: number;
   gzipBytes: number;
   files: number;
+  /** Every file counted, largest raw size first. */
+  byFile: JsFile[];
 }
 
 /**
- * Counts the JavaScript a page downloads from now until `tally()` is called: every response that is a
- * script or is served as JavaScript (so module preloads and worker scripts count too); blob: and data:
- * URLs are not downloads and are left out.
+ * Counts the JavaScript a page downloads: every response that is a script or is served as JavaScript (so
+ * module preloads and worker scripts count too); blob: and data: URLs are not downloads and are left out.
+ * `mark()` is how many responses have been seen so far; `tally(mark)` counts only those (all when omitted).
  */
-export function countJs(page: Page): { tally: () => Promise<JsTally> } {
-  const bodies: Promise<Buffer | null>[] = [];
+export function countJs(page: Page): { mark: () => number; tally: (upTo?: number) => Promise<JsTally> } {
+  const seen: { url: string; body: Promise<Buffer | null> }[] = [];
   page.on('response', (res) => {
     if (/^(blob|data):/.test(res.url())) return;
     const isJs = res.request().resourceType() === 'script' || /javascript/i.test(res.headers()['content-type'] ?? '');
-    if (isJs) bodies.push(res.body().catch(() => null));
+    if (isJs) seen.push({ url: res.url(), body: res.body().catch(() => null) });
   });
   return {
-    tally: async () => {
-      const all = (await Promise.all(bodies)).filter((b): b is Buffer => b !== null);
+    mark: () => seen.length,
+    tally: async (upTo = seen.length) => {
+      const byFile: JsFile[] = [];
+      for (const { url, body } of seen.slice(0, upTo)) {
+        const b = await body;
+        if (b) byFile.push({ path: new URL(url).pathname, rawBytes: b.length, gzipBytes: gzipSync(b).length });
+      }
+      byFile.sort((a, b) => b.rawBytes - a.rawBytes);
       return {
-        files: all.length,
-        rawBytes: all.reduce((n, b) => n + b.length, 0),
-        gzipBytes: all.reduce((n, b) => n + gzipSync(b).length, 0),
+        files: byFile.length,
+        rawBytes: byFile.reduce((n, f) => n + f.rawBytes, 0),
+        gzipBytes: byFile.reduce((n, f) => n + f.gzipBytes, 0),
+        byFile,
       };
     },
   };
@@ -54,9 +70,14 @@ export async function domContentLoadedMs(page: Page): Promise<number> {
   });
 }
 
-/** After 'load', waits for the network to go quiet (500 ms without requests), at most 3 s. */
-export async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => {});
+export const SETTLE = "'load', then until the network is idle for 500 ms, at most 3 s";
+
+/** After 'load', waits for the network to go quiet (500 ms without requests), at most 3 s; false if it never did. */
+export async function settle(page: Page): Promise<boolean> {
+  return page.waitForLoadState('networkidle', { timeout: 3_000 }).then(
+    () => true,
+    () => false,
+  );
 }
 
 export type Cookies = Parameters<BrowserContext['addCookies']>[0];
@@ -68,26 +89,42 @@ export interface LoadMedians {
   domContentLoadedMs: number;
 }
 
-/** Median over `runs` cold loads of `url` (a fresh context each): JavaScript until 'load' plus settle(), and DOMContentLoaded. */
-export async function coldLoads(browser: Browser, baseURL: string, url: string, runs: number, cookies: Cookies = []): Promise<LoadMedians> {
-  const samples: LoadMedians[] = [];
+function summarise(samples: LoadMedians[]): LoadMedians {
+  const m = (k: keyof LoadMedians) => median(samples.map((s) => s[k]));
+  return { rawBytes: m('rawBytes'), gzipBytes: m('gzipBytes'), files: m('files'), domContentLoadedMs: Math.round(m('domContentLoadedMs')) };
+}
+
+export interface ColdLoads {
+  /** JavaScript received by the time the page's load event fired. */
+  atLoad: LoadMedians;
+  /** JavaScript received by the end of settle(): everything the page loaded on its own (lazy chunks, workers). */
+  settled: LoadMedians;
+  /** How many of the runs saw the network go idle within the cap (the others were cut at 3 s). */
+  idleRuns: number;
+}
+
+/** Over `runs` cold loads of `url` (a fresh context each): median JavaScript at 'load' and after settle(), and DOMContentLoaded. */
+export async function coldLoads(browser: Browser, baseURL: string, url: string, runs: number, cookies: Cookies = []): Promise<ColdLoads> {
+  const atLoad: LoadMedians[] = [];
+  const settled: LoadMedians[] = [];
+  let idleRuns = 0;
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ baseURL });
     await context.addCookies(cookies);
     const page = await context.newPage();
     const js = countJs(page);
+    let loadMark: number | undefined;
+    page.once('load', () => (loadMark = js.mark()));
     await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
-    await settle(page);
-    const tally = await js.tally();
-    samples.push({ ...tally, domContentLoadedMs: await domContentLoadedMs(page) });
+    loadMark ??= js.mark();
+    if (await settle(page)) idleRuns++;
+    const domContentLoaded = await domContentLoadedMs(page);
+    const [load, all] = [await js.tally(loadMark), await js.tally()];
+    atLoad.push({ rawBytes: load.rawBytes, gzipBytes: load.gzipBytes, files: load.files, domContentLoadedMs: domContentLoaded });
+    settled.push({ rawBytes: all.rawBytes, gzipBytes: all.gzipBytes, files: all.files, domContentLoadedMs: domContentLoaded });
     await context.close();
   }
-  return {
-    rawBytes: median(samples.map((s) => s.rawBytes)),
-    gzipBytes: median(samples.map((s) => s.gzipBytes)),
-    files: median(samples.map((s) => s.files)),
-    domContentLoadedMs: Math.round(median(samples.map((s) => s.domContentLoadedMs))),
-  };
+  return { atLoad: summarise(atLoad), settled: summarise(settled), idleRuns };
 }
 
 export const kib = (bytes: number) => Math.round(bytes / 102.4) / 10;

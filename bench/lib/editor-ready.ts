@@ -1,0 +1,42 @@
+// The IDE's project page until its editor accepts a keystroke: the JavaScript downloaded until then and the time.
+import type { Browser } from 'playwright-core';
+import { median } from '../harness';
+import { countJs, type Cookies, type JsFile } from './browser';
+
+export interface EditorReady {
+  rawBytes: number;
+  gzipBytes: number;
+  files: number;
+  ms: number;
+  /** The JavaScript files of the run with the median raw size, largest first. */
+  byFile: JsFile[];
+}
+
+/** Loads the project page cold, opens a file, types one character and waits until Monaco shows it; medians over `runs`. */
+export async function editorReady(browser: Browser, baseURL: string, cookies: Cookies, url: string, runs: number): Promise<EditorReady> {
+  const samples: EditorReady[] = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ baseURL });
+    await context.addCookies(cookies);
+    const page = await context.newPage();
+    const js = countJs(page);
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.locator('[data-testid="file-tree-item"][data-path="index.html"]').click({ timeout: 60_000 });
+    const lines = page.locator('[data-testid="code-editor"][data-path="index.html"] .view-lines');
+    await lines.click({ timeout: 60_000 });
+    await page.keyboard.press('ControlOrMeta+Home');
+    await page.keyboard.type('Q');
+    await page.waitForFunction(() => document.querySelector('[data-testid="code-editor"] .view-line')?.textContent?.startsWith('Q'), null, { timeout: 30_000 });
+    const ms = await page.evaluate(() => performance.now());
+    samples.push({ ...(await js.tally()), ms });
+    await context.close();
+  }
+  const typical = [...samples].sort((a, b) => a.rawBytes - b.rawBytes)[Math.floor(samples.length / 2)]!;
+  return {
+    rawBytes: median(samples.map((s) => s.rawBytes)),
+    gzipBytes: median(samples.map((s) => s.gzipBytes)),
+    files: median(samples.map((s) => s.files)),
+    ms: Math.round(median(samples.map((s) => s.ms))),
+    byFile: typical.byFile,
+  };
+}
