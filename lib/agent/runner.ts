@@ -57,6 +57,8 @@ export class AgentRunner {
   #abort: AbortController | null = null;
   /** An input the server may not have stored yet (no `start` seen): a retry resends it instead of resuming. */
   #unsent: TurnInput | null = null;
+  /** The last message id the server reported storing (protocol: TurnRequest.after). */
+  #after: string | null = null;
 
   constructor(options: RunnerOptions) {
     this.#o = { fixBudget: 3, previewSettleMs: 1500, ...options };
@@ -78,6 +80,11 @@ export class AgentRunner {
 
   stop(): void {
     this.#abort?.abort();
+  }
+
+  /** The chat was changed outside the runner (cut for a retry or an edit, another chat): no `after` hint. */
+  forgetCursor(): void {
+    this.#after = null;
   }
 
   async #run(first: TurnInput): Promise<void> {
@@ -132,8 +139,9 @@ export class AgentRunner {
 
   /** One model call: streams its events to the sink; returns its tool calls, or 'failed'. */
   async #turn(input: TurnInput, signal: AbortSignal): Promise<{ calls: ToolCall[] } | 'failed'> {
-    const request: TurnRequest = { projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input };
+    const request: TurnRequest = { projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input, ...(this.#after ? { after: this.#after } : {}) };
     this.#unsent = input;
+    this.#after = null;
     let calls: ToolCall[] = [];
     let finished = false;
     try {
@@ -142,6 +150,7 @@ export class AgentRunner {
         if (event.type === 'start') this.#unsent = null;
         this.#o.sink.event(event);
         if (event.type === 'tool_calls') calls = event.calls;
+        if (event.type === 'tool_calls' || event.type === 'done') this.#after = event.messageId;
         if (event.type === 'error') {
           if (event.code !== 'aborted') this.#o.sink.failure(new TurnFailure(event.code, event.message, event.retryable));
           return 'failed';
@@ -207,6 +216,7 @@ export class AgentRunner {
   /** Stores the results of a stopped step without letting the model go on. */
   async #deliverAfterStop(input: TurnInput): Promise<void> {
     const abort = new AbortController();
+    this.#after = null;
     try {
       const events = await this.#o.transport({ projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input }, abort.signal);
       for await (const event of events) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxFileWriter, type AgentEnvironment } from '@/lib/agent/environment';
 import type { ApprovalPolicy } from '@/lib/agent/policy';
+import type { TurnRequest } from '@/lib/agent/protocol';
 import { createDirSandbox } from '@/lib/agent/testing/dir-sandbox';
 import { fetchTransport } from '@/lib/agent/transport';
 import { AgentStore, type ChatApi } from '@/lib/stores/agent';
@@ -29,7 +30,11 @@ beforeEach(async () => {
   await sandbox.fs.writeFile('test.js', TEST);
 });
 
+/** The turn requests the stores posted, in order. */
+const sent: TurnRequest[] = [];
+
 afterEach(async () => {
+  sent.length = 0;
   stores.splice(0).forEach((s) => s.dispose());
   await sandbox.dispose();
 });
@@ -56,7 +61,9 @@ function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, 
   };
   const cookie = sessionCookieHeader(kit.owner.id, false).split(';')[0]!;
   const withCookie: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } });
-  const store = new AgentStore({ projectId, env, chat, transport: fetchTransport(withCookie, `${kit.url}/api/agent/turn`), fixBudget: 2, storage });
+  const post = fetchTransport(withCookie, `${kit.url}/api/agent/turn`);
+  const transport: typeof post = (request, signal) => (sent.push(request), post(request, signal));
+  const store = new AgentStore({ projectId, env, chat, transport, fixBudget: 2, storage });
   stores.push(store);
   return store;
 }
@@ -101,6 +108,9 @@ describe('AgentStore', () => {
     const [turn] = store.turns.get();
     expect(turn!.changes).toEqual([{ path: 'sum.js', before: 'module.exports = (a, b) => a - b;\n', after: 'module.exports = (a, b) => a + b;\n' }]);
     expect(store.status.get()).toBe('idle');
+    // each tool_results turn names the message whose tool calls it answers (the server's early-call hint)
+    const answers = items.filter((i) => i.kind === 'assistant').map((i) => i.id);
+    expect(sent.map((r) => r.after)).toEqual([undefined, ...answers.slice(0, 3)]);
 
     const again = makeStore(storage);
     await again.init();

@@ -133,6 +133,7 @@ export class AgentStore {
       const firstAnswer = items.slice(lastUser + 1).find((i): i is AssistantItem => i.kind === 'assistant' && i.id !== null);
       if (firstAnswer?.id && this.#chatId) {
         await this.#o.chat.truncateFrom(this.#chatId, firstAnswer.id);
+        this.#runner.forgetCursor();
         this.#items.set(items.slice(0, items.indexOf(firstAnswer)));
       }
     }
@@ -144,6 +145,7 @@ export class AgentStore {
   async editAndResend(messageId: string, text: string): Promise<void> {
     if (!this.#canRun() || !this.#chatId || !text.trim()) return;
     await this.#o.chat.truncateFrom(this.#chatId, messageId);
+    this.#runner.forgetCursor();
     const items = this.#items.get();
     const at = items.findIndex((i) => i.id === messageId);
     if (at >= 0) this.#items.set(items.slice(0, at));
@@ -168,6 +170,7 @@ export class AgentStore {
   newChat(): void {
     if (!this.#canRun()) return;
     this.#chatId = null;
+    this.#runner.forgetCursor();
     this.#items.set([]);
     this.#cards.set({});
     this.#plan.set([]);

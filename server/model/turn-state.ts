@@ -93,6 +93,24 @@ function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
   });
 }
 
+export interface TurnPlan {
+  history: StoredContent[];
+  /** What the request appends to the stored messages (user message or tool results). */
+  rows: StoredContent[];
+  /** This model call's number since the last user message (1-based). */
+  step: number;
+  /** Past the step limit: the rows are stored, the model is not called. */
+  overLimit: boolean;
+}
+
+/** Works out, from the stored messages, what the request appends and the conversation for the model. */
+export function planTurn(stored: StoredContent[], input: TurnInput, maxSteps: number): TurnPlan {
+  const rows = newRows(stored, input);
+  const history = [...stored, ...rows];
+  const done = stepsSinceUser(history);
+  return { history, rows, step: done + 1, overLimit: done >= maxSteps && !(input.kind === 'tool_results' && input.stop) };
+}
+
 export interface PreparedTurn {
   history: StoredContent[];
   /** This model call's number since the last user message (1-based). */
@@ -102,9 +120,8 @@ export interface PreparedTurn {
 }
 
 /**
- * Works out what the request appends (user message or tool results) and the conversation for the
- * model. Refuses a request that does not fit the chat's state, and past the step limit (after
- * storing the tool results, so the conversation stays whole).
+ * Plans the turn (planTurn) and binds the commit. Refuses a request that does not fit the chat's
+ * state, and past the step limit (after storing the tool results, so the conversation stays whole).
  */
 export async function prepareTurn(
   db: Db,
@@ -115,9 +132,7 @@ export async function prepareTurn(
   loaded?: unknown[],
 ): Promise<PreparedTurn> {
   const stored = (loaded ?? (await listMessages(db, chat.id)).map((m) => m.content)) as StoredContent[];
-  const rows = newRows(stored, input);
-  const history = [...stored, ...rows];
-  const done = stepsSinceUser(history);
+  const { rows, history, step, overLimit } = planTurn(stored, input, maxSteps);
   const commit = async () => {
     let inserted: Message[];
     try {
@@ -131,9 +146,9 @@ export async function prepareTurn(
     }
     return inserted;
   };
-  if (done >= maxSteps && !(input.kind === 'tool_results' && input.stop)) {
+  if (overLimit) {
     await commit();
     throw new TurnError('step_limit', `The agent stopped after ${maxSteps} steps. Send a message to let it continue.`);
   }
-  return { history, step: done + 1, commit };
+  return { history, step, commit };
 }
