@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import type { StoredContent } from '@/lib/agent/protocol';
 import { chatMessages, chatTools } from '@/server/model/conversation';
 import { median, percentile, runBench, type Row } from './harness';
 import { setupNextTarget } from './lib/proxy-next';
@@ -42,8 +43,8 @@ interface Sample {
   tokensPerSecond: number;
 }
 
-/** Reads a streamed body; `isToken` says whether a line carries a token. */
-async function measure(res: Response, isToken: (line: string) => boolean, started: number): Promise<Sample> {
+/** Reads a streamed body; `isToken` says whether a line carries a token. Keeps the lines (parsed afterwards). */
+async function measure(res: Response, isToken: (line: string) => boolean, started: number, lines: string[] = []): Promise<Sample> {
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
@@ -59,6 +60,7 @@ async function measure(res: Response, isToken: (line: string) => boolean, starte
     while (nl >= 0) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
+      lines.push(line);
       if (isToken(line)) {
         const now = performance.now();
         if (!tokens) first = now;
@@ -81,36 +83,55 @@ export interface ProxyTarget {
   chats: string[];
 }
 
-function turnVia(target: ProxyTarget) {
+/** Mode 'first-turn': a new chat per request. Mode 'conversation': every request is the next turn of one chat. */
+type Mode = 'first-turn' | 'conversation';
+
+function turnVia(target: ProxyTarget, mode: Mode, chats: string[]) {
   let next = 0;
+  let after: string | undefined;
   return async (): Promise<Sample> => {
+    const chatId = mode === 'conversation' ? chats[0]! : chats[next++]!;
     const started = performance.now();
     const res = await fetch(`${target.url}/api/agent/turn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: target.cookie },
-      body: JSON.stringify({ projectId: target.projectId, chatId: target.chats[next++], input: { kind: 'user', text: 'go' } }),
+      body: JSON.stringify({ projectId: target.projectId, chatId, input: { kind: 'user', text: 'go' }, ...(after ? { after } : {}) }),
     });
-    return measure(res, (line) => line.startsWith('{"type":"text"'), started);
+    const lines: string[] = [];
+    const sample = await measure(res, (line) => line.startsWith('{"type":"text"'), started, lines);
+    // the browser's hint for the next turn: the id of the answer just stored
+    if (mode === 'conversation') after = (JSON.parse(lines.findLast((l) => l.includes('"type":"done"'))!) as { messageId: string }).messageId;
+    return sample;
   };
 }
 
-function directTo(modelUrl: string) {
-  // the same request the proxy sends upstream: system prompt, tools, the user's message
-  const body = JSON.stringify({
-    model: 'scripted-model',
-    messages: chatMessages([{ kind: 'user', text: 'go' }]),
-    tools: chatTools(),
-    stream: true,
-    stream_options: { include_usage: true },
-  });
+function directTo(modelUrl: string, mode: Mode) {
+  // the same request the proxy sends upstream: system prompt, tools, the conversation so far
+  const history: StoredContent[] = [];
   return async (): Promise<Sample> => {
+    const body = JSON.stringify({
+      model: 'scripted-model',
+      messages: chatMessages([...history, { kind: 'user', text: 'go' }]),
+      tools: chatTools(),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const started = performance.now();
     const res = await fetch(`${modelUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
       body,
     });
-    return measure(res, (line) => line.startsWith('data: ') && line.includes('"content":"tok '), started);
+    const lines: string[] = [];
+    const sample = await measure(res, (line) => line.startsWith('data: ') && line.includes('"content":"tok '), started, lines);
+    if (mode === 'conversation') {
+      const text = lines
+        .filter((l) => l.startsWith('data: {'))
+        .map((l) => (JSON.parse(l.slice(6)) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+        .join('');
+      history.push({ kind: 'user', text: 'go' }, { kind: 'assistant', text, toolCalls: [], finishReason: 'stop', model: 'scripted-model' });
+    }
+    return sample;
   };
 }
 
@@ -131,7 +152,7 @@ async function run(modelUrl: string, scenario: string, paths: Record<string, () 
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-function summarize(pacing: string, samples: Record<string, Sample[]>) {
+function summarize(runName: string, samples: Record<string, Sample[]>) {
   const stat = (s: Sample[]) => ({
     ttftP50: median(s.map((x) => x.ttftMs)),
     ttftP95: percentile(s.map((x) => x.ttftMs), 95),
@@ -143,7 +164,7 @@ function summarize(pacing: string, samples: Record<string, Sample[]>) {
   const added: Record<string, Record<string, number>> = {};
   for (const [name, list] of Object.entries(samples)) {
     const s = stat(list);
-    rows.push({ pacing, path: name, requests: list.length, ttftP50Ms: round(s.ttftP50), ttftP95Ms: round(s.ttftP95), tokensPerSecondP50: Math.round(s.tpsP50), answerP50Ms: round(s.totalP50) });
+    rows.push({ run: runName, path: name, requests: list.length, ttftP50Ms: round(s.ttftP50), ttftP95Ms: round(s.ttftP95), tokensPerSecondP50: Math.round(s.tpsP50), answerP50Ms: round(s.totalP50) });
     if (name !== 'direct') {
       added[name] = {
         addedTtftP50Ms: round(s.ttftP50 - direct.ttftP50),
@@ -159,17 +180,21 @@ function summarize(pacing: string, samples: Record<string, Sample[]>) {
 await runBench('proxy', async () => {
   const model = await startChild(['e2e/scripted-model/main.ts', '--port', '0'], (l) => l.match(/listening on (\S+)/)?.[1] ?? null);
   const modelUrl = model.line;
-  const chatsNeeded = 2 * (REQUESTS + WARMUP);
+  // two conversations (paced, unpaced), then a new chat for every first-turn request
+  const chatsNeeded = 2 + REQUESTS + WARMUP;
   const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded)], (l) => (l.startsWith('{') ? l : null));
   const handlerTarget: ProxyTarget = { label: 'IDE proxy (handler)', ...JSON.parse(ide.line) };
   const nextTarget = WITH_NEXT ? await setupNextTarget(modelUrl, chatsNeeded) : null;
+  const targets = [handlerTarget, ...(nextTarget ? [nextTarget.target] : [])];
   const loadBefore = os.loadavg()[0]!;
+  const pathsFor = (mode: Mode, chatsOf: (t: ProxyTarget) => string[]) =>
+    Object.fromEntries([['direct', directTo(modelUrl, mode)], ...targets.map((t) => [t.label, turnVia(t, mode, chatsOf(t))])]) as Record<string, () => Promise<Sample>>;
   try {
-    const paths: Record<string, () => Promise<Sample>> = { direct: directTo(modelUrl), [handlerTarget.label]: turnVia(handlerTarget) };
-    if (nextTarget) paths[nextTarget.target.label] = turnVia(nextTarget.target);
-    const paced = summarize('2 ms/token', await run(modelUrl, 'throughput-paced', paths));
-    const unpaced = summarize('unpaced', await run(modelUrl, 'throughput', paths));
+    const conversation = summarize('next turn, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('conversation', (t) => [t.chats[0]!])));
+    const firstTurn = summarize('first turn of a new chat, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('first-turn', (t) => t.chats.slice(2))));
+    const unpaced = summarize('next turn, unpaced', await run(modelUrl, 'throughput', pathsFor('conversation', (t) => [t.chats[1]!])));
     const goal = (a: Record<string, number> | undefined) => Boolean(a && a.addedTtftP50Ms! <= 5 && a.throughputRatio! >= 0.95);
+    const withGoal = (added: Record<string, Record<string, number>>) => Object.fromEntries(Object.entries(added).map(([k, v]) => [k, { ...v, met: goal(v) }]));
     return {
       inputs: {
         requestsPerPath: REQUESTS,
@@ -177,16 +202,21 @@ await runBench('proxy', async () => {
         tokensPerAnswer: TOKENS,
         processes: 'client, scripted model and IDE each in their own process',
         handler: 'the turn handler via server/model/node-http.ts (the listener server/main.ts uses), no Next build, PGlite in memory',
+        runs: {
+          'next turn': 'every request is the next turn of one chat, with the browser\'s `after` hint; direct sends the same growing conversation',
+          'first turn of a new chat': 'a new chat per request (no history to reuse); direct sends the same single message',
+        },
         // 1-minute load average: the machine is shared, and every hop of the proxy needs a core
         loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!), cores: os.cpus().length },
         next: nextTarget ? 'the production IDE (npm start: Next + server/main.ts), PGlite on disk' : 'not measured (BENCH_PROXY_NEXT=1 to add it)',
       },
-      rows: [...paced.rows, ...unpaced.rows],
+      rows: [...conversation.rows, ...firstTurn.rows, ...unpaced.rows],
       summary: {
         goals: { addedTtftP50MsAtMost: 5, throughputRatioAtLeast: 0.95, measuredAt: '2 ms/token pacing' },
-        paced2msPerToken: Object.fromEntries(Object.entries(paced.added).map(([k, v]) => [k, { ...v, met: goal(v) }])),
+        nextTurn2msPerToken: withGoal(conversation.added),
+        firstTurn2msPerToken: withGoal(firstTurn.added),
         // Unpaced, tokens arrive in bursts within one read: tokens/s is not meaningful, compare the answer's time.
-        unpaced: Object.fromEntries(Object.entries(unpaced.added).map(([k, v]) => [k, { addedTtftP50Ms: v.addedTtftP50Ms, addedAnswerP50Ms: v.addedAnswerP50Ms }])),
+        nextTurnUnpaced: Object.fromEntries(Object.entries(unpaced.added).map(([k, v]) => [k, { addedTtftP50Ms: v.addedTtftP50Ms, addedAnswerP50Ms: v.addedAnswerP50Ms }])),
       },
     };
   } finally {

@@ -80,6 +80,8 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       const model = request.model ?? config.models[0];
       const modelOk = isConfigured(config) && model !== undefined && config.models.includes(model);
       early = modelOk ? startEarly(request, userId, config, model) : undefined;
+      // Let the SDK put the request on the wire before the database read takes the thread.
+      if (early) await new Promise((resolve) => setImmediate(resolve));
       const access = await getChatForTurn(db, request.projectId, request.chatId, userId, { contents: !early });
       if (early && !(access?.role && access.role !== 'viewer' && access.count === early.count && access.lastId === early.lastId)) {
         // Not what this process last saw (another tab or server changed the chat, or access changed).
