@@ -17,6 +17,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60);
 const WARMUP = 5;
 const TOKENS = 200;
 const WITH_NEXT = process.env.BENCH_PROXY_NEXT === '1';
+/** The reference path: what a proxy that does nothing but relay adds on this machine. */
+const RELAY = 'bare relay (reference)';
 
 /** Starts a node process and resolves with the first stdout line that `pick` accepts. */
 function startChild(args: string[], pick: (line: string) => string | null): Promise<{ child: ChildProcess; line: string }> {
@@ -105,7 +107,8 @@ function turnVia(target: ProxyTarget, mode: Mode, chats: string[]) {
   };
 }
 
-function directTo(modelUrl: string, mode: Mode) {
+/** Straight to the model (`modelUrl`), or through the bare relay (bench/lib/relay-server.ts) when given its URL. */
+function directTo(modelUrl: string, mode: Mode, relayUrl?: string) {
   // the same request the proxy sends upstream: system prompt, tools, the conversation so far
   const history: StoredContent[] = [];
   return async (): Promise<Sample> => {
@@ -117,7 +120,7 @@ function directTo(modelUrl: string, mode: Mode) {
       stream_options: { include_usage: true },
     });
     const started = performance.now();
-    const res = await fetch(`${modelUrl}/chat/completions`, {
+    const res = await fetch(relayUrl ?? `${modelUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench' },
       body,
@@ -183,12 +186,13 @@ await runBench('proxy', async () => {
   // two conversations (paced, unpaced), then a new chat for every first-turn request
   const chatsNeeded = 2 + REQUESTS + WARMUP;
   const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded)], (l) => (l.startsWith('{') ? l : null));
+  const relay = await startChild(['bench/lib/relay-server.ts', '--model-url', modelUrl], (l) => l.match(/relay on (\S+)/)?.[1] ?? null);
   const handlerTarget: ProxyTarget = { label: 'IDE proxy (handler)', ...JSON.parse(ide.line) };
   const nextTarget = WITH_NEXT ? await setupNextTarget(modelUrl, chatsNeeded) : null;
   const targets = [handlerTarget, ...(nextTarget ? [nextTarget.target] : [])];
   const loadBefore = os.loadavg()[0]!;
   const pathsFor = (mode: Mode, chatsOf: (t: ProxyTarget) => string[]) =>
-    Object.fromEntries([['direct', directTo(modelUrl, mode)], ...targets.map((t) => [t.label, turnVia(t, mode, chatsOf(t))])]) as Record<string, () => Promise<Sample>>;
+    Object.fromEntries([['direct', directTo(modelUrl, mode)], [RELAY, directTo(modelUrl, mode, relay.line)], ...targets.map((t) => [t.label, turnVia(t, mode, chatsOf(t))])]) as Record<string, () => Promise<Sample>>;
   try {
     const conversation = summarize('next turn, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('conversation', (t) => [t.chats[0]!])));
     const firstTurn = summarize('first turn of a new chat, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('first-turn', (t) => t.chats.slice(2))));
@@ -201,6 +205,7 @@ await runBench('proxy', async () => {
         warmup: WARMUP,
         tokensPerAnswer: TOKENS,
         processes: 'client, scripted model and IDE each in their own process',
+        relay: 'bench/lib/relay-server.ts: node:http in, fetch out, the bytes passed through; no session, database or SDK (the floor for any proxy here)',
         handler: 'the turn handler via server/model/node-http.ts (the listener server/main.ts uses), no Next build, PGlite in memory',
         runs: {
           'next turn': 'every request is the next turn of one chat, with the browser\'s `after` hint; direct sends the same growing conversation',
@@ -221,6 +226,7 @@ await runBench('proxy', async () => {
     };
   } finally {
     ide.child.kill('SIGTERM');
+    relay.child.kill('SIGTERM');
     model.child.kill('SIGTERM');
     await nextTarget?.stop();
   }

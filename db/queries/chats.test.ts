@@ -27,7 +27,7 @@ describe('getChatForTurn', () => {
   it('returns the chat, the caller’s role and the contents in order', async () => {
     const created = await createChat(testDb.db, projectId, 'Hot path');
     const empty = await getChatForTurn(testDb.db, projectId, created.id, owner.id);
-    expect(empty).toMatchObject({ role: 'owner', contents: [], count: 0, lastId: null });
+    expect(empty).toMatchObject({ role: 'owner', contents: [], lastId: null });
     expect(empty!.chat).toMatchObject({ id: created.id, projectId, title: 'Hot path', plan: [] });
     expect(empty!.chat.createdAt).toBeInstanceOf(Date);
 
@@ -37,15 +37,15 @@ describe('getChatForTurn', () => {
       { role: 'user', content: { kind: 'user', text: 'third', nested: { n: 1 } } },
     ]);
     const full = await getChatForTurn(testDb.db, projectId, created.id, editor.id);
-    expect(full).toMatchObject({ role: 'editor', count: 3, lastId: rows[2]!.id });
+    expect(full).toMatchObject({ role: 'editor', lastId: rows[2]!.id });
     expect(full!.contents).toEqual(rows.map((r) => r.content));
     const light = await getChatForTurn(testDb.db, projectId, created.id, editor.id, { contents: false });
-    expect(light).toMatchObject({ role: 'editor', count: 3, lastId: rows[2]!.id });
+    expect(light).toMatchObject({ role: 'editor', lastId: rows[2]!.id });
     expect(light).not.toHaveProperty('contents');
 
     await truncateFrom(testDb.db, projectId, created.id, rows[1]!.id);
     const cut = await getChatForTurn(testDb.db, projectId, created.id, owner.id);
-    expect(cut).toMatchObject({ count: 1, lastId: rows[0]!.id, contents: [rows[0]!.content] });
+    expect(cut).toMatchObject({ lastId: rows[0]!.id, contents: [rows[0]!.content] });
   });
 
   it('gives no role to a stranger and finds no chat through another project', async () => {

@@ -25,16 +25,15 @@ export async function getChat(db: Tx, projectId: string, chatId: string): Promis
 export interface ChatForTurn {
   chat: Chat;
   role: ProjectRole | null;
-  /** How many messages the chat holds and the id of the last: messages are never changed, only
-   *  appended or cut from the end, so these two identify the conversation's state. */
-  count: number;
+  /** The id of the last message. Messages are never changed, only appended or cut from the end,
+   *  so while a message is the last one everything before it is as it was: this names the state. */
   lastId: string | null;
   /** The messages' contents in order, when asked for. */
   contents?: unknown[];
 }
 
 /**
- * A chat with the caller's role in its project, its state (count, last id) and, when asked, the
+ * A chat with the caller's role in its project, its state (last message id) and, when asked, the
  * contents of its messages, in one query (the agent's hot path, on the driver directly): undefined
  * when the chat is not in that project; role null when the user holds none there.
  */
@@ -45,12 +44,11 @@ export async function getChatForTurn(
   userId: string,
   options: { contents: boolean } = { contents: true },
 ): Promise<ChatForTurn | undefined> {
-  type Row = Chat & { ownerId: string; memberRole: ProjectRole | null; count: number | string; lastId: string | null; contents: unknown[] | string | null };
+  type Row = Chat & { ownerId: string; memberRole: ProjectRole | null; lastId: string | null; contents: unknown[] | string | null };
   const [row] = await queryRows<Row>(
     db,
     `select c.id, c.project_id as "projectId", c.title, c.plan, c.created_at as "createdAt", c.updated_at as "updatedAt",
        p.owner_id as "ownerId", pm.role as "memberRole",
-       (select count(*) from message m where m.chat_id = c.id) as count,
        (select m.id from message m where m.chat_id = c.id order by m.seq desc limit 1) as "lastId",
        ${options.contents ? `coalesce((select json_agg(m.content order by m.seq) from message m where m.chat_id = c.id), '[]'::json)` : 'null'} as contents
      from chat c
@@ -60,13 +58,12 @@ export async function getChatForTurn(
     [chatId, projectId, userId],
   );
   if (!row) return undefined;
-  const { ownerId, memberRole, contents, count, lastId, ...found } = row;
+  const { ownerId, memberRole, contents, lastId, ...found } = row;
   // drizzle sets the postgres driver to leave dates and JSON as text (it maps them itself); PGlite parses them
   const chatRow: Chat = { ...found, plan: fromJson(found.plan), createdAt: new Date(found.createdAt), updatedAt: new Date(found.updatedAt) };
   return {
     chat: chatRow,
     role: ownerId === userId ? 'owner' : (memberRole ?? null),
-    count: Number(count),
     lastId,
     ...(contents === null ? {} : { contents: fromJson(contents) }),
   };

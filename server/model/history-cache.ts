@@ -3,8 +3,8 @@ import type { StoredContent } from '@/lib/agent/protocol';
 
 // The conversations this process has just run a turn in, so the next turn of the same chat can call
 // the model without waiting for the database (server/model/turn-handler.ts). An entry is only a
-// guess: the handler checks it against the database's state of the chat (message count and last
-// message id: messages are never changed, only appended or cut from the end) before anything from
+// guess: the handler checks it against the database's state of the chat (the last message's id:
+// messages are never changed, only appended or cut from the end) before anything from
 // that call reaches the browser. Bounded by entries and by characters, least recently used first out.
 
 export interface CachedConversation {
@@ -12,7 +12,6 @@ export interface CachedConversation {
   /** The user whose turn produced this state (who then held an editing role). */
   userId: string;
   contents: StoredContent[];
-  count: number;
   lastId: string;
   /** Size of `contents` as JSON, for the bound. */
   chars: number;

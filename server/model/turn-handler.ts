@@ -16,10 +16,10 @@ import { normalizeCalls, planTurn, prepareTurn } from '@/server/model/turn-state
 // Errors found before the model is called answer with an HTTP status and one JSON error event;
 // from then on the body is NDJSON events and failures arrive as an `error` event.
 //
-// The next turn of a chat this process has just served (history-cache.ts) calls the model at once
-// and checks access and the chat's state in parallel: the database read then costs the first token
-// nothing. Until the check passes nothing of that call is sent; when it fails the call is aborted
-// and the turn goes the ordinary way (read, check, call).
+// The next turn of a chat this process has just served (history-cache.ts) calls the model at once,
+// and checks access and the chat's state (its last message) while the model works, without reading
+// the history again. Until the check passes nothing of that call is sent; when it fails the call is
+// aborted and the turn goes the ordinary way (read, check, call).
 
 export interface TurnHandlerOptions {
   getDb: () => Promise<Db>;
@@ -29,8 +29,7 @@ export interface TurnHandlerOptions {
 
 interface EarlyCall {
   run: ModelRun;
-  /** The chat's state the call was started from; the database must show the same. */
-  count: number;
+  /** The chat's state the call was started from (its last message); the database must show the same. */
   lastId: string;
   contents: StoredContent[];
 }
@@ -54,7 +53,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     }
     if (plan.overLimit) return undefined;
     const run = startModelRun({ config, api: request.api ?? config.api, model, history: plan.history });
-    return { run, count: cached.count, lastId: cached.lastId, contents: cached.contents };
+    return { run, lastId: cached.lastId, contents: cached.contents };
   }
 
   return async function handleTurn(req: Request): Promise<Response> {
@@ -83,7 +82,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       // Let the SDK put the request on the wire before the database read takes the thread.
       if (early) await new Promise((resolve) => setImmediate(resolve));
       const access = await getChatForTurn(db, request.projectId, request.chatId, userId, { contents: !early });
-      if (early && !(access?.role && access.role !== 'viewer' && access.count === early.count && access.lastId === early.lastId)) {
+      if (early && !(access?.role && access.role !== 'viewer' && access.lastId === early.lastId)) {
         // Not what this process last saw (another tab or server changed the chat, or access changed).
         cache.forget(request.chatId);
         early.run.abort();
@@ -192,7 +191,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
           const content: StoredContent = { kind: 'assistant', text: answer.text, toolCalls, finishReason: answer.finishReason, model };
           const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage }]);
           const contents = [...turn.history, content];
-          cache.set(chat.id, { projectId: chat.projectId, userId, contents, count: contents.length, lastId: stored!.id, chars: JSON.stringify(contents).length });
+          cache.set(chat.id, { projectId: chat.projectId, userId, contents, lastId: stored!.id, chars: JSON.stringify(contents).length });
           const plan = toolCalls.findLast((c) => c.name === 'update_plan' && c.args);
           if (plan) await setPlan(db, chat.projectId, chat.id, (plan.args as { items: PlanItem[] }).items);
           if (toolCalls.length) emit({ type: 'tool_calls', messageId: stored!.id, calls: toolCalls });
