@@ -215,11 +215,7 @@ export const turnRequestSchema = z.object({
   /** Chat Completions (default) or the Responses API; unset → the server's default. */
   api: modelApiSchema.optional(),
   input: turnInputSchema,
-  /**
-   * The id of the last message the browser saw stored in this chat (from `tool_calls` / `done`).
-   * When it matches what the server last stored, the server may call the model before it has read
-   * the chat; it still checks access and the chat's state before anything of that call is sent.
-   */
+  /** The last message id the browser saw stored (`tool_calls` / `done`): lets the server start early (turn-handler.ts). */
   after: z.uuid().optional(),
 });
 export type TurnRequest = z.infer<typeof turnRequestSchema>;
