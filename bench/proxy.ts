@@ -90,14 +90,15 @@ type Mode = 'first-turn' | 'conversation';
 
 function turnVia(target: ProxyTarget, mode: Mode, chats: string[]) {
   let next = 0;
-  let after: string | undefined;
+  // as the browser does: null for a chat it just created, then the id of the last answer
+  let after: string | null = null;
   return async (): Promise<Sample> => {
     const chatId = mode === 'conversation' ? chats[0]! : chats[next++]!;
     const started = performance.now();
     const res = await fetch(`${target.url}/api/agent/turn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: target.cookie },
-      body: JSON.stringify({ projectId: target.projectId, chatId, input: { kind: 'user', text: 'go' }, ...(after ? { after } : {}) }),
+      body: JSON.stringify({ projectId: target.projectId, chatId, input: { kind: 'user', text: 'go' }, after }),
     });
     const lines: string[] = [];
     const sample = await measure(res, (line) => line.startsWith('{"type":"text"'), started, lines);
@@ -209,7 +210,7 @@ await runBench('proxy', async () => {
         handler: 'the turn handler via server/model/node-http.ts (the listener server/main.ts uses), no Next build, PGlite in memory',
         runs: {
           'next turn': 'every request is the next turn of one chat, with the browser\'s `after` hint; direct sends the same growing conversation',
-          'first turn of a new chat': 'a new chat per request (no history to reuse); direct sends the same single message',
+          'first turn of a new chat': 'a new chat per request, announced as new (`after: null`) as the browser does; direct sends the same single message',
         },
         // 1-minute load average: the machine is shared, and every hop of the proxy needs a core
         loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!), cores: os.cpus().length },

@@ -215,8 +215,9 @@ export const turnRequestSchema = z.object({
   /** Chat Completions (default) or the Responses API; unset → the server's default. */
   api: modelApiSchema.optional(),
   input: turnInputSchema,
-  /** The last message id the browser saw stored (`tool_calls` / `done`): lets the server start early (turn-handler.ts). */
-  after: z.uuid().optional(),
+  /** The last message id the browser saw stored (`tool_calls` / `done`), or null for a chat it just created:
+   *  lets the server start the model call early (server/model/turn-handler.ts). */
+  after: z.uuid().nullable().optional(),
 });
 export type TurnRequest = z.infer<typeof turnRequestSchema>;
 

@@ -57,8 +57,8 @@ export class AgentRunner {
   #abort: AbortController | null = null;
   /** An input the server may not have stored yet (no `start` seen): a retry resends it instead of resuming. */
   #unsent: TurnInput | null = null;
-  /** The last message id the server reported storing (protocol: TurnRequest.after). */
-  #after: string | null = null;
+  /** The last message id the server reported storing, null for a new chat, undefined when not known (TurnRequest.after). */
+  #after: string | null | undefined;
 
   constructor(options: RunnerOptions) {
     this.#o = { fixBudget: 3, previewSettleMs: 1500, ...options };
@@ -84,6 +84,11 @@ export class AgentRunner {
 
   /** The chat was changed outside the runner (cut for a retry or an edit, another chat): no `after` hint. */
   forgetCursor(): void {
+    this.#after = undefined;
+  }
+
+  /** The chat was just created and holds no messages yet. */
+  startedNewChat(): void {
     this.#after = null;
   }
 
@@ -139,9 +144,9 @@ export class AgentRunner {
 
   /** One model call: streams its events to the sink; returns its tool calls, or 'failed'. */
   async #turn(input: TurnInput, signal: AbortSignal): Promise<{ calls: ToolCall[] } | 'failed'> {
-    const request: TurnRequest = { projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input, ...(this.#after ? { after: this.#after } : {}) };
+    const request: TurnRequest = { projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input, ...(this.#after !== undefined ? { after: this.#after } : {}) };
     this.#unsent = input;
-    this.#after = null;
+    this.#after = undefined;
     let calls: ToolCall[] = [];
     let finished = false;
     try {
@@ -216,7 +221,7 @@ export class AgentRunner {
   /** Stores the results of a stopped step without letting the model go on. */
   async #deliverAfterStop(input: TurnInput): Promise<void> {
     const abort = new AbortController();
-    this.#after = null;
+    this.#after = undefined;
     try {
       const events = await this.#o.transport({ projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input }, abort.signal);
       for await (const event of events) {

@@ -207,6 +207,11 @@ describe('AgentStore', () => {
     await store.send('again');
     expect(store.chatId).not.toBe(first);
     expect(store.items.get().map((i) => i.text)).toEqual(['again', 'Second chat.']);
+    // a chat the store just created is announced as new (after: null), so the server may start early
+    expect(sent.map((r) => [r.chatId, r.after])).toEqual([
+      [first, null],
+      [store.chatId, null],
+    ]);
   });
 
   it('without a configured model: the setup hint, and nothing is sent', async () => {

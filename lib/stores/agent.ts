@@ -220,7 +220,10 @@ export class AgentStore {
     const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: { promptTokens: 0, completionTokens: 0 }, reverted: false };
     this.#setTurns([...this.#turns.get(), turn]);
     try {
-      this.#chatId ??= await this.#o.chat.createChat();
+      if (!this.#chatId) {
+        this.#chatId = await this.#o.chat.createChat();
+        this.#runner.startedNewChat();
+      }
       await run();
     } catch (error) {
       this.#banner.set({ code: 'internal', message: message(error), retryable: false });

@@ -58,3 +58,29 @@ export class HistoryCache {
     return this.entries.size;
   }
 }
+
+/**
+ * Who passed the editing-role check on which project in the last minute (this process). The first
+ * turn of a chat the browser just created starts early only for them, so a stranger's request never
+ * costs an upstream call; the database still decides before anything is sent.
+ */
+export class RecentAccess {
+  private readonly checked = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs = 60_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  remember(userId: string, projectId: string): void {
+    const key = `${userId}:${projectId}`;
+    this.checked.delete(key);
+    this.checked.set(key, Date.now());
+    if (this.checked.size > this.maxEntries) this.checked.delete(this.checked.keys().next().value!);
+  }
+
+  recent(userId: string, projectId: string): boolean {
+    const at = this.checked.get(`${userId}:${projectId}`);
+    return at !== undefined && Date.now() - at < this.ttlMs;
+  }
+}

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { truncateFrom } from '@/db/queries/chats';
+import { appendMessages, createChat, truncateFrom } from '@/db/queries/chats';
 import { projectMember } from '@/db/schema';
 import type { TurnEvent } from '@/lib/agent/protocol';
 import { setupTurnKit } from '@/server/model/turn-test-kit';
@@ -73,4 +73,30 @@ describe('early model call on the next turn', () => {
     expect(again.text).toBe('Answer.');
     expect(kit.model.requests()).toHaveLength(2);
   });
+
+  it('starts a new chat’s first turn early for a user checked a moment ago; a chat that was not new after all is answered on what it holds', async () => {
+    kit.model.load({ name: 't', steps: [{ text: 'Answer.', repeat: true }] });
+    await turn({ kind: 'user', text: 'first' }); // the owner's role is checked here
+    kit.chatId = (await createChat(kit.db, kit.projectId)).id;
+    const fresh = await turn({ kind: 'user', text: 'new task' }, { after: null });
+    expect(fresh.text).toBe('Answer.');
+    expect(kit.model.requests()).toHaveLength(2);
+
+    // the browser thinks this chat is new, but another tab already wrote to it
+    kit.chatId = (await createChat(kit.db, kit.projectId)).id;
+    await appendMessages(kit.db, kit.chatId, [{ role: 'user', content: { kind: 'user', text: 'written elsewhere' } }]);
+    const notNew = await turn({ kind: 'user', text: 'hello' }, { after: null });
+    expect(notNew.text).toBe('Answer.');
+    expect(kit.model.requests()).toHaveLength(4); // the early call, aborted, and the real one
+    expect(kit.lastModelBody().messages.slice(1).map((m) => m.content)).toEqual(['written elsewhere', 'hello']);
+  });
+
+  it('makes no early call for a new chat when the user’s role was not checked in this process', async () => {
+    kit.model.load({ name: 't', steps: [{ text: 'Answer.', repeat: true }] });
+    // the stranger holds no role: refused, and the model was never called
+    const refused = await turn({ kind: 'user', text: 'hello' }, { after: null }, kit.stranger);
+    expect(refused.status).toBe(404);
+    expect(kit.model.requests()).toHaveLength(0);
+  });
 });
+

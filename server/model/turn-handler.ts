@@ -7,7 +7,7 @@ import { AGENT_MAX_STEPS, turnRequestSchema, type StoredContent, type TurnEvent,
 import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toTurnError, TurnError } from '@/server/model/errors';
-import { HistoryCache } from '@/server/model/history-cache';
+import { HistoryCache, RecentAccess } from '@/server/model/history-cache';
 import { startModelRun, type ModelRun } from '@/server/model/model-run';
 import { chatLocks, errorResponse, readJson } from '@/server/model/turn-http';
 import { normalizeCalls, planTurn, prepareTurn } from '@/server/model/turn-state';
@@ -16,9 +16,10 @@ import { normalizeCalls, planTurn, prepareTurn } from '@/server/model/turn-state
 // Errors found before the model is called answer with an HTTP status and one JSON error event;
 // from then on the body is NDJSON events and failures arrive as an `error` event.
 //
-// The next turn of a chat this process has just served (history-cache.ts) calls the model at once,
-// and checks access and the chat's state (its last message) while the model works, without reading
-// the history again. Until the check passes nothing of that call is sent; when it fails the call is
+// The next turn of a chat this process has just served (history-cache.ts), and the first turn of a
+// chat the browser just created (when the user's role was checked a moment ago), call the model at
+// once, and check access and the chat's state (its last message) while the model works, without
+// reading the history again. Until the check passes nothing of that call is sent; when it fails the call is
 // aborted and the turn goes the ordinary way (read, check, call).
 
 export interface TurnHandlerOptions {
@@ -29,8 +30,8 @@ export interface TurnHandlerOptions {
 
 interface EarlyCall {
   run: ModelRun;
-  /** The chat's state the call was started from (its last message); the database must show the same. */
-  lastId: string;
+  /** The chat's state the call was started from (its last message; null: no messages); the database must show the same. */
+  lastId: string | null;
   contents: StoredContent[];
 }
 
@@ -39,12 +40,21 @@ export function createTurnHandler(options: TurnHandlerOptions) {
   const maxSteps = options.maxSteps ?? AGENT_MAX_STEPS;
   const locks = chatLocks();
   const cache = new HistoryCache();
+  const recentAccess = new RecentAccess();
 
-  /** A call started before the access check, when this user's last turn in the chat ran here. */
-  function startEarly(request: TurnRequest, userId: string, config: ModelConfig, model: string): EarlyCall | undefined {
+  /** What the chat holds, as far as this process knows without reading it (see EarlyCall). */
+  function known(request: TurnRequest, userId: string): { contents: StoredContent[]; lastId: string | null } | undefined {
+    // A chat the browser just created: empty, if this user's role here was checked a moment ago.
+    if (request.after === null) return recentAccess.recent(userId, request.projectId) ? { contents: [], lastId: null } : undefined;
     const cached = cache.get(request.chatId, request.projectId, userId);
     // The browser's hint says it saw the same last message: the chat was not cut or changed since.
-    if (!cached || !request.after || request.after !== cached.lastId || locks.busy(request.chatId) || (request.input.kind === 'tool_results' && request.input.stop)) return undefined;
+    return cached && request.after === cached.lastId ? cached : undefined;
+  }
+
+  /** A call started before the access check (see the top of this file). */
+  function startEarly(request: TurnRequest, userId: string, config: ModelConfig, model: string): EarlyCall | undefined {
+    const cached = known(request, userId);
+    if (!cached || locks.busy(request.chatId) || (request.input.kind === 'tool_results' && request.input.stop)) return undefined;
     let plan;
     try {
       plan = planTurn(cached.contents, request.input, maxSteps);
@@ -95,6 +105,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
         return errorResponse(new TurnError('forbidden', message), headers, 404);
       }
       if (access.role === 'viewer') throw new TurnError('forbidden', 'Viewers can read the chat but not run the agent.');
+      recentAccess.remember(userId, request.projectId);
       const chat = access.chat;
       if (!isConfigured(config)) throw noKeyError();
       if (!modelOk) throw new TurnError('unknown_model', `"${request.model}" is not one of the configured models (${config.models.join(', ')}).`);
