@@ -85,8 +85,12 @@ export interface ProxyTarget {
   chats: string[];
 }
 
-/** Mode 'first-turn': a new chat per request. Mode 'conversation': every request is the next turn of one chat. */
-type Mode = 'first-turn' | 'conversation';
+/**
+ * 'first-turn': a new chat per request, announced as new (`after: null`) as the browser does.
+ * 'unhinted': a new chat per request without the hint: the ordinary path (read, check, then call).
+ * 'conversation': every request is the next turn of one chat.
+ */
+type Mode = 'first-turn' | 'unhinted' | 'conversation';
 
 function turnVia(target: ProxyTarget, mode: Mode, chats: string[]) {
   let next = 0;
@@ -98,7 +102,7 @@ function turnVia(target: ProxyTarget, mode: Mode, chats: string[]) {
     const res = await fetch(`${target.url}/api/agent/turn`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: target.cookie },
-      body: JSON.stringify({ projectId: target.projectId, chatId, input: { kind: 'user', text: 'go' }, after }),
+      body: JSON.stringify({ projectId: target.projectId, chatId, input: { kind: 'user', text: 'go' }, ...(mode === 'unhinted' ? {} : { after }) }),
     });
     const lines: string[] = [];
     const sample = await measure(res, (line) => line.startsWith('{"type":"text"'), started, lines);
@@ -184,8 +188,8 @@ function summarize(runName: string, samples: Record<string, Sample[]>) {
 await runBench('proxy', async () => {
   const model = await startChild(['e2e/scripted-model/main.ts', '--port', '0'], (l) => l.match(/listening on (\S+)/)?.[1] ?? null);
   const modelUrl = model.line;
-  // two conversations (paced, unpaced), then a new chat for every first-turn request
-  const chatsNeeded = 2 + REQUESTS + WARMUP;
+  // three conversations (paced, unpaced, slower model), then a new chat for every request of the two first-turn runs
+  const chatsNeeded = 3 + 2 * (REQUESTS + WARMUP);
   const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded)], (l) => (l.startsWith('{') ? l : null));
   const relay = await startChild(['bench/lib/relay-server.ts', '--model-url', modelUrl], (l) => l.match(/relay on (\S+)/)?.[1] ?? null);
   const handlerTarget: ProxyTarget = { label: 'IDE proxy (handler)', ...JSON.parse(ide.line) };
@@ -196,7 +200,9 @@ await runBench('proxy', async () => {
     Object.fromEntries([['direct', directTo(modelUrl, mode)], [RELAY, directTo(modelUrl, mode, relay.line)], ...targets.map((t) => [t.label, turnVia(t, mode, chatsOf(t))])]) as Record<string, () => Promise<Sample>>;
   try {
     const conversation = summarize('next turn, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('conversation', (t) => [t.chats[0]!])));
-    const firstTurn = summarize('first turn of a new chat, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('first-turn', (t) => t.chats.slice(2))));
+    const firstTurn = summarize('first turn of a new chat, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('first-turn', (t) => t.chats.slice(3))));
+    const slowModel = summarize('next turn, model 20 ms to first token', await run(modelUrl, 'throughput-paced-ttft20', pathsFor('conversation', (t) => [t.chats[2]!])));
+    const slowUnhinted = summarize('new chat without the hint (ordinary path), model 20 ms to first token', await run(modelUrl, 'throughput-paced-ttft20', pathsFor('unhinted', (t) => t.chats.slice(3 + REQUESTS + WARMUP))));
     const unpaced = summarize('next turn, unpaced', await run(modelUrl, 'throughput', pathsFor('conversation', (t) => [t.chats[1]!])));
     const goal = (a: Record<string, number> | undefined) => Boolean(a && a.addedTtftP50Ms! <= 5 && a.throughputRatio! >= 0.95);
     const withGoal = (added: Record<string, Record<string, number>>) => Object.fromEntries(Object.entries(added).map(([k, v]) => [k, { ...v, met: goal(v) }]));
@@ -211,16 +217,20 @@ await runBench('proxy', async () => {
         runs: {
           'next turn': 'every request is the next turn of one chat, with the browser\'s `after` hint; direct sends the same growing conversation',
           'first turn of a new chat': 'a new chat per request, announced as new (`after: null`) as the browser does; direct sends the same single message',
+          'model 20 ms to first token': 'the scripted model waits 20 ms before its first token (hosted models take 100 ms or more): the next turn, and a new chat without the hint (the ordinary path: read, check, then call)',
         },
         // 1-minute load average: the machine is shared, and every hop of the proxy needs a core
         loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!), cores: os.cpus().length },
         next: nextTarget ? 'the production IDE (npm start: Next + server/main.ts), PGlite on disk' : 'not measured (BENCH_PROXY_NEXT=1 to add it)',
       },
-      rows: [...conversation.rows, ...firstTurn.rows, ...unpaced.rows],
+      rows: [...conversation.rows, ...firstTurn.rows, ...slowModel.rows, ...slowUnhinted.rows, ...unpaced.rows],
       summary: {
         goals: { addedTtftP50MsAtMost: 5, throughputRatioAtLeast: 0.95, measuredAt: '2 ms/token pacing' },
         nextTurn2msPerToken: withGoal(conversation.added),
         firstTurn2msPerToken: withGoal(firstTurn.added),
+        // With a model that is not instant, the database check runs while the model works.
+        nextTurnModel20msToFirstToken: withGoal(slowModel.added),
+        unhintedModel20msToFirstToken: withGoal(slowUnhinted.added),
         // Unpaced, tokens arrive in bursts within one read: tokens/s is not meaningful, compare the answer's time.
         nextTurnUnpaced: Object.fromEntries(Object.entries(unpaced.added).map(([k, v]) => [k, { addedTtftP50Ms: v.addedTtftP50Ms, addedAnswerP50Ms: v.addedAnswerP50Ms }])),
       },
