@@ -33,6 +33,8 @@ interface EarlyCall {
   /** The chat's state the call was started from (its last message; null: no messages); the database must show the same. */
   lastId: string | null;
   contents: StoredContent[];
+  /** Size of `contents` as JSON, so the cache's size grows by what a turn adds, not by the whole history again. */
+  chars: number;
 }
 
 export function createTurnHandler(options: TurnHandlerOptions) {
@@ -43,9 +45,9 @@ export function createTurnHandler(options: TurnHandlerOptions) {
   const recentAccess = new RecentAccess();
 
   /** What the chat holds, as far as this process knows without reading it (see EarlyCall). */
-  function known(request: TurnRequest, userId: string): { contents: StoredContent[]; lastId: string | null } | undefined {
+  function known(request: TurnRequest, userId: string): Pick<EarlyCall, 'contents' | 'lastId' | 'chars'> | undefined {
     // A chat the browser just created: empty, if this user's role here was checked a moment ago.
-    if (request.after === null) return recentAccess.recent(userId, request.projectId) ? { contents: [], lastId: null } : undefined;
+    if (request.after === null) return recentAccess.recent(userId, request.projectId) ? { contents: [], lastId: null, chars: 2 } : undefined;
     const cached = cache.get(request.chatId, request.projectId, userId);
     // The browser's hint says it saw the same last message: the chat was not cut or changed since.
     return cached && request.after === cached.lastId ? cached : undefined;
@@ -63,7 +65,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
     }
     if (plan.overLimit) return undefined;
     const run = startModelRun({ config, api: request.api ?? config.api, model, history: plan.history });
-    return { run, lastId: cached.lastId, contents: cached.contents };
+    return { run, lastId: cached.lastId, contents: cached.contents, chars: cached.chars };
   }
 
   return async function handleTurn(req: Request): Promise<Response> {
@@ -122,7 +124,8 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       const turn = await prepareTurn(db, chat, request.input, maxSteps, stored);
       const stopOnly = request.input.kind === 'tool_results' && request.input.stop === true;
       const run = early && !lock.waited ? early.run : undefined;
-      prepared = { db, chat, config, model, api, turn, userId, stopOnly, run };
+      const base = run ? { length: early!.contents.length, chars: early!.chars } : undefined;
+      prepared = { db, chat, config, model, api, turn, userId, stopOnly, run, base };
     } catch (error) {
       release?.();
       if (error instanceof TurnError) return errorResponse(error, headers);
@@ -133,7 +136,7 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       req.signal.removeEventListener('abort', abortEarly);
     }
 
-    const { db, chat, config, model, api, turn, userId } = prepared;
+    const { db, chat, config, model, api, turn, userId, base } = prepared;
     const unlock = release!;
     // Whatever happens below, the cached state is only trusted again after a complete turn.
     cache.forget(chat.id);
@@ -202,7 +205,8 @@ export function createTurnHandler(options: TurnHandlerOptions) {
           const content: StoredContent = { kind: 'assistant', text: answer.text, toolCalls, finishReason: answer.finishReason, model };
           const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage }]);
           const contents = [...turn.history, content];
-          cache.set(chat.id, { projectId: chat.projectId, userId, contents, lastId: stored!.id, chars: JSON.stringify(contents).length });
+          const chars = base ? base.chars + JSON.stringify(contents.slice(base.length)).length : JSON.stringify(contents).length;
+          cache.set(chat.id, { projectId: chat.projectId, userId, contents, lastId: stored!.id, chars });
           const plan = toolCalls.findLast((c) => c.name === 'update_plan' && c.args);
           if (plan) await setPlan(db, chat.projectId, chat.id, (plan.args as { items: PlanItem[] }).items);
           if (toolCalls.length) emit({ type: 'tool_calls', messageId: stored!.id, calls: toolCalls });
