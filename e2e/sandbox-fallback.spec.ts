@@ -1,7 +1,5 @@
 import { expect, test } from './fixtures';
-import { createProject } from './fixtures/api';
-import { IdeServer } from './fixtures/ide-server';
-import { WorkbenchPage } from './pages/workbench.page';
+import { withTemporaryWorkbench } from './fixtures/temporary-workbench';
 
 // The one spec that lets the page try WebContainers: a server that does not force the host
 // sandbox. Offline, the runtime never loads from stackblitz.com, so the page falls back within the
@@ -11,13 +9,8 @@ test.use({ allowedExternalHosts: ['stackblitz.com', 'webcontainer.io', 'webconta
 
 test('WebContainers cannot boot here: the page falls back to the host sandbox and says why', async ({ browser }) => {
   test.setTimeout(180_000);
-  const server = await IdeServer.temporary('fallback', Number(process.env.E2E_FALLBACK_PORT ?? 3478), { SANDBOX_FORCE_HOST: '0', SANDBOX_WEBCONTAINER_TIMEOUT_MS: '5000' });
-  const context = await browser.newContext({ baseURL: server.baseURL });
-  try {
-    const page = await context.newPage();
-    const projectId = await createProject(page.request, 'static');
-    const wb = new WorkbenchPage(page);
-    await wb.goto(projectId);
+  const env = { SANDBOX_FORCE_HOST: '0', SANDBOX_WEBCONTAINER_TIMEOUT_MS: '5000' };
+  await withTemporaryWorkbench(browser, { name: 'fallback', port: Number(process.env.E2E_FALLBACK_PORT ?? 3478), env }, async (wb, page) => {
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
     await expect(wb.sandboxNotice).toContainText('did not start within 5 s', { timeout: 30_000 });
     await expect(wb.sandboxNotice).toContainText('stackblitz.com');
@@ -25,8 +18,5 @@ test('WebContainers cannot boot here: the page falls back to the host sandbox an
     await wb.terminal.openShell();
     await wb.terminal.run('echo sum=$((40 + 2))');
     await wb.terminal.expectOutput('sum=42');
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
+  });
 });
