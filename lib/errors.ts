@@ -51,3 +51,8 @@ export class AppError extends Error {
 export function messageFor(code: AppErrorCode): string {
   return messages[code] ?? 'Something went wrong.';
 }
+
+/** What to show for something thrown: an Error's message, or the value itself. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

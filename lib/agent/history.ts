@@ -175,4 +175,6 @@ export function addUsage(a: Usage, b: Usage): Usage {
   return { promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens };
 }
 
+export const NO_USAGE: Usage = Object.freeze({ promptTokens: 0, completionTokens: 0 });
+
 export type { PlanItem };

@@ -3,6 +3,7 @@ import { autoFeedback, problemKeys, type CommandRecord } from '@/lib/agent/feedb
 import { decide, type Decision } from '@/lib/agent/policy';
 import type { ToolCall, ToolResult, TurnErrorCode, TurnEvent, TurnInput, TurnRequest } from '@/lib/agent/protocol';
 import { executeTool, type ProcessRegistry, type ToolOutcome } from '@/lib/agent/tools';
+import { errorText } from '@/lib/errors';
 
 // The agent loop in the browser: POST a turn, read its event stream, run the tool calls the model
 // made (after the approval policy, maybe the user's click), POST the results, and go on until the
@@ -242,8 +243,4 @@ function aborted(signal: AbortSignal): Promise<false> {
     if (signal.aborted) resolve(false);
     else signal.addEventListener('abort', () => resolve(false), { once: true });
   });
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

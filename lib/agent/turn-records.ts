@@ -1,7 +1,9 @@
+import type { AgentFileWriter } from '@/lib/agent/environment';
 import type { TurnRecord } from '@/lib/agent/history';
+import { errorText } from '@/lib/errors';
 
 // The page's turn records (each turn's files before and after) in local storage, per chat, so
-// "revert this turn" still works after a reload. Bounded: the last turns that fit.
+// "revert this turn" still works after a reload; and the revert itself. Bounded: the last turns that fit.
 
 const MAX_TURNS = 10;
 const MAX_CHARS = 2_000_000;
@@ -42,4 +44,18 @@ export function loadTurns(storage: KeyValue, chatId: string): TurnRecord[] {
       Array.isArray(t.changes) &&
       t.changes.every((c: { path?: unknown; before?: unknown; after?: unknown } | null) => !!c && typeof c.path === 'string' && text(c.before) && text(c.after)),
   );
+}
+
+/** Puts back every file the turn changed, as it was before, newest change first. Returns what failed. */
+export async function revertChanges(files: AgentFileWriter, changes: TurnRecord['changes']): Promise<string[]> {
+  const failed: string[] = [];
+  for (const change of [...changes].reverse()) {
+    try {
+      if (change.before === null) await files.remove(change.path, { recursive: false });
+      else await files.write(change.path, change.before);
+    } catch (error) {
+      failed.push(`${change.path} (${errorText(error)})`);
+    }
+  }
+  return failed;
 }

@@ -1,4 +1,5 @@
 import type { Sandbox, SandboxKind } from '@/lib/sandbox/types';
+import { errorText } from '@/lib/errors';
 
 // Which sandbox a project page uses. WebContainers are the default in a user's browser; the host
 // sandbox takes over when the operator or the project says so, when the page is not cross-origin
@@ -41,7 +42,7 @@ export async function bootSandbox(config: SandboxBootConfig, deps: BootDeps): Pr
       const why =
         error instanceof TimeoutError
           ? `The WebContainer runtime did not start within ${Math.round(config.webcontainerTimeoutMs / 1000)} s: it loads from stackblitz.com, which this browser could not reach.`
-          : `The WebContainer failed to start: ${error instanceof Error ? error.message : String(error)}`;
+          : `The WebContainer failed to start: ${errorText(error)}`;
       if (!hostAllowed) throw new SandboxBootError(`${why} The host sandbox is disabled on this server.`);
       return { sandbox: await deps.bootHost(), fallbackReason: why };
     }

@@ -1,17 +1,21 @@
 import { atom, computed, type ReadableAtom } from 'nanostores';
 import type { AgentEnvironment, PlanItem } from '@/lib/agent/environment';
-import { addUsage, cardFor, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type ToolCard, type TurnRecord } from '@/lib/agent/history';
+import { addUsage, cardFor, NO_USAGE, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type ToolCard, type TurnRecord } from '@/lib/agent/history';
 import type { TurnEvent, Usage } from '@/lib/agent/protocol';
 import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } from '@/lib/agent/runner';
 import { ProcessRegistry } from '@/lib/agent/tools';
-import { loadTurns, saveTurns } from '@/lib/agent/turn-records';
+import { loadTurns, revertChanges, saveTurns } from '@/lib/agent/turn-records';
 import type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
+import { errorText } from '@/lib/errors';
 
 export type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
 
 // The agent panel's state for one project page: the conversation and its tool cards, the running
 // state, per-turn file changes (revert), token usage, the model picker, the plan, the error banner
 // and the fix budget. The loop itself is lib/agent/runner; this store is its sink and its remote.
+
+/** Where the model picker's choice is kept (localStorage). */
+const MODEL_STORAGE_KEY = 'ide:agent-model';
 
 export interface AgentBanner {
   code: string;
@@ -36,9 +40,9 @@ export class AgentStore {
   readonly #cards = atom<Record<string, ToolCard>>({});
   readonly #status = atom<AgentStatus>('loading');
   readonly #turns = atom<TurnRecord[]>([]);
-  readonly #storedUsage = atom<Usage>({ promptTokens: 0, completionTokens: 0 });
+  readonly #storedUsage = atom<Usage>(NO_USAGE);
   /** Usage of answers streamed since the last reload (not yet in the stored total). */
-  readonly #liveUsage = atom<Usage>({ promptTokens: 0, completionTokens: 0 });
+  readonly #liveUsage = atom<Usage>(NO_USAGE);
   readonly #modelInfo = atom<ModelInfo | null>(null);
   readonly #model = atom<string | null>(null);
   readonly #plan = atom<PlanItem[]>([]);
@@ -93,14 +97,14 @@ export class AgentStore {
     try {
       const info = await this.#o.chat.models();
       this.#modelInfo.set(info);
-      const saved = this.#o.storage?.getItem(this.#storageKey()) ?? null;
+      const saved = this.#o.storage?.getItem(this.#o.storageKey ?? MODEL_STORAGE_KEY) ?? null;
       this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
       if (!info.configured) this.#banner.set({ code: 'no_key', message: info.setupHint ?? 'No model is configured.', retryable: false });
       this.#chatId = await this.#o.chat.latestChat();
       this.#loadTurns();
       await this.#reload();
     } catch (error) {
-      this.#banner.set({ code: 'load', message: `Could not load the conversation: ${message(error)}`, retryable: false });
+      this.#banner.set({ code: 'load', message: `Could not load the conversation: ${errorText(error)}`, retryable: false });
     } finally {
       if (this.#status.get() === 'loading') this.#status.set('idle');
     }
@@ -110,7 +114,7 @@ export class AgentStore {
     if (!this.#modelInfo.get()?.models.includes(model)) return;
     this.#model.set(model);
     try {
-      this.#o.storage?.setItem(this.#storageKey(), model);
+      this.#o.storage?.setItem(this.#o.storageKey ?? MODEL_STORAGE_KEY, model);
     } catch {
       // Not remembered: storage is disabled.
     }
@@ -174,8 +178,8 @@ export class AgentStore {
     this.#items.set([]);
     this.#cards.set({});
     this.#plan.set([]);
-    this.#storedUsage.set({ promptTokens: 0, completionTokens: 0 });
-    this.#liveUsage.set({ promptTokens: 0, completionTokens: 0 });
+    this.#storedUsage.set(NO_USAGE);
+    this.#liveUsage.set(NO_USAGE);
     this.#setTurns([]);
     this.#banner.set(null);
     this.#feedback.set(null);
@@ -185,15 +189,7 @@ export class AgentStore {
   async revertTurn(turnId: number): Promise<void> {
     const turn = this.#turns.get().find((t) => t.id === turnId);
     if (!turn || turn.reverted || this.#status.get() === 'running') return;
-    const failed: string[] = [];
-    for (const change of [...turn.changes].reverse()) {
-      try {
-        if (change.before === null) await this.#o.env.files.remove(change.path, { recursive: false });
-        else await this.#o.env.files.write(change.path, change.before);
-      } catch (error) {
-        failed.push(`${change.path} (${message(error)})`);
-      }
-    }
+    const failed = await revertChanges(this.#o.env.files, turn.changes);
     this.#setTurns(this.#turns.get().map((t) => (t.id === turnId ? { ...t, reverted: failed.length === 0 } : t)));
     if (failed.length) this.#banner.set({ code: 'revert', message: `Could not revert: ${failed.join(', ')}`, retryable: false });
   }
@@ -217,7 +213,7 @@ export class AgentStore {
     this.#status.set('running');
     this.#banner.set(null);
     this.#feedback.set(null);
-    const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: { promptTokens: 0, completionTokens: 0 }, reverted: false };
+    const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: NO_USAGE, reverted: false };
     this.#setTurns([...this.#turns.get(), turn]);
     try {
       if (!this.#chatId) {
@@ -226,7 +222,7 @@ export class AgentStore {
       }
       await run();
     } catch (error) {
-      this.#banner.set({ code: 'internal', message: message(error), retryable: false });
+      this.#banner.set({ code: 'internal', message: errorText(error), retryable: false });
     } finally {
       this.#retrying.set(null);
       if (!this.#disposed) {
@@ -247,8 +243,8 @@ export class AgentStore {
     this.#items.set(items);
     this.#cards.set(cards);
     this.#plan.set(plan);
-    this.#storedUsage.set(messages.reduce((sum, m) => (m.usage ? addUsage(sum, m.usage) : sum), { promptTokens: 0, completionTokens: 0 }));
-    this.#liveUsage.set({ promptTokens: 0, completionTokens: 0 });
+    this.#storedUsage.set(messages.reduce((sum, m) => (m.usage ? addUsage(sum, m.usage) : sum), NO_USAGE));
+    this.#liveUsage.set(NO_USAGE);
   }
 
   #patchTurn(patch: (turn: TurnRecord) => TurnRecord): void {
@@ -297,12 +293,4 @@ export class AgentStore {
     this.#turns.set(turns);
     this.#turnSeq = Math.max(0, ...turns.map((t) => t.id));
   }
-
-  #storageKey(): string {
-    return this.#o.storageKey ?? 'ide:agent-model';
-  }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,8 @@
 import { computed, map, type ReadableAtom } from 'nanostores';
 import { TabJournal } from '@/lib/autosave/tab-journal';
+import { errorText } from '@/lib/errors';
 import { isWithin } from '@/lib/files/path';
+import { conflictOutcome, OpenDocument as Doc, worstStatus } from '@/lib/stores/files-doc';
 import type { DocumentState, FileSnapshot, FilesStoreOptions, SaveStatus } from '@/lib/stores/files-types';
 
 // Open documents and their autosave: drafts, debounced saves with optimistic concurrency, the
@@ -11,27 +13,10 @@ export type { DocumentState, FilesBackend, FileSnapshot, FilesStoreOptions, Save
 
 type ReplacedListener = (path: string, content: string) => void;
 
-interface Doc {
-  draft: string;
-  /** What the server holds at baseVersion, when known (null after a journal restore). */
-  saved: string | null;
-  baseVersion: number;
-  recreate: boolean;
-  saveTimer?: ReturnType<typeof setTimeout>;
-  journalTimer?: ReturnType<typeof setTimeout>;
-  inFlight?: Promise<void>;
-  again: boolean;
-  retries: number;
-}
-
-const severity: Record<SaveStatus, number> = { saved: 0, dirty: 1, saving: 2, offline: 3, error: 4, conflict: 5 };
-
 export class FilesStore {
   readonly documents = map<Record<string, DocumentState>>({});
   /** The worst state of any open document: what the status bar shows. */
-  readonly saveState: ReadableAtom<SaveStatus> = computed(this.documents, (docs) =>
-    Object.values(docs).reduce<SaveStatus>((worst, d) => (severity[d.status] > severity[worst] ? d.status : worst), 'saved'),
-  );
+  readonly saveState: ReadableAtom<SaveStatus> = computed(this.documents, worstStatus);
 
   readonly #opts: Required<Omit<FilesStoreOptions, 'onSaved' | 'liveClients'>> &
     Pick<FilesStoreOptions, 'onSaved' | 'liveClients'>;
@@ -76,7 +61,7 @@ export class FilesStore {
   open(snapshot: FileSnapshot): string {
     const doc = this.#docs.get(snapshot.path);
     if (!doc) {
-      this.#docs.set(snapshot.path, this.#newDoc(snapshot.content, snapshot.content, snapshot.version));
+      this.#docs.set(snapshot.path, new Doc(snapshot.content, snapshot.content, snapshot.version));
       this.#setState(snapshot.path, { status: 'saved', baseVersion: snapshot.version });
       return snapshot.content;
     }
@@ -85,17 +70,16 @@ export class FilesStore {
     if (snapshot.version <= doc.baseVersion) return doc.draft;
     if (state?.status === 'saved' && !doc.inFlight) {
       // Clean and behind: take the newer text silently, as editors do for files changed on disk.
-      doc.draft = doc.saved = snapshot.content;
-      doc.baseVersion = snapshot.version;
+      doc.settle(snapshot.content, snapshot.version);
       this.#setState(snapshot.path, { status: 'saved', baseVersion: snapshot.version });
       this.#emitReplaced(snapshot.path, snapshot.content);
     } else if (doc.draft === snapshot.content && !doc.inFlight) {
       // Someone saved exactly what we have: nothing left to save.
       doc.saved = snapshot.content;
       doc.baseVersion = snapshot.version;
-      this.#clearTimers(doc);
+      doc.cancelAll();
       this.#setState(snapshot.path, { status: 'saved', baseVersion: snapshot.version });
-      void this.#unjournal(snapshot.path, doc.draft);
+      void this.#journalOf.remove(snapshot.path, doc.draft);
     }
     return doc.draft;
   }
@@ -106,7 +90,7 @@ export class FilesStore {
     if (content === doc.draft) return;
     doc.draft = content;
     const state = this.documents.get()[path];
-    this.#scheduleJournal(path, doc);
+    doc.schedule('journal', this.#opts.journalDelayMs, () => void this.#journal(path, doc));
     if (state?.status === 'conflict') return;
     if (state?.status !== 'saving' && state?.status !== 'offline') this.#patchState(path, { status: 'dirty', error: undefined });
     this.#scheduleSave(path, doc, this.#opts.saveDelayMs);
@@ -136,10 +120,10 @@ export class FilesStore {
   forget(folder: string): void {
     for (const [path, doc] of this.#docs) {
       if (!isWithin(path, folder)) continue;
-      this.#clearTimers(doc);
+      doc.cancelAll();
       this.#docs.delete(path);
       this.documents.setKey(path, undefined as unknown as DocumentState);
-      void this.#unjournal(path);
+      void this.#journalOf.remove(path);
     }
   }
 
@@ -161,10 +145,9 @@ export class FilesStore {
         this.forget(path);
         return;
       }
-      doc.draft = doc.saved = theirs.content;
-      doc.baseVersion = theirs.version;
+      doc.settle(theirs.content, theirs.version);
       this.#setState(path, { status: 'saved', baseVersion: theirs.version });
-      await this.#unjournal(path);
+      await this.#journalOf.remove(path);
       this.#emitReplaced(path, theirs.content);
       return;
     }
@@ -184,7 +167,7 @@ export class FilesStore {
   async restore(): Promise<string[]> {
     const adopted = await this.#journalOf.adopt((path) => this.#docs.has(path));
     for (const entry of adopted) {
-      this.#docs.set(entry.path, this.#newDoc(entry.content, null, entry.baseVersion));
+      this.#docs.set(entry.path, new Doc(entry.content, null, entry.baseVersion));
       this.#setState(entry.path, { status: 'dirty', baseVersion: entry.baseVersion });
     }
     const restored = adopted.map((e) => e.path);
@@ -194,11 +177,7 @@ export class FilesStore {
 
   dispose(): void {
     this.#disposed = true;
-    for (const doc of this.#docs.values()) this.#clearTimers(doc);
-  }
-
-  #newDoc(draft: string, saved: string | null, baseVersion: number): Doc {
-    return { draft, saved, baseVersion, recreate: false, again: false, retries: 0 };
+    for (const doc of this.#docs.values()) doc.cancelAll();
   }
 
   #flush(path: string): Promise<void> {
@@ -208,13 +187,12 @@ export class FilesStore {
       doc.again = true;
       return doc.inFlight;
     }
-    clearTimeout(doc.saveTimer);
-    doc.saveTimer = undefined;
+    doc.cancel('save');
     const status = this.documents.get()[path]?.status;
     if (status === 'conflict') return Promise.resolve();
-    if (doc.draft === doc.saved && !doc.recreate) {
+    if (doc.clean) {
       if (status !== 'saved') this.#patchState(path, { status: 'saved', error: undefined });
-      return this.#unjournal(path, doc.draft);
+      return this.#journalOf.remove(path, doc.draft);
     }
     doc.inFlight = this.#send(path, doc).finally(() => {
       doc.inFlight = undefined;
@@ -232,7 +210,7 @@ export class FilesStore {
     const base = doc.baseVersion;
     this.#patchState(path, { status: 'saving', error: undefined });
     try {
-      clearTimeout(doc.journalTimer);
+      doc.cancel('journal');
       await this.#journal(path, doc);
       const { version } = doc.recreate
         ? await this.#opts.backend.create(path, content)
@@ -245,7 +223,7 @@ export class FilesStore {
       this.#opts.onSaved?.({ path, content, version });
       if (doc.draft === content) {
         this.#setState(path, { status: 'saved', baseVersion: version });
-        await this.#unjournal(path, content);
+        await this.#journalOf.remove(path, content);
       } else {
         this.#setState(path, { status: 'dirty', baseVersion: version });
         doc.again = true;
@@ -259,17 +237,14 @@ export class FilesStore {
   async #failed(path: string, doc: Doc, error: unknown): Promise<void> {
     const kind = this.#opts.classify(error);
     if (kind === 'offline') {
-      const delays = this.#opts.retryDelaysMs;
-      const delay = delays[Math.min(doc.retries, delays.length - 1)]!;
-      doc.retries++;
       doc.again = false;
-      this.#patchState(path, { status: 'offline', error: errorMessage(error) });
-      this.#scheduleSave(path, doc, delay);
+      this.#patchState(path, { status: 'offline', error: errorText(error) });
+      this.#scheduleSave(path, doc, doc.nextRetryDelay(this.#opts.retryDelaysMs));
       return;
     }
     if (kind === 'rejected') {
       doc.again = false;
-      this.#patchState(path, { status: 'error', error: errorMessage(error) });
+      this.#patchState(path, { status: 'error', error: errorText(error) });
       return;
     }
     doc.again = false;
@@ -283,52 +258,29 @@ export class FilesStore {
         return;
       }
     }
-    if (theirs && theirs.content === doc.saved && theirs.version !== doc.baseVersion) {
-      // The version moved but the text did not (a rename, an identical write): rebase and save again.
-      doc.baseVersion = theirs.version;
-      this.#setState(path, { status: 'dirty', baseVersion: theirs.version });
+    const outcome = conflictOutcome(doc, theirs);
+    if (outcome === 'rebase') {
+      doc.baseVersion = theirs!.version;
+      this.#setState(path, { status: 'dirty', baseVersion: doc.baseVersion });
       this.#scheduleSave(path, doc, 0);
       return;
     }
-    if (theirs && theirs.content === doc.draft) {
-      doc.saved = theirs.content;
-      doc.baseVersion = theirs.version;
-      this.#setState(path, { status: 'saved', baseVersion: theirs.version });
-      await this.#unjournal(path, doc.draft);
+    if (outcome === 'same') {
+      doc.settle(theirs!.content, theirs!.version);
+      this.#setState(path, { status: 'saved', baseVersion: doc.baseVersion });
+      await this.#journalOf.remove(path, doc.draft);
       return;
     }
     this.#setState(path, { status: 'conflict', baseVersion: doc.baseVersion, theirs });
   }
 
   #scheduleSave(path: string, doc: Doc, delay: number): void {
-    clearTimeout(doc.saveTimer);
-    doc.saveTimer = setTimeout(() => {
-      doc.saveTimer = undefined;
-      void this.#flush(path);
-    }, delay);
-  }
-
-  #scheduleJournal(path: string, doc: Doc): void {
-    clearTimeout(doc.journalTimer);
-    doc.journalTimer = setTimeout(() => {
-      doc.journalTimer = undefined;
-      void this.#journal(path, doc);
-    }, this.#opts.journalDelayMs);
+    doc.schedule('save', delay, () => void this.#flush(path));
   }
 
   async #journal(path: string, doc: Doc): Promise<void> {
-    if (doc.draft === doc.saved && !doc.recreate) return;
+    if (doc.clean) return;
     await this.#journalOf.put(path, doc.draft, doc.baseVersion);
-  }
-
-  #unjournal(path: string, ifContent?: string): Promise<void> {
-    return this.#journalOf.remove(path, ifContent);
-  }
-
-  #clearTimers(doc: Doc): void {
-    clearTimeout(doc.saveTimer);
-    clearTimeout(doc.journalTimer);
-    doc.saveTimer = doc.journalTimer = undefined;
   }
 
   #setState(path: string, state: DocumentState): void {
@@ -343,8 +295,4 @@ export class FilesStore {
   #emitReplaced(path: string, content: string): void {
     for (const listener of this.#replaced) listener(path, content);
   }
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

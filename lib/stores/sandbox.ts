@@ -2,6 +2,7 @@ import { atom, type ReadableAtom } from 'nanostores';
 import { bootSandbox, type BootDeps, type SandboxBootConfig } from '@/lib/sandbox/boot';
 import { SandboxSync, type SyncBackend } from '@/lib/sandbox/sync';
 import type { Sandbox, SandboxKind } from '@/lib/sandbox/types';
+import { errorText } from '@/lib/errors';
 
 // The project page's sandbox: boots it once (WebContainer or host, lib/sandbox/boot.ts), mounts the
 // project through the sync, and tracks its dev servers for the preview. Everything else asks this
@@ -46,7 +47,7 @@ export class SandboxStore {
     this.#booted ??= this.#boot().catch((error: unknown) => {
       this.#booted = undefined;
       this.#status.set('failed');
-      this.#error.set(error instanceof Error ? error.message : String(error));
+      this.#error.set(errorText(error));
       throw error;
     });
     return this.#booted;

@@ -1,5 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import type { ExitInfo, Sandbox, SandboxProcess, Unsubscribe } from '@/lib/sandbox/types';
+import { errorText } from '@/lib/errors';
 
 // Terminal sessions on the sandbox: interactive shells (PTYs) and read-only task logs (install,
 // dev server). Output is buffered here so a terminal view can be unmounted and remounted (tab switch,
@@ -169,7 +170,7 @@ export class TerminalsStore {
       }
       this.#attachProcess(id, process);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       this.#patch(id, { status: 'failed', error: message });
       this.#emit(id, `\r\n\u001b[31mCould not start the terminal: ${message}\u001b[0m\r\n`);
     }
@@ -196,7 +197,7 @@ export class TerminalsStore {
       },
       (error: unknown) => {
         if (live.process !== process) return;
-        this.#patch(id, { status: 'failed', error: error instanceof Error ? error.message : String(error) });
+        this.#patch(id, { status: 'failed', error: errorText(error) });
       },
     );
   }

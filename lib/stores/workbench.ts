@@ -5,6 +5,7 @@ import type { FilesStore } from '@/lib/stores/files';
 import type { PreviewStore } from '@/lib/stores/preview';
 import type { SandboxStore } from '@/lib/stores/sandbox';
 import type { TerminalsStore } from '@/lib/stores/terminals';
+import { errorText } from '@/lib/errors';
 
 // The workbench facade: composes the per-concern stores for one project page, and owns what spans
 // them — the boot stages (editor, sandbox, install, dev server), which panels are shown, and the
@@ -151,7 +152,7 @@ export class WorkbenchStore {
   stageFailed(name: StageName, error: unknown): void {
     const stage = this.#stages.get()[name];
     const ms = stage.startedAt === undefined ? undefined : Math.round(this.#now() - stage.startedAt);
-    this.#setStage(name, { ...stage, status: 'failed', ms, error: error instanceof Error ? error.message : String(error) });
+    this.#setStage(name, { ...stage, status: 'failed', ms, error: errorText(error) });
   }
 
   /**

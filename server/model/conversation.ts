@@ -78,7 +78,7 @@ export function responsesInput(history: StoredContent[]): OpenAI.Responses.Respo
 let chatToolList: OpenAI.ChatCompletionTool[] | undefined;
 let responsesToolList: OpenAI.Responses.FunctionTool[] | undefined;
 
-/** The tool definitions from lib/agent/protocol.ts, built once. */
+/** The tool definitions from lib/agent/tool-schemas.ts, built once. */
 export function chatTools(): OpenAI.ChatCompletionTool[] {
   return (chatToolList ??= TOOL_NAMES.map((name) => ({
     type: 'function',

@@ -2,6 +2,7 @@ import { toolArgSchemas, validateToolCall, type ToolArgs, type ToolCall, type To
 import { ToolError, type ToolContext, type ToolOutcome } from '@/lib/agent/tools/context';
 import { deletePath, editFile, listFiles, movePath, readFile, searchFiles, writeFile } from '@/lib/agent/tools/files';
 import { readProcessOutput, runCommand, startProcess, stopProcess } from '@/lib/agent/tools/processes';
+import { errorText } from '@/lib/errors';
 
 export { ProcessRegistry } from '@/lib/agent/tools/processes';
 export type { ToolContext, ToolDetail, ToolOutcome } from '@/lib/agent/tools/context';
@@ -64,7 +65,7 @@ export async function executeTool(call: Pick<ToolCall, 'id' | 'name' | 'argument
     return await (handlers[name] as (ctx: ToolContext, args: unknown) => Promise<ToolOutcome>)(ctx, args);
   } catch (error) {
     if (error instanceof ToolError) return { ok: false, output: error.message };
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     return { ok: false, output: `${name} failed: ${message}` };
   }
 }
