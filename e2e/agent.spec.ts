@@ -43,13 +43,18 @@ test('"make the tests pass": read, edit, npm test fails, edit, npm test passes; 
     'update_plan:done',
     'read_file:done',
     'read_file:done',
+    'update_plan:done',
     'edit_file:done',
     'run_command:failed',
     'edit_file:done',
+    'update_plan:done',
     'run_command:done',
+    'update_plan:done',
   ]);
   expect((await readFile(page, projectId, 'src/strings.ts')).content).toContain('word.charAt(0).toUpperCase() + word.slice(1)');
-  await expect(agent.plan).toContainText('Read the failing test');
+  // The plan as the agent last set it: every step done.
+  await expect(agent.plan).toContainText('Plan · 3/3');
+  await expect(agent.plan.locator('li[data-status="done"]')).toHaveCount(3);
 
   // The failing run shows its output and exit code; the passing one too.
   const failedRun = agent.card('run_command', 0);
@@ -65,6 +70,8 @@ test('"make the tests pass": read, edit, npm test fails, edit, npm test passes; 
   await expect(edit.locator('[data-diff="add"]')).toContainText('word.slice(1)');
   await expect(page.getByTestId('turn-changes')).toContainText('src/strings.ts');
   await expect(agent.usage).toContainText('tokens');
+  // the end of the turn in view: the last cards and the answer
+  await agent.assistantMessages.last().scrollIntoViewIfNeeded();
   await page.screenshot({ path: test.info().outputPath('agent-full-turn.png') });
 
   const cards = await agent.cardSummary();
