@@ -4,7 +4,7 @@ import { insertProject } from '@/db/queries/projects';
 import { projectMember, type User } from '@/db/schema';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
 
-// getChatForTurn is the agent's hot path and runs raw SQL on the driver (db/client.ts queryRows):
+// getChatForTurn is the agent's hot path and runs raw SQL on the driver (db/client.ts queryHot):
 // these check that it returns what the query builder would, on PGlite and (test:db) PostgreSQL.
 
 let testDb: TestDb;
@@ -53,5 +53,25 @@ describe('getChatForTurn', () => {
     expect(await getChatForTurn(testDb.db, projectId, created.id, stranger.id)).toMatchObject({ role: null });
     expect(await getChatForTurn(testDb.db, otherProjectId, created.id, owner.id)).toBeUndefined();
     expect(await getChatForTurn(testDb.db, projectId, '00000000-0000-4000-8000-000000000000', owner.id)).toBeUndefined();
+  });
+
+  it('takes only UUIDs (PGlite runs the prepared statement with literals)', async () => {
+    const created = await createChat(testDb.db, projectId);
+    const sneaky = `${created.id}') or true or ('`;
+    await expect(getChatForTurn(testDb.db, projectId, sneaky, owner.id)).rejects.toThrow('not a UUID');
+    await expect(getChatForTurn(testDb.db, projectId, created.id, `${owner.id}'`)).rejects.toThrow('not a UUID');
+  });
+
+  it('answers concurrent first calls on a fresh database (the statement is prepared once)', async () => {
+    const fresh = await createTestDb();
+    try {
+      const [a, b] = (await seedUsers(fresh.db, 2)) as [User, User];
+      const project = await insertProject(fresh.db, { ownerId: a.id, title: 'p', template: null });
+      const created = await createChat(fresh.db, project.id);
+      const calls = await Promise.all([a, b, a].map((u) => getChatForTurn(fresh.db, project.id, created.id, u.id, { contents: false })));
+      expect(calls.map((c) => c?.role)).toEqual(['owner', null, 'owner']);
+    } finally {
+      await fresh.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
-import { queryRows, type Db } from '@/db/client';
+import { queryHot, type Db, type HotStatement } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
 import { chat, message, type Chat, type Message, type PlanItem, type ProjectRole } from '@/db/schema';
 
@@ -32,6 +32,24 @@ export interface ChatForTurn {
   contents?: unknown[];
 }
 
+/** getChatForTurn's statement: with the messages' contents, or (the early check) without. */
+function turnStatement(contents: boolean): HotStatement {
+  return {
+    name: contents ? 'chat_for_turn' : 'chat_for_turn_state',
+    types: ['uuid', 'uuid', 'uuid'],
+    text: `select c.id, c.project_id as "projectId", c.title, c.plan, c.created_at as "createdAt", c.updated_at as "updatedAt",
+       p.owner_id as "ownerId", pm.role as "memberRole",
+       (select m.id from message m where m.chat_id = c.id order by m.seq desc limit 1) as "lastId",
+       ${contents ? `coalesce((select json_agg(m.content order by m.seq) from message m where m.chat_id = c.id), '[]'::json)` : 'null'} as contents
+     from chat c
+     join project p on p.id = c.project_id
+     left join project_member pm on pm.project_id = p.id and pm.user_id = $3
+     where c.id = $1 and c.project_id = $2`,
+  };
+}
+const chatForTurn = turnStatement(true);
+const chatForTurnState = turnStatement(false);
+
 /**
  * A chat with the caller's role in its project, its state (last message id) and, when asked, the
  * contents of its messages, in one query (the agent's hot path, on the driver directly): undefined
@@ -45,18 +63,7 @@ export async function getChatForTurn(
   options: { contents: boolean } = { contents: true },
 ): Promise<ChatForTurn | undefined> {
   type Row = Chat & { ownerId: string; memberRole: ProjectRole | null; lastId: string | null; contents: unknown[] | string | null };
-  const [row] = await queryRows<Row>(
-    db,
-    `select c.id, c.project_id as "projectId", c.title, c.plan, c.created_at as "createdAt", c.updated_at as "updatedAt",
-       p.owner_id as "ownerId", pm.role as "memberRole",
-       (select m.id from message m where m.chat_id = c.id order by m.seq desc limit 1) as "lastId",
-       ${options.contents ? `coalesce((select json_agg(m.content order by m.seq) from message m where m.chat_id = c.id), '[]'::json)` : 'null'} as contents
-     from chat c
-     join project p on p.id = c.project_id
-     left join project_member pm on pm.project_id = p.id and pm.user_id = $3
-     where c.id = $1 and c.project_id = $2`,
-    [chatId, projectId, userId],
-  );
+  const [row] = await queryHot<Row>(db, options.contents ? chatForTurn : chatForTurnState, [chatId, projectId, userId]);
   if (!row) return undefined;
   const { ownerId, memberRole, contents, lastId, ...found } = row;
   // drizzle sets the postgres driver to leave dates and JSON as text (it maps them itself); PGlite parses them
