@@ -75,8 +75,7 @@ export class FilesStore {
       this.#emitReplaced(snapshot.path, snapshot.content);
     } else if (doc.draft === snapshot.content && !doc.inFlight) {
       // Someone saved exactly what we have: nothing left to save.
-      doc.saved = snapshot.content;
-      doc.baseVersion = snapshot.version;
+      doc.settle(snapshot.content, snapshot.version);
       doc.cancelAll();
       this.#setState(snapshot.path, { status: 'saved', baseVersion: snapshot.version });
       void this.#journalOf.remove(snapshot.path, doc.draft);
