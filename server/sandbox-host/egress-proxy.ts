@@ -147,6 +147,7 @@ export async function startEgressProxy(socketPath: string, policy: EgressPolicy)
       client.end(`HTTP/1.1 ${decision.status} Forbidden\r\ncontent-type: text/plain\r\n\r\n${decision.message}\n`);
       return;
     }
+    if (client.destroyed) return; // gone while we looked the name up
     let established = false;
     const upstream = net.connect(decision.port, decision.address, async () => {
       established = true;

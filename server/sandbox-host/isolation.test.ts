@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExitInfo, SpawnOptions } from '@/lib/sandbox/types';
 import { DEFAULT_LIMITS, defaultConfig } from '@/server/sandbox-host/config';
 import { SandboxManager } from '@/server/sandbox-host/manager';
-import { NON_PUBLIC_SPELLINGS } from '@/server/sandbox-host/testing';
+import { LOOPBACK_SPELLINGS } from '@/server/sandbox-host/testing';
 
 // Each test here is an attack a project's code could try; each fails if the isolation it checks is
 // removed (no bwrap, the server's env passed on, the host network shared, no limits).
@@ -131,13 +131,13 @@ describe('host sandbox isolation: network', () => {
     const port = (server.address() as AddressInfo).port;
     try {
       const curl = `curl -sS -g -m 5 --noproxy '' -x http://127.0.0.1:3128`;
-      const script = NON_PUBLIC_SPELLINGS.map(
+      const script = LOOPBACK_SPELLINGS.map(
         (s) => `echo "== ${s}"; ${curl} -w ' status=%{http_code}\\n' 'http://${s}:${port}/' 2>&1; ${curl} -p -w ' connect=%{http_connect}\\n' 'http://${s}:${port}/' 2>&1`,
       ).join('\n');
       const { output } = await sh(script, { network: 'full' });
       expect(output).not.toContain('dual-stack-secret');
       const sections = output.split(/^== /m).slice(1);
-      expect(sections).toHaveLength(NON_PUBLIC_SPELLINGS.length);
+      expect(sections).toHaveLength(LOOPBACK_SPELLINGS.length);
       for (const section of sections) {
         expect(section, section).toMatch(/status=40[03]/);
         expect(section, section).toMatch(/connect=40[03]/);

@@ -20,16 +20,21 @@ import { createSandboxHost, type SandboxHost } from '@/server/sandbox-host/http'
 
 export const TEST_PREVIEW_DOMAIN = 'preview.localhost';
 
+/** Spellings of the host's own loopback (or "this host") that a dual-stack server on :: answers when let through. */
+export const LOOPBACK_SPELLINGS = [
+  '127.0.0.1', '2130706433', '0x7f000001', '0177.0.0.1', '127.1', '0x7f.1', '0x7f.0.0.1', '127.0.0.1.',
+  '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[0::ffff:127.0.0.1]', '[::]', '0.0.0.0', '0',
+];
+
 /**
  * Spellings of non-public addresses a sandbox might write as a CONNECT target or a URL's host: loopback,
  * unspecified, link-local (the cloud metadata service), private, carrier-grade NAT, unique-local, multicast,
- * reserved, in short, long, octal, hex, IPv4-mapped, IPv4-compatible, NAT64, 6to4 and zone-id forms.
+ * reserved, in short, long, octal, hex, IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo and zone-id forms.
  */
 export const NON_PUBLIC_SPELLINGS = [
-  '127.0.0.1', '2130706433', '0x7f000001', '0177.0.0.1', '127.1', '0x7f.1', '0x7f.0.0.1', '127.0.0.1.',
-  '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[0::ffff:127.0.0.1]', '[::ffff:0:7f00:1]',
-  '[::7f00:1]', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::]', '[2001::1]',
-  '[::]', '0.0.0.0', '0', '[fe80::1%25lo]', '[fe80::1]', '[ff02::1]',
+  ...LOOPBACK_SPELLINGS,
+  '[::ffff:0:7f00:1]', '[::7f00:1]', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::]', '[2001::1]',
+  '[fe80::1%25lo]', '[fe80::1]', '[ff02::1]',
   '169.254.169.254', '[::ffff:a9fe:a9fe]', '[::ffff:169.254.169.254]', '2852039166', '0xa9fea9fe',
   '10.0.0.1', '012.0.0.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '[fc00::1]', '[fd12:3456::1]',
   '224.0.0.1', '255.255.255.255', '192.0.2.1',
