@@ -18,7 +18,7 @@ async function refused(spelling: string, form: 'connect' | 'url'): Promise<boole
         })();
   if (!target) return true;
   expect(target.literal, `${spelling} must parse as an address, never be looked up as a name`).toBe(true);
-  const resolution = await resolveTarget(target, noNames);
+  const resolution = await resolveTarget(target, { publicOnly: true, lookup: noNames });
   return !resolution.ok && resolution.status === 403;
 }
 
@@ -33,6 +33,9 @@ describe('egress addresses: every spelling of a non-public address is refused', 
       expect(parseAuthority(`${spelling}:80`, 443), spelling).toEqual({ host: '127.0.0.1', port: 80, literal: true });
     }
     expect(parseAuthority('[0::ffff:127.0.0.1]:8080', 443)).toEqual({ host: '::ffff:7f00:1', port: 8080, literal: true });
+    // Full-width digits and percent-escapes are folded by the URL parser too.
+    expect(parseAuthority('\uff11\uff12\uff17.\uff10.\uff10.\uff11:80', 443)).toEqual({ host: '127.0.0.1', port: 80, literal: true });
+    expect(parseAuthority('%31%32%37.0.0.1:80', 443)).toEqual({ host: '127.0.0.1', port: 80, literal: true });
   });
 });
 
@@ -62,12 +65,14 @@ describe('egress addresses: public addresses and names', () => {
       return answers.map((address) => ({ address }));
     };
     const name = { host: 'example.test', port: 443, literal: false };
-    expect(await resolveTarget(name, dns(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c']))).toEqual({ ok: true, address: '93.184.215.14' });
+    expect(await resolveTarget(name, { publicOnly: true, lookup: dns(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c']) })).toEqual({ ok: true, address: '93.184.215.14' });
     // One private answer among public ones is enough to refuse (a rebinding name answers both).
-    expect(await resolveTarget(name, dns(['93.184.215.14', '127.0.0.1']))).toMatchObject({ ok: false, status: 403 });
-    expect(await resolveTarget(name, dns(['::ffff:169.254.169.254']))).toMatchObject({ ok: false, status: 403 });
-    expect(await resolveTarget(name, dns([]))).toMatchObject({ ok: false, status: 403 });
-    expect(await resolveTarget(name, noNames)).toMatchObject({ ok: false, status: 502 });
+    expect(await resolveTarget(name, { publicOnly: true, lookup: dns(['93.184.215.14', '127.0.0.1']) })).toMatchObject({ ok: false, status: 403 });
+    expect(await resolveTarget(name, { publicOnly: true, lookup: dns(['::ffff:169.254.169.254']) })).toMatchObject({ ok: false, status: 403 });
+    expect(await resolveTarget(name, { publicOnly: true, lookup: dns([]) })).toMatchObject({ ok: false, status: 403 });
+    expect(await resolveTarget(name, { publicOnly: true, lookup: noNames })).toMatchObject({ ok: false, status: 502 });
     expect(calls).toEqual(['example.test', 'example.test', 'example.test', 'example.test']);
+    // The allowlist trusts the operator's names: a registry mirror may live on the local network.
+    expect(await resolveTarget(name, { publicOnly: false, lookup: dns(['10.0.0.5', '93.184.215.14']) })).toEqual({ ok: true, address: '10.0.0.5' });
   });
 });

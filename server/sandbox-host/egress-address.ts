@@ -78,15 +78,19 @@ export type Resolution = { ok: true; address: string } | { ok: false; status: 40
 export type Lookup = (name: string) => Promise<{ address: string }[]>;
 const systemLookup: Lookup = (name) => lookup(name, { all: true, verbatim: true });
 
-/** The address to connect to: the literal itself, or the first address of the name, when every address it resolves to is public. */
-export async function resolveTarget(target: Target, resolve: Lookup = systemLookup): Promise<Resolution> {
+/**
+ * The address to connect to: the literal itself, or the first address the name resolves to. With `publicOnly`
+ * (the full policy) every address must be public; the allowlist trusts the operator's names wherever they point
+ * (a registry mirror on the local network).
+ */
+export async function resolveTarget(target: Target, options: { publicOnly: boolean; lookup?: Lookup }): Promise<Resolution> {
   let addresses: string[];
   try {
-    addresses = target.literal ? [target.host] : (await resolve(target.host)).map((a) => a.address);
+    addresses = target.literal ? [target.host] : (await (options.lookup ?? systemLookup)(target.host)).map((a) => a.address);
   } catch {
     return { ok: false, status: 502, message: `Cannot resolve ${target.host}.` };
   }
-  const refused = addresses.find((address) => !isPublicAddress(address));
+  const refused = addresses.find((address) => options.publicOnly && !isPublicAddress(address));
   if (refused !== undefined || addresses.length === 0) {
     return { ok: false, status: 403, message: `${target.host} (${refused ?? 'no address'}) is a local or private address; sandboxes cannot reach it.` };
   }

@@ -95,6 +95,12 @@ describe('egress proxy under allowlist', () => {
     expect(await connectLine(proxy, `127.0.0.1:${port}`)).toMatch(/^HTTP\/1.1 403/);
   });
 
+  it("resolves the operator's names wherever they point (a registry mirror on the local network)", async () => {
+    const mirror = await proxyWith({ policy: 'allowlist', allowlist: ['mirror.test'], lookup: async () => [{ address: '127.0.0.1' }] });
+    expect(await viaProxy(mirror, `http://mirror.test:${port}/-/ping`)).toEqual({ status: 200, body: `upstream-secret saw mirror.test:${port} /-/ping` });
+    expect((await viaProxy(mirror, `http://127.0.0.1:${port}/`)).status).toBe(403);
+  });
+
   it('is connectable by any uid (the sandbox user reaches it through a bind mount)', () => {
     expect(fs.statSync(proxy.socketPath).mode & 0o777).toBe(0o666);
   });

@@ -10,12 +10,12 @@ import { clientHelloNames } from '@/server/sandbox-host/egress-sni';
 // The sandbox's only way out. A sandbox has its own network namespace with nothing but loopback; a socat
 // inside listens on 127.0.0.1:3128 and forwards to a unix socket bound in from the server, where this
 // proxy answers HTTP CONNECT (https, anything TLS) and plain forward requests (http://host/…).
-//   allowlist: only the operator's hosts (the npm registry by default); a forwarded request's Host header
-//              must name its target, and a tunnel's TLS ClientHello must name the host the CONNECT named.
-//   full: any host name or public address.
-//   both: never a loopback, private, link-local or other non-public address, in any spelling and whatever
-//         a name resolves to (egress-address.ts), so a sandbox can never reach the IDE itself, its
-//         database, the host's local network or a cloud metadata service.
+//   allowlist: only the operator's hosts (the npm registry by default), to whatever address they resolve (a
+//              mirror may be local); a forwarded request's Host header must name its target, and a tunnel's
+//              TLS ClientHello must name the host the CONNECT named (no domain fronting on a shared CDN).
+//   full: any host name or address, but never a loopback, private, link-local or other non-public one, in
+//         any spelling and whatever a name resolves to (egress-address.ts), so a sandbox can never reach the
+//         IDE itself, its database, the host's local network or a cloud metadata service.
 //   off: no proxy at all (no socket is bound into the sandbox).
 // The project's setting is asked again for every connection (`ceiling`), and connections opened under a
 // more open policy are cut when it is lowered: a downgrade applies at once to running processes too.
@@ -65,7 +65,7 @@ async function decide(target: Target, policy: EgressPolicy): Promise<Decision> {
     const [address = '', overridePort] = override.split(/:(?=\d+$)/);
     return { ok: true, address, port: overridePort ? Number(overridePort) : target.port, effective };
   }
-  const resolved = await resolveTarget(target, policy.lookup);
+  const resolved = await resolveTarget(target, { publicOnly: effective === 'full', lookup: policy.lookup });
   return resolved.ok ? { ok: true, address: resolved.address, port: target.port, effective } : resolved;
 }
 
