@@ -131,7 +131,9 @@ export async function startEgressProxy(socketPath: string, policy: EgressPolicy)
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`${error.message}\n`);
     });
-    res.on('close', () => upstream.destroy());
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy(); // the sandbox hung up mid-response
+    });
     req.pipe(upstream);
   });
 
