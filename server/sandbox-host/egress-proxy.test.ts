@@ -164,6 +164,8 @@ describe("egress proxy follows the project's current setting", () => {
     expect(await connectLine(proxy, 'allowed.test:443')).toMatch(/^HTTP\/1.1 403/);
     setting = new Error('database down');
     expect((await viaProxy(proxy, 'http://allowed.test/')).status).toBe(503);
+    setting = 'wide-open' as NetworkPolicy;
+    expect((await viaProxy(proxy, 'http://outside.test/')).status).toBe(503);
   });
 
   it('cuts a tunnel opened under full once the project is lowered to allowlist', async () => {
