@@ -2,7 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { effectiveNetwork } from '@/lib/project-settings';
+import { effectiveNetwork, networkPolicySchema } from '@/lib/project-settings';
 import type { NetworkPolicy } from '@/lib/sandbox/types';
 import { normalizeHost, parseAuthority, resolveTarget, type Lookup, type Target } from '@/server/sandbox-host/egress-address';
 import { clientHelloNames } from '@/server/sandbox-host/egress-sni';
@@ -47,7 +47,8 @@ type Decision =
 async function currentPolicy(policy: EgressPolicy): Promise<NetworkPolicy | undefined> {
   if (!policy.ceiling) return policy.policy;
   try {
-    return effectiveNetwork(policy.policy, await policy.ceiling());
+    // Parsed: a stored value this code does not know must close the network, not count as open.
+    return effectiveNetwork(policy.policy, networkPolicySchema.parse(await policy.ceiling()));
   } catch {
     return undefined;
   }
