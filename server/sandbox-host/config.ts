@@ -1,6 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import type { NetworkPolicy } from '@/lib/sandbox/types';
 
 // Limits and places for host sandboxes. One manager (server/sandbox-host/manager.ts) holds one config;
 // tests build their own with a temporary data folder and tight limits.
@@ -31,6 +32,8 @@ export interface SandboxHostConfig {
   npmRegistry: string;
   /** host:port → address:port overrides for the egress proxy's resolver (tests map names onto loopback servers). */
   hostOverrides?: Record<string, string>;
+  /** The project's current network setting; egress proxies ask it for every connection (a downgrade applies at once). */
+  networkCeiling?: (projectId: string) => Promise<NetworkPolicy>;
   /** A workspace with no connected socket is torn down after this long. */
   idleMs: number;
   /** Host uids are taken from [uidBase, uidBase + uidRange). */

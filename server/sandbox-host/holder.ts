@@ -28,18 +28,24 @@ export class NetHolder {
     this.policy = policy;
   }
 
-  static async start(options: { policy: NetworkPolicy; dirs: SandboxDirs; uid: number; config: SandboxHostConfig }): Promise<NetHolder> {
+  static async start(options: { projectId: string; policy: NetworkPolicy; dirs: SandboxDirs; uid: number; config: SandboxHostConfig }): Promise<NetHolder> {
     const holder = new NetHolder(options.policy);
     await holder.#start(options);
     return holder;
   }
 
-  async #start({ policy, dirs, uid, config }: { policy: NetworkPolicy; dirs: SandboxDirs; uid: number; config: SandboxHostConfig }): Promise<void> {
+  async #start({ projectId, policy, dirs, uid, config }: { projectId: string; policy: NetworkPolicy; dirs: SandboxDirs; uid: number; config: SandboxHostConfig }): Promise<void> {
     const binds: [string, string, 'ro' | 'rw'][] = [];
     let command = ['sleep', 'infinity'];
     if (policy !== 'off') {
       const socketPath = path.join(dirs.run, `egress-${policy}.sock`);
-      this.#proxy = await startEgressProxy(socketPath, { policy, allowlist: config.allowlist, overrides: config.hostOverrides });
+      const { networkCeiling } = config;
+      this.#proxy = await startEgressProxy(socketPath, {
+        policy,
+        allowlist: config.allowlist,
+        overrides: config.hostOverrides,
+        ceiling: networkCeiling && (() => networkCeiling(projectId)),
+      });
       binds.push([socketPath, INSIDE_SOCKET, 'rw']);
       command = ['socat', `TCP-LISTEN:${PROXY_PORT},bind=127.0.0.1,fork,reuseaddr`, `UNIX-CONNECT:${INSIDE_SOCKET}`];
     }

@@ -2,6 +2,8 @@ import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from '@/db/client';
+import { getProjectById } from '@/db/queries/projects';
+import { resolveSettings } from '@/lib/project-settings';
 import { SANDBOX_WS_PATH } from '@/lib/sandbox/host-client/protocol';
 import { defaultConfig, type SandboxHostConfig } from '@/server/sandbox-host/config';
 import { SandboxManager } from '@/server/sandbox-host/manager';
@@ -28,7 +30,12 @@ export interface SandboxHost {
 }
 
 export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
-  const manager = new SandboxManager(defaultConfig(options.dataDir, options.config));
+  // Egress proxies ask the database for the project's setting on every connection; a project gone means no network.
+  const networkCeiling = async (projectId: string) => {
+    const found = await getProjectById(await options.getDb(), projectId);
+    return found ? resolveSettings(found.settings).network : 'off';
+  };
+  const manager = new SandboxManager(defaultConfig(options.dataDir, { networkCeiling, ...options.config }));
   const preview = createPreviewProxy({ manager, domain: options.previewDomain });
   const sockets = createSandboxSocketHandler({
     manager,

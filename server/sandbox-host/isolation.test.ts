@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExitInfo, SpawnOptions } from '@/lib/sandbox/types';
 import { DEFAULT_LIMITS, defaultConfig } from '@/server/sandbox-host/config';
 import { SandboxManager } from '@/server/sandbox-host/manager';
+import { LOOPBACK_SPELLINGS } from '@/server/sandbox-host/testing';
 
 // Each test here is an attack a project's code could try; each fails if the isolation it checks is
 // removed (no bwrap, the server's env passed on, the host network shared, no limits).
@@ -121,6 +122,29 @@ describe('host sandbox isolation: network', () => {
     const { output } = await sh(`curl -sS -m 5 --noproxy '' --proxy http://127.0.0.1:3128 http://127.0.0.1:${loopbackPort}/`, { network: 'full' });
     expect(output).not.toContain('host-loopback-secret');
     expect(output).toContain('local or private address');
+  });
+
+  it('full network cannot reach a host loopback server through the proxy in any spelling (curl, URL and CONNECT)', async () => {
+    // Dual-stack, so ::1, ::ffff:127.0.0.1, 0.0.0.0 and :: would all reach it if the proxy let them through.
+    const server = http.createServer((_req, res) => res.end('dual-stack-secret'));
+    await new Promise<void>((resolve) => server.listen({ port: 0, host: '::', ipv6Only: false }, resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const curl = `curl -sS -g -m 5 --noproxy '' -x http://127.0.0.1:3128`;
+      const script = LOOPBACK_SPELLINGS.map(
+        (s) => `echo "== ${s}"; ${curl} -w ' status=%{http_code}\\n' 'http://${s}:${port}/' 2>&1; ${curl} -p -w ' connect=%{http_connect}\\n' 'http://${s}:${port}/' 2>&1`,
+      ).join('\n');
+      const { output } = await sh(script, { network: 'full' });
+      expect(output).not.toContain('dual-stack-secret');
+      const sections = output.split(/^== /m).slice(1);
+      expect(sections).toHaveLength(LOOPBACK_SPELLINGS.length);
+      for (const section of sections) {
+        expect(section, section).toMatch(/status=40[03]/);
+        expect(section, section).toMatch(/connect=40[03]/);
+      }
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import 'server-only';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import WS from 'ws';
@@ -18,6 +19,26 @@ import { createSandboxHost, type SandboxHost } from '@/server/sandbox-host/http'
 // project and users in each role, and `ws` constructors that carry each user's session cookie.
 
 export const TEST_PREVIEW_DOMAIN = 'preview.localhost';
+
+/** Spellings of the host's own loopback (or "this host") that a dual-stack server on :: answers when let through. */
+export const LOOPBACK_SPELLINGS = [
+  '127.0.0.1', '2130706433', '0x7f000001', '0177.0.0.1', '127.1', '0x7f.1', '0x7f.0.0.1', '127.0.0.1.',
+  '[::1]', '[0:0:0:0:0:0:0:1]', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '[0::ffff:127.0.0.1]', '[::]', '0.0.0.0', '0',
+];
+
+/**
+ * Spellings of non-public addresses a sandbox might write as a CONNECT target or a URL's host: loopback,
+ * unspecified, link-local (the cloud metadata service), private, carrier-grade NAT, unique-local, multicast,
+ * reserved, in short, long, octal, hex, IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo and zone-id forms.
+ */
+export const NON_PUBLIC_SPELLINGS = [
+  ...LOOPBACK_SPELLINGS,
+  '%31%32%37.0.0.1', '0X7F000001', '[::ffff:0:7f00:1]', '[::7f00:1]', '[::127.0.0.1]', '[64:ff9b::7f00:1]', '[2002:7f00:1::]', '[2001::1]',
+  '[fe80::1%25lo]', '[fe80::1]', '[ff02::1]',
+  '169.254.169.254', '[::ffff:a9fe:a9fe]', '[::ffff:169.254.169.254]', '2852039166', '0xa9fea9fe',
+  '10.0.0.1', '012.0.0.1', '172.16.0.1', '192.168.1.1', '100.64.0.1', '[fc00::1]', '[fd12:3456::1]',
+  '224.0.0.1', '255.255.255.255', '192.0.2.1',
+];
 
 export interface SandboxTestServer {
   baseUrl: string;
@@ -122,4 +143,20 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Sends CONNECT; resolves with the status line and the socket (open when the tunnel was established). */
+export function openTunnel(socketPath: string, target: string) {
+  return new Promise<{ line: string; socket: net.Socket }>((resolve) => {
+    const socket = net.connect(socketPath, () => socket.write(`CONNECT ${target} HTTP/1.1\r\nhost: ${target}\r\n\r\n`));
+    let text = '';
+    const onData = (d: Buffer) => {
+      text += d.toString('latin1');
+      if (!text.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      resolve({ line: text.split('\r\n')[0]!, socket });
+    };
+    socket.on('data', onData);
+    socket.on('close', () => resolve({ line: text.split('\r\n')[0] ?? '', socket }));
+  });
 }

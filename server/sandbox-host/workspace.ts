@@ -153,7 +153,7 @@ export class Workspace {
         return this.#holder(policy);
       });
     }
-    const started = NetHolder.start({ policy, dirs: this.dirs, uid: this.uid, config: this.#config });
+    const started = NetHolder.start({ projectId: this.projectId, policy, dirs: this.dirs, uid: this.uid, config: this.#config });
     this.#holders.set(policy, started);
     started.then(
       (holder) => this.#resolved.set(policy, holder),
