@@ -6,13 +6,14 @@ import type { ApprovalPolicy } from '@/lib/agent/policy';
 import type { TurnRequest } from '@/lib/agent/protocol';
 import { createDirSandbox } from '@/lib/agent/testing/dir-sandbox';
 import { trpcTransport } from '@/lib/agent/transport';
+import { addTokens, utcDay } from '@/db/queries/usage';
 import { AgentStore, type ChatApi } from '@/lib/stores/agent';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { publicModelInfo } from '@/server/model/config';
 import { setupTurnKit } from '@/server/model/turn-test-kit';
 
-// The store end to end below the UI: the real turn endpoint over HTTP, a real PGlite, the scripted
+// The store end to end below the UI: chat.send over real HTTP (the browser's tRPC transport), a real PGlite, the scripted
 // model, and real tools on a real folder. Only the model is scripted.
 
 const kit = setupTurnKit({ maxSteps: 20 });
@@ -204,6 +205,16 @@ describe('AgentStore', () => {
     expect(store.chatId).not.toBe(first);
     expect(store.items.get().map((i) => i.text)).toEqual(['again', 'Second chat.']);
     expect(sent.map((r) => r.chatId)).toEqual([first, store.chatId]);
+  });
+
+  it('shows the budget message when the day’s tokens are spent, and sends nothing upstream', async () => {
+    kit.budget = { dailyTokens: 1, turnsPerMinute: 0 };
+    await addTokens(kit.db, kit.owner.id, utcDay(new Date()), 1);
+    const store = makeStore();
+    await store.init();
+    await store.send('hello');
+    expect(store.banner.get()).toMatchObject({ code: 'budget:model', message: expect.stringMatching(/^You have used today's model budget of 1 tokens; it resets at 00:00 UTC/), retryable: false });
+    expect(kit.model.requests()).toHaveLength(0);
   });
 
   it('without a configured model: the setup hint, and nothing is sent', async () => {

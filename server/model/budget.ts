@@ -6,6 +6,7 @@ import type { ProjectSummary } from '@/db/queries/projects';
 import type { StoredContent, Usage } from '@/lib/agent/protocol';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { chatMessages, chatTools } from '@/server/model/conversation';
 
 // What one identity may spend of the operator's model key: tokens per UTC day (counted from the usage
 // the model reports) and turns per minute. Both are checked before anything is sent upstream.
@@ -39,11 +40,13 @@ function untilMidnight(now: Date): string {
   return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
 }
 
-/** Counts a model call's tokens; without reported usage (stopped, cut off) an estimate of 4 characters a token. */
+/**
+ * Counts a model call's tokens; without reported usage (stopped, cut off) an estimate of 4 characters
+ * a token of what was sent (system prompt, tools, conversation) and what came back.
+ */
 export async function chargeTokens(db: Db, userId: string, usage: Usage | null, estimate: { history: StoredContent[]; answer: string }, now = new Date()): Promise<void> {
-  const tokens = usage
-    ? usage.promptTokens + usage.completionTokens
-    : Math.ceil((JSON.stringify(estimate.history).length + estimate.answer.length) / 4);
+  const sentChars = () => JSON.stringify(chatMessages(estimate.history)).length + JSON.stringify(chatTools()).length;
+  const tokens = usage ? usage.promptTokens + usage.completionTokens : Math.ceil((sentChars() + estimate.answer.length) / 4);
   await addTokens(db, userId, utcDay(now), tokens);
 }
 

@@ -38,6 +38,7 @@ export interface TurnKit {
   budget: Budget;
   turns: TurnDeps;
   owner: User;
+  editor: User;
   viewer: User;
   stranger: User;
   projectId: string;
@@ -60,14 +61,17 @@ export function setupTurnKit(options: { maxSteps?: number } = {}): TurnKit {
   beforeAll(async () => {
     testDb = await createTestDb();
     kit.db = testDb.db;
-    [kit.owner, kit.viewer, kit.stranger] = (await seedUsers(testDb.db, 3)) as [User, User, User];
+    [kit.owner, kit.viewer, kit.stranger, kit.editor] = (await seedUsers(testDb.db, 4)) as [User, User, User, User];
     kit.model = await startScriptedModel({ apiKey: KEY, models: ['scripted-model', 'other-model'] });
     kit.turns = createTurnDeps({ getModelConfig: () => kit.config, maxSteps: options.maxSteps ?? 4, budgetFor: () => kit.budget });
     server = http.createServer(createTrpcListener({ getDb: async () => testDb.db, turns: kit.turns }));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     kit.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     kit.projectId = (await createCaller(createContextInner({ db: testDb.db, user: kit.owner })).project.create({ title: 'agent' })).id;
-    await testDb.db.insert(projectMember).values({ projectId: kit.projectId, userId: kit.viewer.id, role: 'viewer' });
+    await testDb.db.insert(projectMember).values([
+      { projectId: kit.projectId, userId: kit.viewer.id, role: 'viewer' },
+      { projectId: kit.projectId, userId: kit.editor.id, role: 'editor' },
+    ]);
   });
   afterAll(async () => {
     server.closeAllConnections();
