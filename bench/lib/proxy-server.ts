@@ -14,7 +14,7 @@ import { createTurnDeps } from '@/server/model/turn';
 const { values } = parseArgs({ options: { 'model-url': { type: 'string' }, chats: { type: 'string', default: '100' } } });
 const testDb = await createTestDb();
 const [user] = await seedUsers(testDb.db, 1);
-const project = await insertProject(testDb.db, { ownerId: user!.id, title: 'bench' , template: null });
+const project = await insertProject(testDb.db, { ownerId: user!.id, title: 'bench', template: null });
 const config = { baseURL: values['model-url'], apiKey: 'sk-bench', models: ['scripted-model'], api: 'chat' as const };
 // The budget and the rate limit are checked as always; their limits are set high enough for the run.
 const turns = createTurnDeps({ getModelConfig: () => config, budgetFor: () => ({ dailyTokens: 1e12, turnsPerMinute: 10_000 }) });

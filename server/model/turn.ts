@@ -98,12 +98,7 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
         await push({ type: 'done', finishReason: 'stop', messageId: rows.at(-1)!.id, step });
         return;
       }
-      // The request's messages are stored while the model starts answering.
-      const committed = commit().then(
-        () => null,
-        (error: unknown) => (abort(), error),
-      );
-      answer = await callModel({
+      const call = callModel({
         config,
         api,
         model,
@@ -114,7 +109,13 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
           await push({ type: 'text', delta });
         },
         onRetry: (info) => void push({ type: 'retrying', ...info }),
-      }).catch(async (error: unknown) => {
+      });
+      // The request's messages are stored while the model starts answering.
+      const committed = commit().then(
+        () => null,
+        (error: unknown) => (abort(), error),
+      );
+      answer = await call.catch(async (error: unknown) => {
         throw (await committed) ?? error;
       });
       const commitError = await committed;
