@@ -118,7 +118,7 @@ describe('chat.send', () => {
   });
 });
 
-describe('POST /api/agent/turn with the Responses API and images', () => {
+describe('chat.send with the Responses API and images', () => {
   const png = `data:image/png;base64,${Buffer.from('fake png bytes').toString('base64')}`;
 
   it('sends images as input parts (chat) and stores them with the message', async () => {
