@@ -2,6 +2,7 @@
 import {
   bigint,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -188,4 +189,18 @@ export const message = pgTable(
   (t) => [uniqueIndex('message_chat_seq_idx').on(t.chatId, t.seq)],
 );
 export type Message = typeof message.$inferSelect;
+
+/** Model tokens used per identity and UTC day (the model budget, server/model/budget.ts). Kept when chats are deleted. */
+export const modelUsage = pgTable(
+  'model_usage',
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    /** The UTC day, YYYY-MM-DD. */
+    day: date({ mode: 'string' }).notNull(),
+    tokens: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);
 

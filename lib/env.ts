@@ -63,6 +63,10 @@ const schema = z.object({
   SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
   /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */
   SANDBOX_WEBCONTAINER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(12_000)),
+  /** Model tokens (prompt + completion) one identity may use per UTC day; 0 = no limit. */
+  MODEL_DAILY_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(2_000_000)),
+  /** Agent turns (model calls) one identity may start per minute; 0 = no limit. */
+  AGENT_TURNS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(30)),
 });
 
 export type Env = z.infer<typeof schema>;

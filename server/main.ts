@@ -1,14 +1,12 @@
-// The IDE's HTTP server: Next.js for pages and the API, plus what Next cannot carry or would slow
-// down: sandbox WebSockets and the preview proxy (server/sandbox-host), and the agent's streaming
-// endpoint (server/model/turn-handler.ts).
+// The IDE's HTTP server: Next.js for pages, the tRPC API (/api/trpc, with tRPC's own Node adapter:
+// server/api/http.ts), and what Next cannot carry: sandbox WebSockets and the preview proxy
+// (server/sandbox-host).
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
 import { dataDir, env } from '@/lib/env';
-import { AGENT_TURN_URL } from '@/lib/agent/protocol';
-import { nodeListener } from '@/server/model/node-http';
-import { createTurnHandler } from '@/server/model/turn-handler';
+import { createTrpcListener, isTrpcRequest } from '@/server/api/http';
 import { createSandboxHost } from '@/server/sandbox-host/http';
 
 async function main(): Promise<void> {
@@ -38,15 +36,13 @@ async function main(): Promise<void> {
       })
     : undefined;
 
-  // POST /api/agent/turn streams NDJSON from the model. It is served here rather than as a Next route
-  // handler: a turn is a POST whose body may carry images of several MB (tRPC subscriptions are GET
-  // with the input in the URL), and Next's routing and stream adapters add ~2 ms to the first token
-  // (bench:proxy). The Request's signal aborts the upstream call when the browser stops or leaves.
-  const agentTurn = nodeListener(createTurnHandler({ getDb }));
+  // The API is served here rather than by a Next route handler: the same listener runs in tests and
+  // bench:proxy, and the agent's streamed turns (chat.send) skip Next's routing.
+  const trpc = createTrpcListener({ getDb });
 
   const server = createServer((req, res) => {
     if (sandboxHost?.handleRequest(req, res)) return;
-    if (req.method === 'POST' && req.url?.split('?')[0] === AGENT_TURN_URL) return agentTurn(req, res);
+    if (isTrpcRequest(req.url)) return trpc(req, res);
     void handle(req, res);
   });
   server.on('upgrade', (req, socket, head) => {

@@ -10,16 +10,16 @@ import { decodeSession, newUserId, readCookie, SESSION_COOKIE, sessionCookieHead
  */
 export async function userFromRequest(
   db: Db,
-  req: Request,
+  req: { cookie: string | null; secure: boolean },
   setCookie: (header: string) => void,
 ): Promise<User> {
-  const existingId = decodeSession(readCookie(req.headers.get('cookie'), SESSION_COOKIE));
+  const existingId = decodeSession(readCookie(req.cookie, SESSION_COOKIE));
   if (existingId) {
     const found = await getUserById(db, existingId);
     if (found) return found;
     return ensureUser(db, existingId);
   }
   const created = await ensureUser(db, newUserId());
-  setCookie(sessionCookieHeader(created.id, new URL(req.url).protocol === 'https:'));
+  setCookie(sessionCookieHeader(created.id, req.secure));
   return created;
 }

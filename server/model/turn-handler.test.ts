@@ -5,12 +5,12 @@ import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { KEY, setupTurnKit } from '@/server/model/turn-test-kit';
 
-// The turn endpoint over real HTTP (node:http around the route's handler), a real PGlite and the
-// scripted model server: what the browser sees, what the model receives, what is stored.
+// chat.send over real HTTP (the tRPC listener of server/main.ts, a tRPC client with httpBatchStreamLink),
+// a real PGlite and the scripted model server: what the browser sees, what the model receives, what is stored.
 const kit = setupTurnKit();
 const { turn, stored, lastModelBody } = kit;
 
-describe('POST /api/agent/turn', () => {
+describe('chat.send', () => {
   it('streams a text answer and stores both messages with usage', async () => {
     kit.model.load({ name: 't', steps: [{ text: 'Hello from the model, in several chunks.', chunkChars: 6, usage: { promptTokens: 40, completionTokens: 9 } }] });
     const { status, events, text } = await turn({ kind: 'user', text: 'Say hello\nplease' });
@@ -86,11 +86,11 @@ describe('POST /api/agent/turn', () => {
     kit.model.load({ name: 't', steps: [{ toolCalls: [{ id: 'k1', name: 'list_files' }, { id: 'k2', name: 'preview_status' }] }] });
     await turn({ kind: 'user', text: 'look around' });
     const unknown = await turn({ kind: 'tool_results', results: [{ toolCallId: 'zz', ok: true, output: '' }] });
-    expect(unknown).toMatchObject({ status: 400, events: [{ type: 'error', code: 'bad_request', message: expect.stringMatching(/No pending tool call has the id "zz"/) }] });
+    expect(unknown).toMatchObject({ status: 400, events: [{ type: 'error', code: 'bad_request:chat', message: expect.stringMatching(/No pending tool call has the id "zz"/) }] });
     const missing = await turn({ kind: 'tool_results', results: [{ toolCallId: 'k1', ok: true, output: 'a.ts' }] });
-    expect(missing.events[0]).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/Missing results for the tool calls: k2/) });
+    expect(missing.events[0]).toMatchObject({ code: 'bad_request:chat', message: expect.stringMatching(/Missing results for the tool calls: k2/) });
     const resume = await turn({ kind: 'resume' });
-    expect(resume.events[0]).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/waiting for results/) });
+    expect(resume.events[0]).toMatchObject({ code: 'bad_request:chat', message: expect.stringMatching(/waiting for results/) });
     expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant']);
   });
 
@@ -118,7 +118,7 @@ describe('POST /api/agent/turn', () => {
   });
 });
 
-describe('POST /api/agent/turn with the Responses API and images', () => {
+describe('chat.send with the Responses API and images', () => {
   const png = `data:image/png;base64,${Buffer.from('fake png bytes').toString('base64')}`;
 
   it('sends images as input parts (chat) and stores them with the message', async () => {

@@ -3,10 +3,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Db } from '@/db/client';
-import { getProjectRole } from '@/db/queries/projects';
 import { AppError } from '@/lib/errors';
 import { effectiveNetwork, resolveSettings } from '@/lib/project-settings';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, type ServerMessage } from '@/lib/sandbox/host-client/protocol';
+import { allows, projectAccess } from '@/server/access';
 import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
@@ -50,7 +50,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     }
     const userId = decodeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
     if (!userId) return { close: CLOSE_CODES.unauthorized, reason: 'Your session is missing or invalid. Reload the page.' };
-    const access = await getProjectRole(await options.getDb(), projectId, userId);
+    const access = await projectAccess(await options.getDb(), projectId, userId);
     if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
     const unavailable = unavailableReason();
     if (unavailable) return { close: CLOSE_CODES.unavailable, reason: unavailable };
@@ -111,7 +111,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     };
 
     const handle = async (request: SandboxRequest): Promise<unknown> => {
-      if (role === 'viewer' && WRITE_OPS.has(request.op)) {
+      if (!allows(role, 'editor') && WRITE_OPS.has(request.op)) {
         throw new AppError('forbidden:project', 'Viewers can look at files but not change them or run commands.');
       }
       switch (request.op) {
@@ -140,8 +140,8 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           await manager.ready(projectId);
           // The caller's role and the project's network setting (the default and the ceiling) are read
           // again now: a membership revoked or a setting changed since the socket opened counts at once.
-          const current = await getProjectRole(await options.getDb(), projectId, userId);
-          if (!current || current.role === 'viewer') throw new AppError('forbidden:project', 'You can no longer run commands in this project.');
+          const current = await projectAccess(await options.getDb(), projectId, userId);
+          if (!current || !allows(current.role, 'editor')) throw new AppError('forbidden:project', 'You can no longer run commands in this project.');
           const network = effectiveNetwork(request.network, resolveSettings(current.project.settings).network);
           const proc = await workspace.spawn(request.command, request.args, { ...request, network });
           mine.set(proc.id, proc);
