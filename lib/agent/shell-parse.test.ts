@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadShellParser, MAX_COMMAND_LENGTH, type ShellParser, type ShellScript } from '@/lib/agent/shell-parse';
+import { loadShellParser, MAX_COMMAND_LENGTH, MAX_NODES, type ShellParser, type ShellScript } from '@/lib/agent/shell-parse';
 
 let parse: ShellParser;
 beforeAll(async () => {
@@ -71,5 +71,12 @@ describe('the shell parser reduction', () => {
     }
     expect(parse(`echo ${'a'.repeat(MAX_COMMAND_LENGTH)}`)).toBeNull();
     expect(parse(`echo ${'a'.repeat(MAX_COMMAND_LENGTH - 10)}`)).not.toBeNull();
+  });
+
+  it('refuses a script with more nodes than it reads; a long here-document is few nodes', () => {
+    expect(parse(`echo ${'a '.repeat(MAX_NODES / 2)}`)).toBeNull();
+    expect(parse(`echo ${'a '.repeat(MAX_NODES / 4)}`)).not.toBeNull();
+    const body = Array.from({ length: 80 }, (_, i) => `const value${i} = compute(${i});`).join('\n');
+    expect(parse(`cat > src/big.ts <<'EOF'\n${body}\nEOF`)?.commands).toHaveLength(1);
   });
 });

@@ -45,6 +45,8 @@ export type ShellParser = (source: string) => ShellScript | null;
 
 /** The tool schemas cap a command at 4,000 characters; a longer text is not judged at all. */
 export const MAX_COMMAND_LENGTH = 4000;
+/** Reading the parsed tree costs ~0.1 ms a node in the browser; a bigger script (≈500 words) asks instead. */
+export const MAX_NODES = 1000;
 
 type Syntax = typeof MvdanSyntax;
 
@@ -153,6 +155,7 @@ class Reducer {
   readonly #commands: ShellCommand[] = [];
   readonly #redirects: ShellRedirect[] = [];
   readonly #functions: { name: string; body: ShellCommand[] }[] = [];
+  #nodes = 0;
 
   constructor(syntax: Syntax, ops: Map<number, string>) {
     this.#syntax = syntax;
@@ -178,6 +181,7 @@ class Reducer {
 
   /** Returns false for nodes it reduced itself (their children are already visited). */
   #enter(n: GoNode): boolean {
+    if (++this.#nodes > MAX_NODES) throw new ShapeError('too many nodes');
     switch (this.#type(n)) {
       case 'Stmt': {
         const redirects = list(n.Redirs).map((r) => this.#redirect(r));
