@@ -4,7 +4,7 @@
 // the shell runs it (a computed program name, computed code for `sh -c` or `eval`, computed names to
 // delete) counts as dangerous.
 import { runsDownload, runsDownloadedFile } from '@/lib/agent/command-downloads';
-import { execGroups, hasFlag, invocations, operands, type Invocation } from '@/lib/agent/command-invocations';
+import { carriedCode, execGroups, hasFlag, invocations, operands, type Invocation } from '@/lib/agent/command-invocations';
 import type { ShellCommand, ShellParser, ShellRedirect, ShellScript, ShellWord } from '@/lib/agent/shell-parse';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'yash', 'posh', 'fish', 'csh', 'tcsh', 'jsh', 'rbash']);
@@ -102,6 +102,10 @@ function invocationDanger(inv: Invocation, leaves: boolean, ctx: DangerContext):
   if (SHELLS.has(name) || name === 'source' || name === '.' || name === 'eval') return shellDanger(inv, ctx);
   const interpreter = INTERPRETERS.find((i) => i.name.test(name));
   if (interpreter) return interpreterDanger(inv, interpreter);
+  for (const code of carriedCode(inv)) {
+    const why = name.endsWith('awk') ? (code === null ? BUILT : RISKY_CODE.test(code) ? 'it runs inline code that deletes files or starts programs' : null) : nested(code, ctx);
+    if (why) return why;
+  }
   const texts = args.map((a) => a.text);
   if (texts.some((t) => t !== null && /\/dev\/(tcp|udp)\//.test(t))) return 'it opens a remote shell';
   if (texts.some((t) => t !== null && /\/etc\/(passwd|shadow|sudoers|group)|authorized_keys/.test(t)) || name === 'crontab') {
@@ -110,6 +114,8 @@ function invocationDanger(inv: Invocation, leaves: boolean, ctx: DangerContext):
   switch (name) {
     case 'rm':
       return rmDanger(inv, leaves);
+    case 'tee':
+      return operands(args).operands.some((t) => t.text === null || (!/^\/(dev\/null|tmp\/.)/.test(t.text) && placeOf(t.text, leaves) !== 'inside')) ? 'it writes outside the project' : null;
     case 'find':
       return findDanger(args, leaves);
     case 'git':
@@ -180,8 +186,13 @@ function nested(code: string | null, ctx: DangerContext): string | null {
   return dangerOf(script, { ...ctx, depth: ctx.depth + 1 });
 }
 
+/** A download in a substitution among its arguments or redirects: `bash <(curl …)`, `bash < <(curl …)`. */
+function feedsDownload(inv: Invocation): boolean {
+  return inv.args.some((a) => runsDownload(a.inner)) || inv.command.redirects.some((r) => runsDownload(r.target.inner));
+}
+
 function shellDanger(inv: Invocation, ctx: DangerContext): string | null {
-  if (inv.args.some((a) => runsDownload(a.inner))) return 'it runs a downloaded script';
+  if (feedsDownload(inv)) return 'it runs a downloaded script';
   if (inv.name === 'eval') return nested(inv.args.every((a) => a.text !== null) ? inv.args.map((a) => a.text).join(' ') : null, ctx);
   if (inv.name === 'source' || inv.name === '.') return null;
   const { flags, operands: rest } = operands(inv.args, ['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
@@ -210,7 +221,7 @@ function inlineCode(word: string, next: string | null | undefined, flags: string
 }
 
 function interpreterDanger(inv: Invocation, spec: (typeof INTERPRETERS)[number]): string | null {
-  if (inv.args.some((a) => runsDownload(a.inner))) return 'it runs a downloaded script';
+  if (feedsDownload(inv)) return 'it runs a downloaded script';
   const judge = (code: string | null) => (code === null ? BUILT : RISKY_CODE.test(code) ? 'it runs inline code that deletes files or starts programs' : null);
   for (let i = 0; i < inv.args.length; i++) {
     const word = inv.args[i]!.text;
@@ -252,7 +263,8 @@ function findDanger(args: ShellWord[], leaves: boolean): string | null {
   for (let i = Math.max(start, 0); i < args.length && !/^[-(!)]/.test(texts[i] ?? '-'); i++) roots.push(args[i]!);
   const places = (roots.length ? roots : [{ text: '.', glob: false, inner: [] }]).map((r) => (matchesEverything(r) ? 'workspace' : placeOf(r.text, leaves)));
   if (places.includes('outside')) return 'it deletes files outside the project (find)';
-  if (places.includes('workspace') && !texts.some((t) => t !== null && NARROWING.has(t))) return 'it deletes every file of the project (find)';
+  const narrows = texts.some((t, i) => t !== null && NARROWING.has(t) && !/^[*?.]*$/.test(texts[i + 1] ?? '*'));
+  if (places.includes('workspace') && !narrows) return 'it deletes every file of the project (find)';
   return null;
 }
 

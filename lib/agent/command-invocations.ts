@@ -134,3 +134,47 @@ export function hasFlag(flags: (string | null)[], letter: string, long?: string)
     (f) => f === null || (!f.startsWith('--') && f.slice(1).includes(letter)) || (long !== undefined && (f === long || f.startsWith(`${long}=`))),
   );
 }
+
+/**
+ * Shell code that a program runs from one of its arguments: trap's action, watch's command, script -c,
+ * flock -c, npx -c / npm exec -c, env -S, a git alias starting with `!`, awk's program. null: computed.
+ */
+export function carriedCode(inv: Invocation): (string | null)[] {
+  const texts = inv.args.map((a) => a.text);
+  // The value of an option: `-c CODE`, `-qc CODE`, `-cCODE`, `--command CODE`, `--command=CODE`.
+  const after = (short: string, long?: string) =>
+    texts.flatMap((t, i) => {
+      if (t === null) return [];
+      if (long && t.startsWith(`${long}=`)) return [t.slice(long.length + 1)];
+      if (t === long || new RegExp(`^-[A-Za-z]*${short}$`).test(t)) return [texts[i + 1] ?? null];
+      return t.startsWith(`-${short}`) && !t.startsWith('--') ? [t.slice(2)] : [];
+    });
+  switch (inv.name) {
+    case 'trap':
+      return texts.slice(0, 1).filter((t) => t !== '--');
+    case 'watch': {
+      const rest = operands(inv.args, ['-n', '--interval', '-d']).operands;
+      return rest.length ? [rest.every((w) => w.text !== null) ? rest.map((w) => w.text).join(' ') : null] : [];
+    }
+    case 'script':
+    case 'flock':
+      return after('c', '--command');
+    case 'npx':
+    case 'npm':
+      return after('c', '--call');
+    case 'env':
+      return after('S', '--split-string');
+    case 'git':
+      return after('c').flatMap((t) => (t === null ? [null] : /^alias\.[^=]*=\s*!/i.test(t) ? [t.slice(t.indexOf('!') + 1)] : []));
+    case 'awk':
+    case 'gawk':
+    case 'mawk':
+    case 'nawk': {
+      if (texts.some((t) => t === '-f' || t?.startsWith('--file'))) return [];
+      const program = operands(inv.args, ['-F', '-v', '--field-separator', '--assign']).operands[0];
+      return program ? [program.text] : [];
+    }
+    default:
+      return [];
+  }
+}
