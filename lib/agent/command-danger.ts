@@ -263,7 +263,9 @@ function findDanger(args: ShellWord[], leaves: boolean): string | null {
   for (let i = Math.max(start, 0); i < args.length && !/^[-(!)]/.test(texts[i] ?? '-'); i++) roots.push(args[i]!);
   const places = (roots.length ? roots : [{ text: '.', glob: false, inner: [] }]).map((r) => (matchesEverything(r) ? 'workspace' : placeOf(r.text, leaves)));
   if (places.includes('outside')) return 'it deletes files outside the project (find)';
-  const narrows = texts.some((t, i) => t !== null && NARROWING.has(t) && !/^[*?.]*$/.test(texts[i + 1] ?? '*'));
+  // A name filter narrows only when nothing else can reach -delete: no -o, `,` or negation around it.
+  const branches = texts.some((t) => t === null || ['-o', '-or', ',', '!', '-not'].includes(t));
+  const narrows = !branches && texts.some((t, i) => t !== null && NARROWING.has(t) && !/^[*?.]*$/.test(texts[i + 1] ?? '*'));
   if (places.includes('workspace') && !narrows) return 'it deletes every file of the project (find)';
   return null;
 }
