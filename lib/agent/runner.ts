@@ -177,7 +177,7 @@ export class AgentRunner {
       }
       const command = typeof call.args.command === 'string' ? call.args.command : undefined;
       // The policy is read from the environment (settings / UI) at each call, never from the conversation.
-      const decision = decide(this.#o.env.approval(), call.name, command);
+      const decision = await decide(this.#o.env.approval(), call.name, command);
       if (decision.action === 'deny') {
         this.#o.sink.toolStatus(call, 'denied', { decision });
         results.push(result(false, `Not allowed: ${decision.reason}`));
