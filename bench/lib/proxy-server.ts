@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createChat } from '@/db/queries/chats';
 import { insertProject } from '@/db/queries/projects';
 import { createTestDb, seedUsers } from '@/db/testing';
-import { sessionCookieHeader } from '@/server/auth/session';
+import { sessionCookieFor } from '@/server/auth/request-user';
 import { serveFetchHandler } from '@/server/model/node-http';
 import { createTurnHandler } from '@/server/model/turn-handler';
 
@@ -17,5 +17,5 @@ const config = { baseURL: values['model-url'], apiKey: 'sk-bench', models: ['scr
 const served = await serveFetchHandler(createTurnHandler({ getDb: async () => testDb.db, getModelConfig: () => config }));
 const chats: string[] = [];
 for (let i = 0; i < Number(values.chats); i++) chats.push((await createChat(testDb.db, project.id)).id);
-console.log(JSON.stringify({ url: served.url, cookie: sessionCookieHeader(user!.id, false).split(';')[0], projectId: project.id, chats }));
+console.log(JSON.stringify({ url: served.url, cookie: await sessionCookieFor(testDb.db, user!.id), projectId: project.id, chats }));
 process.on('SIGTERM', () => void served.close().then(() => process.exit(0)));

@@ -9,7 +9,6 @@ import { fetchTransport } from '@/lib/agent/transport';
 import { AgentStore, type ChatApi } from '@/lib/stores/agent';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
-import { sessionCookieHeader } from '@/server/auth/session';
 import { publicModelInfo } from '@/server/model/config';
 import { setupTurnKit } from '@/server/model/turn-test-kit';
 
@@ -59,7 +58,7 @@ function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, 
     approval: () => policy,
     preview: () => ({ servers: {}, port: null, problems: [] }),
   };
-  const cookie = sessionCookieHeader(kit.owner.id, false).split(';')[0]!;
+  const cookie = kit.cookieOf(kit.owner);
   const withCookie: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } });
   const post = fetchTransport(withCookie, `${kit.url}/api/agent/turn`);
   const transport: typeof post = (request, signal) => (sent.push(request), post(request, signal));

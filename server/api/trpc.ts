@@ -11,18 +11,20 @@ import { userFromRequest } from '@/server/auth/request-user';
 export interface Context {
   db: Db;
   user: User | null;
+  /** The browser's session (server/auth/request-user); absent in tests that call procedures directly. */
+  sessionId?: string;
 }
 
 /** What tests call: a plain function of its parts, no request needed. */
-export function createContextInner(opts: { db: Db; user: User | null }): Context {
-  return { db: opts.db, user: opts.user };
+export function createContextInner(opts: { db: Db; user: User | null; sessionId?: string }): Context {
+  return { db: opts.db, user: opts.user, sessionId: opts.sessionId };
 }
 
 /** Adapts an HTTP request: resolves (or issues) the anonymous identity cookie. */
 export async function createContext(opts: { req: Request; resHeaders: Headers; db: Db }): Promise<Context> {
   const { db } = opts;
-  const user = await userFromRequest(db, opts.req, (header) => opts.resHeaders.append('set-cookie', header));
-  return createContextInner({ db, user });
+  const { user, sessionId } = await userFromRequest(db, opts.req, (header) => opts.resHeaders.append('set-cookie', header));
+  return createContextInner({ db, user, sessionId });
 }
 
 const t = initTRPC.context<Context>().create({

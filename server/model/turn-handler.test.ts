@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { chat as chatTable } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
+import { revokeSession } from '@/db/queries/sessions';
+import { sessionCookieFor } from '@/server/auth/request-user';
+import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import { KEY, setupTurnKit } from '@/server/model/turn-test-kit';
 
 // The turn endpoint over real HTTP (node:http around the route's handler), a real PGlite and the
@@ -106,6 +109,27 @@ describe('POST /api/agent/turn', () => {
       { kind: 'tool', toolCallId: 's1', ok: false, output: 'Stopped by the user (exit 130).' },
       { kind: 'tool', toolCallId: 's2', ok: false, output: 'Not run: the user pressed Stop.' },
     ]);
+  });
+
+  it('refuses a session that was ended (a revoked access link, "sign out other browsers"), stores nothing', async () => {
+    const cookie = await sessionCookieFor(kit.db, kit.owner.id);
+    const post = () =>
+      fetch(`${kit.url}/api/agent/turn`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ projectId: kit.projectId, chatId: kit.chatId, input: { kind: 'user', text: 'hi' }, after: null }),
+      });
+    kit.model.load({ name: 't', steps: [{ text: 'one' }, { text: 'two' }] });
+    const first = await post();
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('"done"');
+    const before = await stored();
+    expect(before).toHaveLength(2);
+    await revokeSession(kit.db, decodeSession(readCookie(cookie, SESSION_COOKIE))!.sessionId);
+    const res = await post();
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain('Your session is missing or invalid');
+    expect(await stored()).toEqual(before);
   });
 
   it('truncates a huge tool result with a marker', async () => {

@@ -4,6 +4,7 @@ import { appendMessages, getChatForTurn, setPlan } from '@/db/queries/chats';
 import { getProjectRole } from '@/db/queries/projects';
 import type { PlanItem } from '@/db/schema';
 import { AGENT_MAX_STEPS, turnRequestSchema, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
+import { isLive } from '@/server/auth/request-user';
 import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toTurnError, TurnError } from '@/server/model/errors';
@@ -85,15 +86,25 @@ export function createTurnHandler(options: TurnHandlerOptions) {
       const request = parsed.data;
       const db = await options.getDb();
       // The signed session cookie names the user (server/auth/session); a turn never creates an identity.
-      const userId = decodeSession(readCookie(req.headers.get('cookie'), SESSION_COOKIE));
-      if (!userId) return errorResponse(new TurnError('forbidden', 'Your session is missing or invalid. Reload the page.'), headers, 401);
+      // Signature and expiry here; whether the session was ended is read beside the access check below.
+      const claims = decodeSession(readCookie(req.headers.get('cookie'), SESSION_COOKIE));
+      const noSession = () => errorResponse(new TurnError('forbidden', 'Your session is missing or invalid. Reload the page.'), headers, 401);
+      if (!claims) return noSession();
+      const userId = claims.userId;
       const config = getConfig();
       const model = request.model ?? config.models[0];
       const modelOk = isConfigured(config) && model !== undefined && config.models.includes(model);
       early = modelOk ? startEarly(request, userId, config, model) : undefined;
       // Let the SDK put the request on the wire before the database read takes the thread.
       if (early) await new Promise((resolve) => setImmediate(resolve));
-      const access = await getChatForTurn(db, request.projectId, request.chatId, userId, { contents: !early });
+      const [live, access] = await Promise.all([
+        isLive(db, claims),
+        getChatForTurn(db, request.projectId, request.chatId, userId, { contents: !early }),
+      ]);
+      if (!live) {
+        abortEarly();
+        return noSession();
+      }
       if (early && !(access?.role && access.role !== 'viewer' && access.lastId === early.lastId)) {
         // Not what this process last saw (another tab or server changed the chat, or access changed).
         cache.forget(request.chatId);

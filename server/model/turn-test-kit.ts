@@ -6,7 +6,7 @@ import { startScriptedModel, type ScriptedModel } from '@/e2e/scripted-model/ser
 import { turnResponseEvents, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
-import { sessionCookieHeader } from '@/server/auth/session';
+import { sessionCookieFor } from '@/server/auth/request-user';
 import type { ModelConfig } from '@/server/model/config';
 import { serveFetchHandler, type ServedHandler } from '@/server/model/node-http';
 import { createTurnHandler } from '@/server/model/turn-handler';
@@ -26,6 +26,8 @@ export interface TurnKit {
   stranger: User;
   projectId: string;
   chatId: string;
+  /** `ide_session=…` of a live session of the user. */
+  cookieOf(user: User): string;
   post(body: unknown, user?: User, signal?: AbortSignal): Promise<Response>;
   turn(input: TurnRequest['input'], extra?: Partial<TurnRequest>, user?: User): Promise<{ status: number; events: TurnEvent[]; text: string }>;
   stored(): Promise<(StoredContent & { usage: unknown })[]>;
@@ -36,12 +38,19 @@ export function setupTurnKit(options: { maxSteps?: number } = {}): TurnKit {
   let testDb: TestDb;
   let served: ServedHandler;
   const kit = {} as TurnKit;
-  const cookieOf = (u: User) => sessionCookieHeader(u.id, false).split(';')[0]!;
+  const cookies = new Map<string, string>();
+  const cookieOf = (u: User) => {
+    const cookie = cookies.get(u.id);
+    if (!cookie) throw new Error(`no session for user ${u.id}`);
+    return cookie;
+  };
+  kit.cookieOf = cookieOf;
 
   beforeAll(async () => {
     testDb = await createTestDb();
     kit.db = testDb.db;
     [kit.owner, kit.viewer, kit.stranger] = (await seedUsers(testDb.db, 3)) as [User, User, User];
+    for (const u of [kit.owner, kit.viewer, kit.stranger]) cookies.set(u.id, await sessionCookieFor(testDb.db, u.id));
     kit.model = await startScriptedModel({ apiKey: KEY, models: ['scripted-model', 'other-model'] });
     served = await serveFetchHandler(createTurnHandler({ getDb: async () => testDb.db, getModelConfig: () => kit.config, maxSteps: options.maxSteps ?? 4 }));
     kit.url = served.url;

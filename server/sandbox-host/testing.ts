@@ -10,7 +10,8 @@ import { ensureUser } from '@/db/queries/users';
 import { projectMember } from '@/db/schema';
 import { createTestDb, type TestDb } from '@/db/testing';
 import type { WebSocketConstructor } from '@/lib/sandbox/host-client/client';
-import { encodeSession, newUserId, SESSION_COOKIE } from '@/server/auth/session';
+import { sessionCookieFor } from '@/server/auth/request-user';
+import { newUserId, SESSION_COOKIE } from '@/server/auth/session';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
 import { createSandboxHost, type SandboxHost } from '@/server/sandbox-host/http';
 
@@ -44,6 +45,9 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const db = testDb.db;
   const ids = { owner: newUserId(), editor: newUserId(), viewer: newUserId(), stranger: newUserId() };
   for (const id of Object.values(ids)) await ensureUser(db, id);
+  const cookies = Object.fromEntries(
+    await Promise.all(Object.entries(ids).map(async ([role, id]) => [role, await sessionCookieFor(db, id)] as const)),
+  ) as Record<keyof typeof ids, string>;
   const newProject = async () => (await insertProject(db, { ownerId: ids.owner, title: 'sandbox test', template: null })).id;
   const projectId = await newProject();
   await db.insert(projectMember).values([
@@ -64,7 +68,7 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const baseUrl = `http://localhost:${port}`;
 
   const socketFor = (role: keyof typeof ids | 'anonymous', options: { origin?: string } = {}): WebSocketConstructor => {
-    const headers = role === 'anonymous' ? {} : { cookie: `${SESSION_COOKIE}=${encodeSession(ids[role])}; other=1` };
+    const headers = role === 'anonymous' ? {} : { cookie: `${cookies[role]}; other=1` };
     return class extends WS {
       constructor(url: string) {
         super(url, { headers, ...(options.origin ? { origin: options.origin } : {}) });
