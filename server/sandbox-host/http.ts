@@ -29,7 +29,7 @@ export interface SandboxHost {
 
 export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
   const manager = new SandboxManager(defaultConfig(options.dataDir, options.config));
-  const preview = createPreviewProxy({ manager, domain: options.previewDomain });
+  const preview = createPreviewProxy({ manager, domain: options.previewDomain, getDb: options.getDb });
   const sockets = createSandboxSocketHandler({
     manager,
     getDb: options.getDb,
