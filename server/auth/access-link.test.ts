@@ -180,6 +180,9 @@ describe('the identity cookie', () => {
     const [user] = await seedUsers(testDb.db, 1);
     const signature = createHmac('sha256', getSessionSecret()).update(`uid:${user!.id}`).digest('base64url');
     const legacy = `${SESSION_COOKIE}=${user!.id}.${signature}`;
+    // The access link page counts it as an identity this browser would lose.
+    const alice = await owner();
+    expect(await accessLinkView(testDb.db, alice.token, legacy)).toEqual({ status: 'switch', current: { projects: 0, accessLinks: 0 } });
     const first = await whoami(legacy);
     expect(first.id).toBe(user!.id);
     expect(decodeSession(readCookie(first.setCookie, SESSION_COOKIE))?.userId).toBe(user!.id);

@@ -1,10 +1,10 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import type { Db } from '@/db/client';
-import { revokeSession } from '@/db/queries/sessions';
+import { hasSessions, revokeSession } from '@/db/queries/sessions';
 import { findAccessLink, identitySummary, redeemAccessLink } from '@/db/queries/users';
 import { liveSessionOf, startSession } from '@/server/auth/request-user';
-import { sessionCookieHeader } from '@/server/auth/session';
+import { decodeLegacySession, readCookie, SESSION_COOKIE, sessionCookieHeader } from '@/server/auth/session';
 
 // /a/<token>: an access link. GET shows what switching would do (app/a/[token]/page.tsx, changes nothing,
 // so another site linking or framing it signs nobody in); the page's button POSTs /a/<token>/switch,
@@ -23,15 +23,21 @@ export type AccessLinkView =
   /** `current` is null when this browser has no identity yet (nothing is lost by switching). */
   | { status: 'switch'; current: { projects: number; accessLinks: number } | null };
 
+/** A first-format cookie's user, while it may still be migrated (server/auth/request-user). */
+async function legacyUserOf(db: Db, cookieHeader: string | null): Promise<string | undefined> {
+  const userId = decodeLegacySession(readCookie(cookieHeader, SESSION_COOKIE));
+  return userId && !(await hasSessions(db, userId)) ? userId : undefined;
+}
+
 /** What the confirmation page shows for this token and this browser's cookie. Reads only. */
 export async function accessLinkView(db: Db, token: string, cookieHeader: string | null): Promise<AccessLinkView> {
   if (!tokenPattern.test(token)) return { status: 'invalid' };
   const link = await findAccessLink(db, hashAccessToken(token));
   if (!link) return { status: 'invalid' };
-  const session = await liveSessionOf(db, cookieHeader);
-  if (!session) return { status: 'switch', current: null };
-  if (session.userId === link.userId) return { status: 'current' };
-  return { status: 'switch', current: await identitySummary(db, session.userId) };
+  const currentId = (await liveSessionOf(db, cookieHeader))?.userId ?? (await legacyUserOf(db, cookieHeader));
+  if (!currentId) return { status: 'switch', current: null };
+  if (currentId === link.userId) return { status: 'current' };
+  return { status: 'switch', current: await identitySummary(db, currentId) };
 }
 
 /**

@@ -5,7 +5,7 @@ import { getDb } from '@/db';
 import { accessLinkView } from '@/server/auth/access-link';
 
 export const dynamic = 'force-dynamic';
-export const metadata: Metadata = { title: 'Access link · Cloud IDE', referrer: 'no-referrer' };
+export const metadata: Metadata = { title: 'Access link · Cloud IDE', referrer: 'same-origin' };
 
 /** GET /a/<token>: says what switching would do; changes nothing (the button POSTs ./switch). */
 export default async function AccessLinkPage({ params }: { params: Promise<{ token: string }> }) {
