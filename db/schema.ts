@@ -52,6 +52,27 @@ export const accessLink = pgTable(
 );
 export type AccessLink = typeof accessLink.$inferSelect;
 
+/**
+ * A browser signed in as a user; the identity cookie names it. Ending one (revoking the access link that
+ * made it, "sign out other browsers", switching identity) signs that browser out at its next request.
+ */
+export const session = pgTable(
+  'session',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    /** The access link this browser was signed in with; null for the identity first made here. */
+    accessLinkId: uuid().references(() => accessLink.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('session_user_idx').on(t.userId), index('session_access_link_idx').on(t.accessLinkId)],
+);
+export type Session = typeof session.$inferSelect;
+
 export const projectVisibility = pgEnum('project_visibility', ['private', 'link', 'public']);
 /** Stored per project; absent keys take the defaults in lib/project-settings.ts. */
 export interface ProjectSettings {

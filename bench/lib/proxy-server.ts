@@ -8,7 +8,7 @@ import { createChat } from '@/db/queries/chats';
 import { insertProject } from '@/db/queries/projects';
 import { createTestDb, seedUsers } from '@/db/testing';
 import { createTrpcListener } from '@/server/api/http';
-import { sessionCookieHeader } from '@/server/auth/session';
+import { sessionCookieFor } from '@/server/auth/request-user';
 import { createTurnDeps } from '@/server/model/turn';
 
 const { values } = parseArgs({ options: { 'model-url': { type: 'string' }, chats: { type: 'string', default: '100' } } });
@@ -23,7 +23,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const chats: string[] = [];
 for (let i = 0; i < Number(values.chats); i++) chats.push((await createChat(testDb.db, project.id)).id);
-console.log(JSON.stringify({ url, cookie: sessionCookieHeader(user!.id, false).split(';')[0], projectId: project.id, chats }));
+console.log(JSON.stringify({ url, cookie: await sessionCookieFor(testDb.db, user!.id), projectId: project.id, chats }));
 process.on('SIGTERM', () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));

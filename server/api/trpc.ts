@@ -13,21 +13,23 @@ import { defaultTurnDeps, type TurnDeps } from '@/server/model/turn';
 export interface Context {
   db: Db;
   user: User | null;
+  /** The browser's session (server/auth/request-user); absent in tests that call procedures directly. */
+  sessionId?: string;
   /** The agent turn's process state and model setup (tests pass their own). */
   turns: TurnDeps;
 }
 
 /** What tests call: a plain function of its parts, no request needed. */
-export function createContextInner(opts: { db: Db; user: User | null; turns?: TurnDeps }): Context {
-  return { db: opts.db, user: opts.user, turns: opts.turns ?? defaultTurnDeps() };
+export function createContextInner(opts: { db: Db; user: User | null; sessionId?: string; turns?: TurnDeps }): Context {
+  return { db: opts.db, user: opts.user, sessionId: opts.sessionId, turns: opts.turns ?? defaultTurnDeps() };
 }
 
 /** Adapts an HTTP request: resolves (or issues) the anonymous identity cookie. */
 export async function createContext(opts: { req: IncomingMessage; res: ServerResponse; db: Db; turns?: TurnDeps }): Promise<Context> {
   const { db } = opts;
   const secure = (opts.req.socket as { encrypted?: boolean }).encrypted === true || opts.req.headers['x-forwarded-proto'] === 'https';
-  const user = await userFromRequest(db, { cookie: opts.req.headers.cookie ?? null, secure }, (header) => opts.res.appendHeader('set-cookie', header));
-  return createContextInner({ db, user, turns: opts.turns });
+  const { user, sessionId } = await userFromRequest(db, { cookie: opts.req.headers.cookie ?? null, secure }, (header) => opts.res.appendHeader('set-cookie', header));
+  return createContextInner({ db, user, sessionId, turns: opts.turns });
 }
 
 const t = initTRPC.context<Context>().create({

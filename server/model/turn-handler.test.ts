@@ -1,8 +1,12 @@
+import superjson from 'superjson';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { chat as chatTable } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
+import { revokeSession } from '@/db/queries/sessions';
+import { sessionCookieFor } from '@/server/auth/request-user';
+import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import { KEY, setupTurnKit } from '@/server/model/turn-test-kit';
 
 // chat.send over real HTTP (the tRPC listener of server/main.ts, a tRPC client with httpBatchStreamLink),
@@ -106,6 +110,30 @@ describe('chat.send', () => {
       { kind: 'tool', toolCallId: 's1', ok: false, output: 'Stopped by the user (exit 130).' },
       { kind: 'tool', toolCallId: 's2', ok: false, output: 'Not run: the user pressed Stop.' },
     ]);
+  });
+
+  it('refuses a session that was ended (a revoked access link, "sign out other browsers"), stores nothing', async () => {
+    // An ended session is a fresh anonymous visitor to the API, and a visitor with no role finds no project.
+    const cookie = await sessionCookieFor(kit.db, kit.owner.id);
+    const send = () =>
+      fetch(`${kit.url}/api/trpc/chat.send?batch=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'trpc-accept': 'application/jsonl', cookie },
+        body: JSON.stringify({ 0: superjson.serialize({ projectId: kit.projectId, chatId: kit.chatId, input: { kind: 'user', text: 'hi' } }) }),
+      });
+    kit.model.load({ name: 't', steps: [{ text: 'one' }, { text: 'two' }] });
+    const first = await send();
+    expect(await first.text()).toContain('"done"');
+    const before = await stored();
+    expect(before).toHaveLength(2);
+    const calls = kit.model.requests().length;
+    await revokeSession(kit.db, decodeSession(readCookie(cookie, SESSION_COOKIE))!.sessionId);
+    const res = await send();
+    const body = await res.text();
+    expect(body).toContain('not_found:project');
+    expect(body).not.toContain('"done"');
+    expect(await stored()).toEqual(before);
+    expect(kit.model.requests()).toHaveLength(calls);
   });
 
   it('truncates a huge tool result with a marker', async () => {

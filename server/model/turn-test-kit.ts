@@ -12,7 +12,7 @@ import type { AppErrorCode } from '@/lib/errors';
 import { createTrpcListener } from '@/server/api/http';
 import { createCaller, type AppRouter } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
-import { sessionCookieHeader } from '@/server/auth/session';
+import { sessionCookieFor } from '@/server/auth/request-user';
 import { TurnRateLimit, type Budget } from '@/server/model/budget';
 import type { ModelConfig } from '@/server/model/config';
 import { createTurnDeps, type TurnDeps } from '@/server/model/turn';
@@ -43,6 +43,7 @@ export interface TurnKit {
   stranger: User;
   projectId: string;
   chatId: string;
+  /** `ide_session=…` of a live session of the user. */
   cookieOf(user: User): string;
   client(user?: User): TRPCClient<AppRouter>;
   turn(input: TurnRequest['input'], extra?: Partial<TurnRequest>, user?: User): Promise<TurnResult>;
@@ -56,12 +57,19 @@ export function setupTurnKit(options: { maxSteps?: number } = {}): TurnKit {
   let testDb: TestDb;
   let server: http.Server;
   const kit = {} as TurnKit;
-  kit.cookieOf = (u: User) => sessionCookieHeader(u.id, false).split(';')[0]!;
+  const cookies = new Map<string, string>();
+  const cookieOf = (u: User) => {
+    const cookie = cookies.get(u.id);
+    if (!cookie) throw new Error(`no session for user ${u.id}`);
+    return cookie;
+  };
+  kit.cookieOf = cookieOf;
 
   beforeAll(async () => {
     testDb = await createTestDb();
     kit.db = testDb.db;
     [kit.owner, kit.viewer, kit.stranger, kit.editor] = (await seedUsers(testDb.db, 4)) as [User, User, User, User];
+    for (const u of [kit.owner, kit.viewer, kit.stranger, kit.editor]) cookies.set(u.id, await sessionCookieFor(testDb.db, u.id));
     kit.model = await startScriptedModel({ apiKey: KEY, models: ['scripted-model', 'other-model'] });
     kit.turns = createTurnDeps({ getModelConfig: () => kit.config, maxSteps: options.maxSteps ?? 4, budgetFor: () => kit.budget });
     server = http.createServer(createTrpcListener({ getDb: async () => testDb.db, turns: kit.turns }));

@@ -36,7 +36,7 @@ export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
     return found ? resolveSettings(found.settings).network : 'off';
   };
   const manager = new SandboxManager(defaultConfig(options.dataDir, { networkCeiling, ...options.config }));
-  const preview = createPreviewProxy({ manager, domain: options.previewDomain });
+  const preview = createPreviewProxy({ manager, domain: options.previewDomain, getDb: options.getDb });
   const sockets = createSandboxSocketHandler({
     manager,
     getDb: options.getDb,

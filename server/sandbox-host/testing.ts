@@ -11,9 +11,12 @@ import { ensureUser } from '@/db/queries/users';
 import { projectMember } from '@/db/schema';
 import { createTestDb, type TestDb } from '@/db/testing';
 import type { WebSocketConstructor } from '@/lib/sandbox/host-client/client';
-import { encodeSession, newUserId, SESSION_COOKIE } from '@/server/auth/session';
+import { PREVIEW_COOKIE, previewCookieValue } from '@/server/auth/preview-ticket';
+import { sessionCookieFor } from '@/server/auth/request-user';
+import { newUserId, SESSION_COOKIE } from '@/server/auth/session';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
 import { createSandboxHost, type SandboxHost } from '@/server/sandbox-host/http';
+import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 
 // A real HTTP server with the sandbox WebSocket and the preview proxy (no Next), a fresh database with a
 // project and users in each role, and `ws` constructors that carry each user's session cookie.
@@ -52,9 +55,12 @@ export interface SandboxTestServer {
   newProject(): Promise<string>;
   /** A `ws` constructor carrying the role's session cookie (and an Origin header when given). */
   socketFor(role: 'owner' | 'editor' | 'viewer' | 'stranger' | 'anonymous', options?: { origin?: string }): WebSocketConstructor;
-  /** GET through the preview proxy: connects to the server, sends the preview Host. */
-  fetchPreview(url: string): Promise<{ status: number; body: string; headers: Record<string, string> }>;
-  /** Opens a WebSocket on a preview URL through the proxy, sends a text, resolves with the first reply. */
+  /**
+   * GET through the preview proxy: connects to the server, sends the preview Host and, unless `cookie`
+   * says otherwise, a valid preview cookie for that origin plus an IDE session cookie (both must be stripped).
+   */
+  fetchPreview(url: string, options?: { cookie?: string }): Promise<{ status: number; body: string; headers: Record<string, string> }>;
+  /** Opens a WebSocket on a preview URL through the proxy (with a valid preview cookie), sends a text, resolves with the first reply. */
   echoPreviewSocket(url: string, message: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -65,6 +71,9 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const db = testDb.db;
   const ids = { owner: newUserId(), editor: newUserId(), viewer: newUserId(), stranger: newUserId() };
   for (const id of Object.values(ids)) await ensureUser(db, id);
+  const cookies = Object.fromEntries(
+    await Promise.all(Object.entries(ids).map(async ([role, id]) => [role, await sessionCookieFor(db, id)] as const)),
+  ) as Record<keyof typeof ids, string>;
   const newProject = async () => (await insertProject(db, { ownerId: ids.owner, title: 'sandbox test', template: null })).id;
   const projectId = await newProject();
   await db.insert(projectMember).values([
@@ -85,7 +94,7 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const baseUrl = `http://localhost:${port}`;
 
   const socketFor = (role: keyof typeof ids | 'anonymous', options: { origin?: string } = {}): WebSocketConstructor => {
-    const headers = role === 'anonymous' ? {} : { cookie: `${SESSION_COOKIE}=${encodeSession(ids[role])}; other=1` };
+    const headers = role === 'anonymous' ? {} : { cookie: `${cookies[role]}; other=1` };
     return class extends WS {
       constructor(url: string) {
         super(url, { headers, ...(options.origin ? { origin: options.origin } : {}) });
@@ -96,6 +105,10 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const previewTarget = (url: string) => {
     const u = new URL(url);
     return { host: u.host, path: u.pathname + u.search };
+  };
+  const admittedCookie = (url: string) => {
+    const target = parsePreviewHost(new URL(url).host, TEST_PREVIEW_DOMAIN);
+    return target ? `${PREVIEW_COOKIE}=${previewCookieValue(target)}` : '';
   };
 
   return {
@@ -108,10 +121,11 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     userIds: ids,
     newProject,
     socketFor,
-    fetchPreview: (url) =>
+    fetchPreview: (url, options = {}) =>
       new Promise((resolve, reject) => {
         const { host: hostHeader, path: p } = previewTarget(url);
-        const req = http.get({ host: '127.0.0.1', port, path: p, headers: { host: hostHeader, cookie: `${SESSION_COOKIE}=secret` } }, (res) => {
+        const cookie = options.cookie ?? `${SESSION_COOKIE}=secret; ${admittedCookie(url)}`;
+        const req = http.get({ host: '127.0.0.1', port, path: p, headers: { host: hostHeader, ...(cookie ? { cookie } : {}) } }, (res) => {
           let body = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (body += c));
@@ -122,7 +136,7 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     echoPreviewSocket: (url, message) =>
       new Promise((resolve, reject) => {
         const { host: hostHeader, path: p } = previewTarget(url);
-        const ws = new WS(`ws://127.0.0.1:${port}${p}`, { headers: { host: hostHeader } });
+        const ws = new WS(`ws://127.0.0.1:${port}${p}`, { headers: { host: hostHeader, cookie: admittedCookie(url) } });
         const timer = setTimeout(() => reject(new Error('no reply on the preview socket')), 10_000);
         ws.on('open', () => ws.send(message));
         ws.on('message', (data) => {

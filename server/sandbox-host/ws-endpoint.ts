@@ -7,7 +7,7 @@ import { AppError } from '@/lib/errors';
 import { effectiveNetwork, resolveSettings } from '@/lib/project-settings';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, type ServerMessage } from '@/lib/sandbox/host-client/protocol';
 import { allows, projectAccess } from '@/server/access';
-import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
+import { liveSessionOf } from '@/server/auth/request-user';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
 import { unavailableReason } from '@/server/sandbox-host/tools';
@@ -48,9 +48,10 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
       return { close: CLOSE_CODES.forbidden, reason: 'The sandbox socket only accepts connections from the IDE itself.' };
     }
-    const userId = decodeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
+    const db = await options.getDb();
+    const userId = (await liveSessionOf(db, req.headers.cookie))?.userId;
     if (!userId) return { close: CLOSE_CODES.unauthorized, reason: 'Your session is missing or invalid. Reload the page.' };
-    const access = await projectAccess(await options.getDb(), projectId, userId);
+    const access = await projectAccess(db, projectId, userId);
     if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
     const unavailable = unavailableReason();
     if (unavailable) return { close: CLOSE_CODES.unavailable, reason: unavailable };
