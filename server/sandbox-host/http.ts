@@ -13,7 +13,8 @@ import { createSandboxSocketHandler } from '@/server/sandbox-host/ws-endpoint';
 
 export interface SandboxHostOptions {
   getDb: () => Promise<Db>;
-  dataDir: string;
+  /** SANDBOX_DIR: workspaces, the npm cache, helper copies (the socket folder is derived from it). */
+  sandboxDir: string;
   previewDomain: string;
   config?: Partial<SandboxHostConfig>;
 }
@@ -28,7 +29,7 @@ export interface SandboxHost {
 }
 
 export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
-  const manager = new SandboxManager(defaultConfig(options.dataDir, options.config));
+  const manager = new SandboxManager(defaultConfig(options.sandboxDir, options.config));
   const preview = createPreviewProxy({ manager, domain: options.previewDomain });
   const sockets = createSandboxSocketHandler({
     manager,

@@ -15,8 +15,8 @@ afterAll(async () => {
 
 describe('sandbox manager', () => {
   it('shares one workspace per project and ends its processes after the idle time with nobody attached', async () => {
-    const release = manager.attach(P);
-    const second = manager.attach(P);
+    const release = await manager.attach(P);
+    const second = await manager.attach(P);
     const workspace = manager.get(P);
     expect(manager.get(P)).toBe(workspace);
     const proc = await workspace.spawn('sleep', ['1000']);

@@ -51,7 +51,7 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     { projectId, userId: ids.viewer, role: 'viewer' },
   ]);
 
-  const host = createSandboxHost({ getDb: async () => db, dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
+  const host = createSandboxHost({ getDb: async () => db, sandboxDir: dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
   const server = http.createServer((req, res) => {
     if (host.handleRequest(req, res)) return;
     res.writeHead(404).end();
@@ -122,4 +122,19 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Host processes of a sandbox uid still alive (zombies, which run nothing, left out). */
+export function processesOf(uid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return fs.statSync(`/proc/${pid}`).uid === uid && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
