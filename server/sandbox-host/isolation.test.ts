@@ -166,14 +166,16 @@ describe('host sandbox isolation: resource limits', () => {
   });
 
   it('cannot fill RAM through /tmp, /dev/shm, /dev or the root folder (sized tmpfs, the rest read-only)', async () => {
-    const fill = (target: string) => `head -c 100000000 /dev/zero > ${target} 2>&1; echo "${target}=$?"`;
-    const { output } = await sh([fill('/tmp/fill'), fill('/dev/shm/fill'), fill('/dev/fill'), fill('/fill'), 'df -k /tmp | tail -1'].join('; '));
+    const fill = (target: string) => `head -c 100000000 /dev/zero 2>&1 > ${target}; echo "${target}=$?"`;
+    const { output, exit } = await sh([fill('/tmp/fill'), fill('/dev/shm/fill'), fill('/dev/fill'), fill('/fill'), 'df -k /tmp | tail -1'].join('; '));
+    expect(exit, output).toEqual({ code: 0 });
     expect(output).toMatch(/\/tmp\/fill=1/);
     expect(output).toMatch(/\/dev\/shm\/fill=1/);
-    expect(output.match(/No space left on device/g)).toHaveLength(2);
+    expect(output.match(/No space left on device/g), output).toHaveLength(2);
     expect(output).toMatch(/\/dev\/fill: Read-only file system/);
     expect(output).toMatch(/\/fill: Read-only file system/);
     expect(output).toMatch(/^tmpfs\s+16384\s/m);
+    expect(output).not.toMatch(/File size limit/);
     await stillServes();
   });
 

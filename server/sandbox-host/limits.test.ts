@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, defaultConfig } from '@/server/sandbox-host/config';
 import { SandboxManager } from '@/server/sandbox-host/manager';
+import { processesOf } from '@/server/sandbox-host/testing';
 import { missingTools } from '@/server/sandbox-host/tools';
 
 // Resource boundaries of a whole sandbox and of a user: the disk a workspace may take, and how many
@@ -68,6 +69,20 @@ describe.skipIf(!canRun)('sandboxes per user', () => {
     const results = await Promise.allSettled([manager.attach(id(6), 'user-c'), manager.attach(id(7), 'user-c'), manager.attach(id(8), 'user-c')]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!canRun)('the in-sandbox file helper', () => {
+  it('runs from a root-owned, world-readable copy in the sandbox folder, never from the checkout', async () => {
+    const workspace = manager.get(id(9));
+    await workspace.fsRequest('readdir', { path: '' });
+    const commands = processesOf(workspace.uid).map((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'));
+    const helper = commands.find((argv) => argv.includes('/opt/ide/sandbox-fs.mjs') && argv[0]?.endsWith('bwrap'));
+    const source = helper?.[helper.indexOf('/opt/ide/sandbox-fs.mjs') - 1] ?? '';
+    expect(source).toMatch(new RegExp(`^${dir}/helpers/sandbox-fs-[0-9a-f]{12}\\.mjs$`));
+    const stat = fs.statSync(source);
+    expect([stat.uid, stat.mode & 0o777, fs.statSync(path.dirname(source)).mode & 0o777]).toEqual([0, 0o644, 0o755]);
+    expect(fs.readFileSync(source, 'utf8')).toBe(fs.readFileSync(path.join(import.meta.dirname, 'sandbox-fs.mjs'), 'utf8'));
   });
 });
 
