@@ -42,3 +42,30 @@ export function missingTools(): Tool[] {
 
 /** Host helpers start with no environment at all: nothing of the server's leaks into a sandbox. */
 export const EMPTY_ENV = {} as NodeJS.ProcessEnv;
+
+/**
+ * SIGKILL for a sandboxed process tree, given the outer bwrap's pid. bwrap's --die-with-parent misses a
+ * sandbox whose pid 1 is still setting up when the outer bwrap dies (seen: killed right after a spawn, the
+ * sandbox lived on under init). So: stop the outer bwrap (it cannot start its sandbox meanwhile), kill its
+ * children (the sandbox's pid 1, whose death ends its whole pid namespace), then kill it.
+ */
+export function killSandboxed(pid: number | undefined): void {
+  if (!pid) return;
+  const signal = (target: number, name: NodeJS.Signals) => {
+    try {
+      process.kill(target, name);
+      return true;
+    } catch {
+      return false; // already gone
+    }
+  };
+  if (!signal(pid, 'SIGSTOP')) return;
+  let children: number[] = [];
+  try {
+    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    /* gone meanwhile */
+  }
+  for (const child of children) signal(child, 'SIGKILL');
+  signal(pid, 'SIGKILL');
+}
