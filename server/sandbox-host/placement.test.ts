@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -44,4 +45,17 @@ describe('where DATA_DIR and SANDBOX_DIR may lie', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(`${home} (mode 700) does not let sandbox users pass`);
   });
+
+  it('stops the server at start with the list of problems, before it creates anything', () => {
+    const dataDir = '/usr/local/share/cloud-ide-test-data';
+    const result = spawnSync(process.execPath, ['--import', './server/runtime/register.mjs', '--import', 'tsx', 'server/main.ts'], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir, SANDBOX_DIR: sandboxDir, PORT: '3999', NODE_ENV: 'production' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`The IDE cannot start:\n  - DATA_DIR (${dataDir}) lies inside /usr, which host sandboxes can read.`);
+    expect(fs.existsSync(dataDir)).toBe(false);
+  }, 60_000);
 });
