@@ -175,7 +175,7 @@ export interface BwrapOptions {
   infoFd?: number;
 }
 
-/** /run holds only sockets bound in; /dev/shm POSIX shared memory and semaphores. */
+/** /run holds only sockets bound in; /dev/shm POSIX shared memory and semaphores (at most /tmp's size). */
 const RUN_BYTES = 4 * 1024 ** 2;
 const SHM_BYTES = 64 * 1024 ** 2;
 
@@ -202,7 +202,7 @@ export function bwrapArgs(options: BwrapOptions, command: string[]): string[] {
     // Every tmpfs sized (an unsized one may take half of the host's RAM), and the unsized ones bwrap makes
     // itself (/ and /dev, writable by the sandbox's user) read-only: /dev after its shm, / at the end.
     '--dev', '/dev',
-    '--size', String(SHM_BYTES), '--tmpfs', '/dev/shm',
+    '--size', String(Math.min(SHM_BYTES, options.tmpBytes)), '--tmpfs', '/dev/shm',
     '--remount-ro', '/dev',
     '--size', String(options.tmpBytes), '--tmpfs', '/tmp',
     '--size', String(RUN_BYTES), '--tmpfs', '/run',

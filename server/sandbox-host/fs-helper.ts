@@ -9,7 +9,7 @@ import { AppError } from '@/lib/errors';
 import type { FsEvent } from '@/lib/sandbox/types';
 import { baseEnv, bwrapArgs, privilegeAndLimitArgs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
-import { EMPTY_ENV, killSandboxed, tool } from '@/server/sandbox-host/tools';
+import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 
 // The server's handle on a workspace's files: a node process inside the project's sandbox (sandbox-fs.mjs)
 // that does every read, write and watch with the sandbox's rights and view. Restarted on demand.
@@ -138,7 +138,7 @@ export class FsHelper {
   dispose(): void {
     const child = this.#child;
     this.#child = undefined;
-    if (child && child.exitCode === null) killSandboxed(child.pid);
+    if (child && child.exitCode === null) child.kill('SIGKILL');
   }
 }
 

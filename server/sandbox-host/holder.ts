@@ -6,7 +6,7 @@ import type { NetworkPolicy } from '@/lib/sandbox/types';
 import { bwrapArgs, baseEnv, privilegeAndLimitArgs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
 import { startEgressProxy, type EgressProxy } from '@/server/sandbox-host/egress-proxy';
-import { EMPTY_ENV, killSandboxed, tool } from '@/server/sandbox-host/tools';
+import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 
 // A network namespace for one (workspace, policy): a small bubblewrap sandbox that owns an empty netns
 // (loopback only) and, unless the policy is off, runs socat on 127.0.0.1:3128 → the egress proxy's
@@ -75,7 +75,7 @@ export class NetHolder {
       child.once('error', reject);
       setTimeout(() => reject(new Error(`sandbox network holder did not start in time: ${stderr.trim()}`)), 15_000).unref();
     }).catch(async (error: unknown) => {
-      killSandboxed(child.pid);
+      child.kill('SIGKILL');
       await this.#proxy?.close();
       throw error;
     });
@@ -164,7 +164,7 @@ export class NetHolder {
     if (this.#closed) return;
     this.#closed = true;
     for (const port of [...this.#forwarders.keys()]) this.dropForwarder(port);
-    if (this.#child?.exitCode === null) killSandboxed(this.#child.pid);
+    if (this.#child?.exitCode === null) this.#child.kill('SIGKILL');
     await this.#proxy?.close();
   }
 }

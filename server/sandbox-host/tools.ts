@@ -1,5 +1,6 @@
 import 'server-only';
 import fs from 'node:fs';
+import path from 'node:path';
 
 // Absolute paths of the host programs the sandbox runs through (processes start with an empty env).
 const DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin'];
@@ -44,28 +45,26 @@ export function missingTools(): Tool[] {
 export const EMPTY_ENV = {} as NodeJS.ProcessEnv;
 
 /**
- * SIGKILL for a sandboxed process tree, given the outer bwrap's pid. bwrap's --die-with-parent misses a
- * sandbox whose pid 1 is still setting up when the outer bwrap dies (seen: killed right after a spawn, the
- * sandbox lived on under init). So: stop the outer bwrap (it cannot start its sandbox meanwhile), kill its
- * children (the sandbox's pid 1, whose death ends its whole pid namespace), then kill it.
+ * SIGKILL for whatever is left of one project's sandboxes: processes of its uid that bind its workspace
+ * (a bwrap, by its arguments) or have it mounted (what runs inside), so a project sharing the uid by a
+ * hash collision is spared. bwrap's --die-with-parent misses a sandbox whose pid 1 is still setting up when
+ * the outer bwrap is killed (seen: torn down right after a spawn, it lived on under init).
  */
-export function killSandboxed(pid: number | undefined): void {
-  if (!pid) return;
-  const signal = (target: number, name: NodeJS.Signals) => {
+export function killLeftovers(uid: number, workspaceDir: string): number {
+  const mounted = `/${path.basename(path.dirname(workspaceDir))}/workspace`;
+  let killed = 0;
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
     try {
-      process.kill(target, name);
-      return true;
+      if (fs.statSync(`/proc/${name}`).uid !== uid) continue;
+      const binds = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').includes(workspaceDir);
+      const mounts = fs.readFileSync(`/proc/${name}/mountinfo`, 'utf8').split('\n');
+      if (!binds && !mounts.some((line) => line.split(' ')[3]?.endsWith(mounted))) continue;
+      process.kill(Number(name), 'SIGKILL');
+      killed++;
     } catch {
-      return false; // already gone
+      /* gone meanwhile */
     }
-  };
-  if (!signal(pid, 'SIGSTOP')) return;
-  let children: number[] = [];
-  try {
-    children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-  } catch {
-    /* gone meanwhile */
   }
-  for (const child of children) signal(child, 'SIGKILL');
-  signal(pid, 'SIGKILL');
+  return killed;
 }

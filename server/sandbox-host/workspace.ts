@@ -9,7 +9,7 @@ import { assertProjectId, uidFor, WORKSPACE, type SandboxHostConfig } from '@/se
 import { FsHelper } from '@/server/sandbox-host/fs-helper';
 import { NetHolder } from '@/server/sandbox-host/holder';
 import { HostProcess } from '@/server/sandbox-host/process';
-import { tool } from '@/server/sandbox-host/tools';
+import { killLeftovers, tool } from '@/server/sandbox-host/tools';
 
 // One project's host sandbox: its folders, its file helper, its network namespaces (one per policy in use),
 // its processes and its dev servers. Shared by every socket of the project; torn down when the manager says.
@@ -255,13 +255,19 @@ export class Workspace {
       p.kill('teardown', 'The sandbox was shut down.');
       return p.exit;
     });
-    // Bounded: teardown must finish even if a process or a namespace does not report back.
-    await Promise.race([Promise.allSettled(exits), sleep(5000)]);
+    // Bounded: teardown must finish even if a process or a namespace does not report back. A sandbox that
+    // missed its bwrap's death (see killLeftovers) keeps the pipes open: end it, then wait again.
+    const exited = Promise.allSettled(exits).then(() => true);
+    if (!(await Promise.race([exited, sleep(1000).then(() => false)]))) {
+      killLeftovers(this.uid, this.dirs.workspace);
+      await Promise.race([exited, sleep(4000)]);
+    }
     const holders = await Promise.race([Promise.allSettled([...this.#holders.values()]), sleep(5000).then(() => [])]);
     await Promise.race([Promise.all(holders.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined))), sleep(5000)]);
     for (const port of this.#ports.keys()) for (const l of this.#portListeners) l.onPortClosed(port);
     this.#ports.clear();
     this.#helper.dispose();
+    killLeftovers(this.uid, this.dirs.workspace);
     // Its sockets are dead now; the files (workspace, home) stay for next time.
     fs.rmSync(this.dirs.run, { recursive: true, force: true });
   }
