@@ -18,8 +18,18 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
   HOSTNAME: z.preprocess(emptyAsUndefined, z.string().default('localhost')),
-  /** Where PGlite, the session secret and sandbox workspaces live. */
+  /** Where PGlite and the session secret live (made owner-only). */
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+  /** Host sandboxes' workspaces, npm cache and helpers: apart from DATA_DIR, since sandbox uids must pass through it. */
+  SANDBOX_DIR: z.preprocess(emptyAsUndefined, z.string().default('/var/lib/cloud-ide')),
+  /** Size of each host sandbox's /tmp (RAM). */
+  SANDBOX_TMP_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64 * 1024).default(256)),
+  /** Disk a host sandbox's workspace and home may take (node_modules included) before its processes are stopped. */
+  SANDBOX_DISK_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1024 * 1024).default(2048)),
+  /** Host sandboxes one user may have running at once. */
+  SANDBOX_LIVE_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(3)),
+  /** Projects one user may own. */
+  PROJECTS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(50)),
   /** Unset → embedded PGlite under DATA_DIR/pglite. */
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Signs the identity cookie. Unset → generated once into DATA_DIR/session-secret. */
@@ -83,3 +93,4 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
 export const env = parseEnv(process.env);
 
 export const dataDir = path.resolve(env.DATA_DIR);
+export const sandboxDir = path.resolve(env.SANDBOX_DIR);

@@ -40,6 +40,8 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'conflict:file': 'The file changed since you opened it. Reload it or choose which version to keep.',
   'too_large:file': 'The file is too large.',
   'too_large:project': 'The project is over its size or file-count limit.',
+  'rate_limit:project': 'You have as many projects as one person may have. Delete one to make room.',
+  'rate_limit:sandbox': 'You have as many sandboxes running as one person may have. Close another project first.',
   'bad_request:file': 'That path is not allowed.',
   'unauthorized:auth': 'Your session is missing or invalid. Reload the page.',
   'not_found:auth': 'That access link is invalid or was revoked.',

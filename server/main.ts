@@ -5,12 +5,17 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
-import { dataDir, env } from '@/lib/env';
+import { dataDir, env, sandboxDir } from '@/lib/env';
 import { createTrpcListener, isTrpcRequest } from '@/server/api/http';
+import { DEFAULT_LIMITS } from '@/server/sandbox-host/config';
 import { createSandboxHost } from '@/server/sandbox-host/http';
+import { placementProblems } from '@/server/sandbox-host/placement';
 
 async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
+  const useHost = env.SANDBOX_ADAPTERS.includes('host');
+  const problems = useHost ? placementProblems({ dataDir, sandboxDir }) : [];
+  if (problems.length > 0) throw new Error(`The IDE cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   // Open the database (and apply pending migrations) before taking requests.
   await getDbHandle();
   const app = next({
@@ -27,12 +32,18 @@ async function main(): Promise<void> {
   const upgrade = app.getUpgradeHandler();
 
   // The host sandbox's WebSocket and the preview proxy (previews live on their own origin).
-  const sandboxHost = env.SANDBOX_ADAPTERS.includes('host')
+  const sandboxHost = useHost
     ? createSandboxHost({
         getDb,
-        dataDir,
+        sandboxDir,
         previewDomain: env.PREVIEW_DOMAIN,
-        config: { allowlist: env.SANDBOX_ALLOWLIST, npmRegistry: env.SANDBOX_NPM_REGISTRY, idleMs: env.SANDBOX_IDLE_MINUTES * 60_000 },
+        config: {
+          allowlist: env.SANDBOX_ALLOWLIST,
+          npmRegistry: env.SANDBOX_NPM_REGISTRY,
+          idleMs: env.SANDBOX_IDLE_MINUTES * 60_000,
+          livePerUser: env.SANDBOX_LIVE_PER_USER,
+          limits: { ...DEFAULT_LIMITS, tmpBytes: env.SANDBOX_TMP_MB * 1024 ** 2, diskBytes: env.SANDBOX_DISK_MB * 1024 ** 2 },
+        },
       })
     : undefined;
 

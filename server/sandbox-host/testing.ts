@@ -81,7 +81,7 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     { projectId, userId: ids.viewer, role: 'viewer' },
   ]);
 
-  const host = createSandboxHost({ getDb: async () => db, dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
+  const host = createSandboxHost({ getDb: async () => db, sandboxDir: dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
   const server = http.createServer((req, res) => {
     if (host.handleRequest(req, res)) return;
     res.writeHead(404).end();
@@ -173,4 +173,19 @@ export function openTunnel(socketPath: string, target: string) {
     socket.on('data', onData);
     socket.on('close', () => resolve({ line: text.split('\r\n')[0] ?? '', socket }));
   });
+}
+
+/** Host processes of a sandbox uid still alive (zombies, which run nothing, left out). */
+export function processesOf(uid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return fs.statSync(`/proc/${pid}`).uid === uid && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

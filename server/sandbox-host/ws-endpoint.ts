@@ -67,13 +67,22 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
       };
       ws.on('message', hold);
       authorize(req).then(
-        (result) => {
-          ws.off('message', hold);
-          if ('close' in result) ws.close(result.close, result.reason);
-          else {
-            serve(ws, req, result.projectId, result.userId, result.role);
-            for (const [raw, isBinary] of early) ws.emit('message', raw, isBinary);
+        async (result) => {
+          if ('close' in result) {
+            ws.off('message', hold);
+            ws.close(result.close, result.reason);
+            return;
           }
+          // Starting a sandbox counts against the user's cap of running sandboxes.
+          const release = await options.manager.attach(result.projectId, result.userId).catch((error: unknown) => {
+            ws.off('message', hold);
+            ws.close(CLOSE_CODES.unavailable, (error instanceof AppError ? error.message : 'The sandbox could not start.').slice(0, 120));
+          });
+          if (!release) return;
+          ws.off('message', hold);
+          if (ws.readyState !== ws.OPEN) return release();
+          serve(ws, req, result.projectId, result.userId, result.role, release);
+          for (const [raw, isBinary] of early) ws.emit('message', raw, isBinary);
         },
         (error: unknown) => {
           console.error('sandbox socket authorization failed:', error);
@@ -83,9 +92,15 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     });
   }
 
-  function serve(ws: WebSocket, req: IncomingMessage, projectId: string, userId: string, role: 'owner' | 'editor' | 'viewer'): void {
+  function serve(
+    ws: WebSocket,
+    req: IncomingMessage,
+    projectId: string,
+    userId: string,
+    role: 'owner' | 'editor' | 'viewer',
+    release: () => void,
+  ): void {
     const { manager } = options;
-    const release = manager.attach(projectId);
     const workspace = manager.get(projectId);
     const mine = new Map<string, HostProcess>();
     const watches = new Map<string, () => void>();
