@@ -9,7 +9,7 @@ export type ErrorKind =
   | 'rate_limit'
   | 'unavailable';
 
-export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat';
+export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat' | 'host' | 'origin' | 'request';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -34,6 +34,11 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'bad_request:file': 'That path is not allowed.',
   'unauthorized:auth': 'Your session is missing or invalid. Reload the page.',
   'not_found:auth': 'That access link is invalid or was revoked.',
+  // The HTTP edge (server/http/edge.ts).
+  'bad_request:host': 'This server does not answer to that host name. Set ALLOWED_HOSTS or PUBLIC_URL to add one.',
+  'forbidden:origin': 'This request must come from the IDE itself.',
+  'too_large:request': 'The request is too large.',
+  'bad_request:request': 'The request body must declare its length.',
 };
 
 export class AppError extends Error {

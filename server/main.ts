@@ -1,15 +1,19 @@
-// The IDE's HTTP server: Next.js for pages and the API, plus what Next cannot carry or would slow
+// The IDE's HTTP server: Next.js for pages, tRPC for the API, plus what Next cannot carry or would slow
 // down: sandbox WebSockets and the preview proxy (server/sandbox-host), and the agent's streaming
-// endpoint (server/model/turn-handler.ts).
+// endpoint (server/model/turn-handler.ts). Every request passes the edge checks of server/http/edge.ts
+// (host, origin, body size) in createIdeServer.
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
 import { dataDir, env } from '@/lib/env';
-import { AGENT_TURN_URL } from '@/lib/agent/protocol';
+import { createTrpcNodeHandler } from '@/server/api/http';
+import { edgePolicy } from '@/server/http/edge';
+import { createIdeServer } from '@/server/http/server';
 import { nodeListener } from '@/server/model/node-http';
 import { createTurnHandler } from '@/server/model/turn-handler';
 import { createSandboxHost } from '@/server/sandbox-host/http';
+import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 
 async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
@@ -44,14 +48,19 @@ async function main(): Promise<void> {
   // (bench:proxy). The Request's signal aborts the upstream call when the browser stops or leaves.
   const agentTurn = nodeListener(createTurnHandler({ getDb }));
 
-  const server = createServer((req, res) => {
-    if (sandboxHost?.handleRequest(req, res)) return;
-    if (req.method === 'POST' && req.url?.split('?')[0] === AGENT_TURN_URL) return agentTurn(req, res);
-    void handle(req, res);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (sandboxHost?.handleUpgrade(req, socket, head)) return;
-    void upgrade(req, socket, head);
+  const server = createIdeServer({
+    policy: edgePolicy({
+      // HOSTNAME names the IDE too, unless it is a wildcard address.
+      allowedHosts: [...env.ALLOWED_HOSTS, ...(['0.0.0.0', '::'].includes(env.HOSTNAME) ? [] : [env.HOSTNAME])],
+      publicUrl: env.PUBLIC_URL,
+      isPreviewHost: (host) => parsePreviewHost(host, env.PREVIEW_DOMAIN) !== undefined,
+    }),
+    sandboxHost,
+    trpc: createTrpcNodeHandler({ getDb }),
+    trpcMaxBodyBytes: env.MAX_BODY_MB * 1024 * 1024,
+    agentTurn,
+    next: (req, res) => void handle(req, res),
+    nextUpgrade: (req, socket, head) => void upgrade(req, socket, head),
   });
   server.listen(env.PORT, env.HOSTNAME, () => {
     console.log(`Cloud IDE ready on http://${env.HOSTNAME}:${env.PORT} (${dev ? 'development' : 'production'})`);

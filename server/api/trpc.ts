@@ -18,10 +18,10 @@ export function createContextInner(opts: { db: Db; user: User | null }): Context
   return { db: opts.db, user: opts.user };
 }
 
-/** Adapts an HTTP request: resolves (or issues) the anonymous identity cookie. */
-export async function createContext(opts: { req: Request; resHeaders: Headers; db: Db }): Promise<Context> {
+/** Adapts an HTTP request: resolves (or issues, through `setCookie`) the anonymous identity cookie. */
+export async function createContext(opts: { req: Request; setCookie: (header: string) => void; db: Db }): Promise<Context> {
   const { db } = opts;
-  const user = await userFromRequest(db, opts.req, (header) => opts.resHeaders.append('set-cookie', header));
+  const user = await userFromRequest(db, opts.req, opts.setCookie);
   return createContextInner({ db, user });
 }
 

@@ -43,11 +43,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(projectId)) {
       return { close: CLOSE_CODES.badRequest, reason: 'projectId must be a project id' };
     }
-    // Only the IDE's own pages may open it (a browser always sends Origin; previews have another origin).
-    const origin = req.headers.origin;
-    if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
-      return { close: CLOSE_CODES.forbidden, reason: 'The sandbox socket only accepts connections from the IDE itself.' };
-    }
+    // Only the IDE's own pages reach this point: the edge (server/http/edge.ts) refuses other origins.
     const userId = decodeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
     if (!userId) return { close: CLOSE_CODES.unauthorized, reason: 'Your session is missing or invalid. Reload the page.' };
     const access = await getProjectRole(await options.getDb(), projectId, userId);
