@@ -19,10 +19,11 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Everything but built assets (immutable, not documents) and prefetches.
+  // Everything but built assets and Monaco's files (scripts, not documents: a CSP on a worker's script
+  // would apply to the worker, whose imports carry no nonce) and prefetches.
   matcher: [
     {
-      source: '/((?!_next/static|_next/image).*)',
+      source: '/((?!_next/static|_next/image|monaco/).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

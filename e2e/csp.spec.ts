@@ -16,7 +16,9 @@ test('the home page and a project page with the editor load with no CSP violatio
   await csp.expectNoViolations();
   const projectId = await home.createProject('vite-react-ts');
   const wb = new WorkbenchPage(page);
-  await wb.goto(projectId);
+  // createProject has navigated to the project page; a loaded machine may take a while to render it.
+  await expect(wb.fileTree).toBeVisible({ timeout: 60_000 });
+  expect(page.url()).toContain(projectId);
   await csp.expectNoViolations();
   await wb.openFile('src/App.tsx');
   await wb.editor.expectOpen('src/App.tsx');
