@@ -69,6 +69,19 @@ const schema = z.object({
   SANDBOX_NPM_REGISTRY: z.preprocess(emptyAsUndefined, z.url().default('https://registry.npmjs.org/')),
   /** Previews are served on http://<port>-<projectId>.<PREVIEW_DOMAIN>:<PORT>/ (an origin apart from the IDE's). */
   PREVIEW_DOMAIN: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9.-]+$/).default('preview.localhost')),
+  /** The IDE's public address (e.g. behind a reverse proxy): its host is allowed and its origin trusted. */
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** More host names the IDE answers to (comma-separated); localhost, 127.0.0.1 and [::1] always are. */
+  ALLOWED_HOSTS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/, 'a host name without port or scheme'))),
+  ),
+  /** Largest tRPC request body in MiB (a chat message with images, a file save, a sync batch); other calls get 1 MiB. */
+  MAX_BODY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(512).default(24)),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
   SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
   /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */

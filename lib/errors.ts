@@ -15,7 +15,7 @@ export type ErrorKind =
   /** The caller stopped the request. */
   | 'aborted';
 
-export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat';
+export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat' | 'host' | 'origin' | 'request';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -59,6 +59,11 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'upstream:model': 'The model call failed. Retry to ask again.',
   'aborted:model': 'Stopped.',
   'unavailable:api': 'Could not reach the IDE server. Check the connection and retry.',
+  // The HTTP edge (server/http/edge.ts).
+  'bad_request:host': 'This server does not answer to that host name. Set ALLOWED_HOSTS or PUBLIC_URL to add one.',
+  'forbidden:origin': 'This request must come from the IDE itself.',
+  'too_large:request': 'The request is too large.',
+  'bad_request:request': 'The request body must declare its length.',
 };
 
 /** Codes whose failure may pass by itself: the panel offers Retry. */

@@ -1,14 +1,18 @@
 // The IDE's HTTP server: Next.js for pages, the tRPC API (/api/trpc, with tRPC's own Node adapter:
-// server/api/http.ts), and what Next cannot carry: sandbox WebSockets and the preview proxy
-// (server/sandbox-host).
+// server/api/http.ts; the agent's turns are chat.send), and what Next cannot carry: sandbox WebSockets
+// and the preview proxy (server/sandbox-host). Every request passes the edge checks of
+// server/http/edge.ts (host, origin, body size) in createIdeServer.
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
 import { dataDir, env, sandboxDir } from '@/lib/env';
-import { createTrpcListener, isTrpcRequest } from '@/server/api/http';
+import { createTrpcListener } from '@/server/api/http';
+import { edgePolicy } from '@/server/http/edge';
+import { createIdeServer } from '@/server/http/server';
 import { DEFAULT_LIMITS } from '@/server/sandbox-host/config';
 import { createSandboxHost } from '@/server/sandbox-host/http';
+import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 import { placementProblems } from '@/server/sandbox-host/placement';
 
 async function main(): Promise<void> {
@@ -51,14 +55,18 @@ async function main(): Promise<void> {
   // bench:proxy, and the agent's streamed turns (chat.send) skip Next's routing.
   const trpc = createTrpcListener({ getDb });
 
-  const server = createServer((req, res) => {
-    if (sandboxHost?.handleRequest(req, res)) return;
-    if (isTrpcRequest(req.url)) return trpc(req, res);
-    void handle(req, res);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (sandboxHost?.handleUpgrade(req, socket, head)) return;
-    void upgrade(req, socket, head);
+  const server = createIdeServer({
+    policy: edgePolicy({
+      // HOSTNAME names the IDE too, unless it is a wildcard address.
+      allowedHosts: [...env.ALLOWED_HOSTS, ...(['0.0.0.0', '::'].includes(env.HOSTNAME) ? [] : [env.HOSTNAME])],
+      publicUrl: env.PUBLIC_URL,
+      isPreviewHost: (host) => parsePreviewHost(host, env.PREVIEW_DOMAIN) !== undefined,
+    }),
+    sandboxHost,
+    trpc,
+    trpcMaxBodyBytes: env.MAX_BODY_MB * 1024 * 1024,
+    next: (req, res) => void handle(req, res),
+    nextUpgrade: (req, socket, head) => void upgrade(req, socket, head),
   });
   server.listen(env.PORT, env.HOSTNAME, () => {
     console.log(`Cloud IDE ready on http://${env.HOSTNAME}:${env.PORT} (${dev ? 'development' : 'production'})`);

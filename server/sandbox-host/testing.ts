@@ -15,6 +15,8 @@ import { PREVIEW_COOKIE, previewCookieValue } from '@/server/auth/preview-ticket
 import { sessionCookieFor } from '@/server/auth/request-user';
 import { newUserId, SESSION_COOKIE } from '@/server/auth/session';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
+import { edgePolicy } from '@/server/http/edge';
+import { createIdeServer } from '@/server/http/server';
 import { createSandboxHost, type SandboxHost } from '@/server/sandbox-host/http';
 import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 
@@ -53,7 +55,7 @@ export interface SandboxTestServer {
   userIds: { owner: string; editor: string; viewer: string; stranger: string };
   /** Creates another project owned by the owner. */
   newProject(): Promise<string>;
-  /** A `ws` constructor carrying the role's session cookie (and an Origin header when given). */
+  /** A `ws` constructor carrying the role's session cookie and an Origin header (the IDE's own unless given). */
   socketFor(role: 'owner' | 'editor' | 'viewer' | 'stranger' | 'anonymous', options?: { origin?: string }): WebSocketConstructor;
   /**
    * GET through the preview proxy: connects to the server, sends the preview Host and, unless `cookie`
@@ -82,12 +84,14 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   ]);
 
   const host = createSandboxHost({ getDb: async () => db, sandboxDir: dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
-  const server = http.createServer((req, res) => {
-    if (host.handleRequest(req, res)) return;
-    res.writeHead(404).end();
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (!host.handleUpgrade(req, socket, head)) socket.destroy();
+  // The IDE's own server and edge checks, with no Next and no API behind them.
+  const server = createIdeServer({
+    policy: edgePolicy({ allowedHosts: [], isPreviewHost: (h) => parsePreviewHost(h, TEST_PREVIEW_DOMAIN) !== undefined }),
+    sandboxHost: host,
+    trpc: (_req, res) => void res.writeHead(404).end(),
+    trpcMaxBodyBytes: 1024,
+    next: (_req, res) => void res.writeHead(404).end(),
+    nextUpgrade: (_req, socket) => void socket.destroy(),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -97,7 +101,9 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     const headers = role === 'anonymous' ? {} : { cookie: `${cookies[role]}; other=1` };
     return class extends WS {
       constructor(url: string) {
-        super(url, { headers, ...(options.origin ? { origin: options.origin } : {}) });
+        super(url, { headers, origin: options.origin ?? baseUrl });
+        // As in a browser, a refused handshake is an error event and a close (1006), never a throw.
+        this.on('error', () => {});
       }
     } as unknown as WebSocketConstructor;
   };

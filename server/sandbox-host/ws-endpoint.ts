@@ -12,7 +12,7 @@ import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
 import { unavailableReason } from '@/server/sandbox-host/tools';
 
-/** Requests a client may send before its access check has finished. */
+/** Requests (and at most MAX_MESSAGE_BYTES of them) a client may send before its access check has finished. */
 const MAX_EARLY_MESSAGES = 64;
 
 // /api/sandbox/ws?projectId=…: the browser's line to its project's host sandbox. The session cookie says
@@ -43,11 +43,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(projectId)) {
       return { close: CLOSE_CODES.badRequest, reason: 'projectId must be a project id' };
     }
-    // Only the IDE's own pages may open it (a browser always sends Origin; previews have another origin).
-    const origin = req.headers.origin;
-    if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
-      return { close: CLOSE_CODES.forbidden, reason: 'The sandbox socket only accepts connections from the IDE itself.' };
-    }
+    // Only the IDE's own pages reach this point: the edge (server/http/edge.ts) refuses other origins.
     const db = await options.getDb();
     const userId = (await liveSessionOf(db, req.headers.cookie))?.userId;
     if (!userId) return { close: CLOSE_CODES.unauthorized, reason: 'Your session is missing or invalid. Reload the page.' };
@@ -62,8 +58,12 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Requests sent before the access check ends wait for it (a few at most), rather than being lost.
       const early: [RawData, boolean][] = [];
+      let earlyBytes = 0;
       const hold = (raw: RawData, isBinary: boolean) => {
-        if (early.push([raw, isBinary]) > MAX_EARLY_MESSAGES) ws.close(CLOSE_CODES.badRequest, 'Too many requests before the connection was ready.');
+        earlyBytes += Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : raw.byteLength;
+        if (early.push([raw, isBinary]) > MAX_EARLY_MESSAGES || earlyBytes > MAX_MESSAGE_BYTES) {
+          ws.close(CLOSE_CODES.badRequest, 'Too many requests before the connection was ready.');
+        }
       };
       ws.on('message', hold);
       authorize(req).then(

@@ -17,7 +17,7 @@ afterAll(async () => server?.close());
 /** Opens the project's sandbox socket with the cookie; resolves with the close code, or 'open'. */
 function connect(cookie: string): Promise<number | 'open'> {
   return new Promise((resolve) => {
-    const ws = new WS(`${server.baseUrl.replace('http', 'ws')}${SANDBOX_WS_PATH}?projectId=${server.projectId}`, { headers: { cookie } });
+    const ws = new WS(`${server.baseUrl.replace('http', 'ws')}${SANDBOX_WS_PATH}?projectId=${server.projectId}`, { headers: { cookie }, origin: server.baseUrl });
     // A live session gets a working socket: a request is answered. An ended one is closed first.
     ws.on('open', () => ws.send(JSON.stringify({ id: 1, op: 'readdir', path: '.' })));
     ws.on('message', () => {

@@ -44,7 +44,8 @@ describe('host sandbox over the socket', () => {
   it('refuses a socket opened by another origin (a preview page or another site), accepts its own', async () => {
     const origin = `http://4173-${server.projectId}.preview.localhost:${server.port}`;
     const error = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner', { origin }) }).catch((e: Error) => e);
-    expect(error).toMatchObject({ code: 'forbidden:project' });
+    // The edge refuses the handshake (HTTP 403, server/http/edge.ts): the page sees a socket that never opened.
+    expect(error).toMatchObject({ code: 'unavailable:sandbox', message: expect.stringMatching(/1006/) });
     const own = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner', { origin: server.baseUrl }) });
     expect(own.role).toBe('owner');
     await own.dispose();
