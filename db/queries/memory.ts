@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
 import { getChat } from '@/db/queries/chats';
+import { readFile } from '@/db/queries/files';
 import { chat, memoryDecision, memoryRecord, message, type MemoryRecord } from '@/db/schema';
 import { serverToolArgSchemas } from '@/lib/agent/tool-schemas';
+import type { MemoryState } from '@/server/memory/types';
 
 // A chat's memory: its compactions (versioned handoff notes with the position they cover) and the
 // decisions the agent recorded with the remember tool. Scoped by project like every chat query.
@@ -97,4 +99,32 @@ export async function listDecisions(db: Tx, projectId: string, chatId: string): 
     .where(and(eq(memoryDecision.chatId, chatId), eq(chat.projectId, projectId)))
     .orderBy(asc(memoryDecision.createdAt), asc(memoryDecision.id));
   return rows.map((r) => r.text);
+}
+
+/** The pinned notes: the project's AGENTS.md (an ordinary file, edited like any other). */
+export const NOTES_PATH = 'AGENTS.md';
+/** Only the start of a large AGENTS.md is read; the prompt budget cuts it further. */
+export const NOTES_MAX_BYTES = 32 * 1024;
+
+export async function readProjectNotes(db: Tx, projectId: string): Promise<string | null> {
+  const file = await readFile(db, projectId, NOTES_PATH);
+  if (!file) return null;
+  return new TextDecoder('utf-8', { fatal: false }).decode(file.content.subarray(0, NOTES_MAX_BYTES));
+}
+
+export interface ChatMemory {
+  memory: MemoryState | null;
+  decisions: string[];
+  notes: string | null;
+}
+
+/** What server/memory needs besides the messages and the plan, in three small queries. */
+export async function loadChatMemory(db: Db, projectId: string, chatId: string): Promise<ChatMemory> {
+  const [record, decisions, notes] = await Promise.all([
+    latestMemory(db, projectId, chatId),
+    listDecisions(db, projectId, chatId),
+    readProjectNotes(db, projectId),
+  ]);
+  const memory = record ? { version: record.version, summary: record.summary, throughMessageId: record.throughMessageId, notice: record.notice } : null;
+  return { memory, decisions, notes };
 }
