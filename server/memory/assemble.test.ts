@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatMessages, SYSTEM_PROMPT, wrapUntrusted } from '@/server/model/conversation';
+import { chatMessages, responsesInput, SYSTEM_PROMPT, wrapUntrusted } from '@/server/model/conversation';
 import { assemble, compactionPoint, MEMORY_SOURCE, memoryBlock, NOTES_SOURCE } from '@/server/memory/assemble';
 import { countMessages } from '@/server/memory/count';
 import { maskObservations } from '@/server/memory/mask';
@@ -61,5 +61,14 @@ describe('prompt assembly', () => {
     const messages = conversation();
     const memory: MemoryState = { version: 1, summary: 's', throughMessageId: 'gone', notice: null };
     expect(assemble({ messages, memory, state }).messages).toEqual(assemble({ messages, memory: null, state }).messages);
+  });
+
+  it('gives the same prompt in the stored format, for the Responses API', () => {
+    const messages = conversation();
+    const memory: MemoryState = { version: 1, summary: 'note', throughMessageId: messages[4]!.id, notice: null };
+    const prompt = assemble({ messages, memory, state });
+    expect(chatMessages(prompt.history)).toEqual(prompt.messages);
+    const input = responsesInput(prompt.history);
+    expect(input[0]).toEqual({ role: 'user', content: [{ type: 'input_text', text: prompt.messages[1]!.content }] });
   });
 });

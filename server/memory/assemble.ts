@@ -1,5 +1,6 @@
 import 'server-only';
 import type OpenAI from 'openai';
+import type { StoredContent } from '@/lib/agent/protocol';
 import { chatMessages, wrapUntrusted } from '@/server/model/conversation';
 import { countMessages } from '@/server/memory/count';
 import { DEFAULT_KEEP_TURNS, maskObservations } from '@/server/memory/mask';
@@ -35,7 +36,10 @@ export interface AssembleInput {
 }
 
 export interface AssembledPrompt {
+  /** For Chat Completions (what is counted). */
   messages: OpenAI.ChatCompletionMessageParam[];
+  /** The same prompt in the stored format, for the Responses API: responsesInput(history). */
+  history: StoredContent[];
   /** Prompt tokens including the tool definitions. */
   tokens: number;
   /** Index in the input of the first message shown as a turn. */
@@ -67,15 +71,15 @@ export function assemble(input: AssembleInput): AssembledPrompt {
   const budgets = input.budgets ?? DEFAULT_BUDGETS;
   const point = compactionPoint(input.messages, input.memory);
   const recent = maskObservations(input.messages.slice(point), input.keepTurns ?? DEFAULT_KEEP_TURNS);
-  const [system, ...turns] = chatMessages(recent.map((m) => m.content));
-  const head: OpenAI.ChatCompletionMessageParam[] = [system!];
+  const head: StoredContent[] = [];
   if (input.memory && point > 0) {
-    head.push({ role: 'user', content: memoryBlock(input.memory, input.state, input.messages, budgets) });
+    head.push({ kind: 'user', text: memoryBlock(input.memory, input.state, input.messages, budgets) });
     const mine = renderUserMessages(userMessages(input.messages), budgets.userMessages);
-    if (mine) head.push({ role: 'user', content: mine });
+    if (mine) head.push({ kind: 'user', text: mine });
   } else if (input.state.notes?.trim()) {
-    head.push({ role: 'user', content: wrapUntrusted(NOTES_SOURCE, clip(input.state.notes.trim(), budgets.notes)) });
+    head.push({ kind: 'user', text: wrapUntrusted(NOTES_SOURCE, clip(input.state.notes.trim(), budgets.notes)) });
   }
-  const messages = [...head, ...turns];
-  return { messages, tokens: countMessages(messages) + (input.toolsTokens ?? 0), recentFrom: point };
+  const history = [...head, ...recent.map((m) => m.content)];
+  const messages = chatMessages(history);
+  return { messages, history, tokens: countMessages(messages) + (input.toolsTokens ?? 0), recentFrom: point };
 }

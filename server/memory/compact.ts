@@ -7,7 +7,7 @@ import { countMessage, countText } from '@/server/memory/count';
 import { cleanSummary, handoffMessages, SUMMARY_MAX_TOKENS } from '@/server/memory/handoff';
 import { DEFAULT_KEEP_TURNS, maskObservations, recentStart } from '@/server/memory/mask';
 import { DEFAULT_BUDGETS, renderUserMessages, userMessages } from '@/server/memory/task-state';
-import type { MemoryMessage, MemoryState } from '@/server/memory/types';
+import type { MemoryState } from '@/server/memory/types';
 import { compactionLimit } from '@/server/memory/windows';
 
 // Deciding and planning a compaction. Pure apart from the injected summarize() call: the caller
@@ -53,13 +53,6 @@ export type CompactOutcome =
 
 export function needsCompaction(tokens: number, window: number, threshold?: number): boolean {
   return tokens > compactionLimit(window, threshold);
-}
-
-/** Where the kept turns start: the last K turns, with the user message that led to the first of them. */
-function cutIndex(messages: readonly MemoryMessage[], point: number, keepTurns: number): number {
-  let cut = Math.max(point, recentStart(messages, keepTurns));
-  while (cut > point && messages[cut - 1]!.content.kind === 'user') cut--;
-  return cut;
 }
 
 export function dropNotice(turns: number): string {
@@ -114,7 +107,7 @@ export async function compact(input: CompactInput, summarize: Summarize): Promis
 
   const { messages, memory } = input;
   const point = compactionPoint(messages, memory);
-  const cut = cutIndex(messages, point, keepTurns);
+  const cut = Math.max(point, recentStart(messages, keepTurns));
   if (cut <= point) return { status: 'not_needed', ...fit(input, memory) };
 
   let summary: string;

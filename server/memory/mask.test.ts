@@ -67,4 +67,18 @@ describe('observation masking', () => {
     const result = { kind: 'tool' as const, toolCallId: 'c', name: 'write_file', ok: false, output: 'Invalid arguments' };
     expect(placeholder(result, call)).toMatch(/→ failed, 17 B;/);
   });
+
+  it('names the images of older user messages instead of sending them again', () => {
+    const image = 'data:image/png;base64,iVBORw0KGgo=';
+    const messages: MemoryMessage[] = [
+      { id: 'u1', content: { kind: 'user', text: 'Build this design', images: [image, image] } },
+      ...agentStep('Looking', [{ name: 'list_files', args: {}, output: 'src/' }]),
+      { id: 'u2', content: { kind: 'user', text: 'And this one', images: [image] } },
+      ...agentStep('Looking again'),
+    ];
+    expect(recentStart(messages, 1)).toBe(3); // the kept turn starts with the user message that asked for it
+    const masked = maskObservations(messages, 1);
+    expect(masked[0]!.content).toEqual({ kind: 'user', text: 'Build this design\n[2 image(s) attached earlier, not shown again]' });
+    expect(masked[3]!.content).toEqual(messages[3]!.content);
+  });
 });

@@ -3,8 +3,9 @@ import type { StoredContent, ToolCall } from '@/lib/agent/protocol';
 import type { MemoryMessage } from '@/server/memory/types';
 
 // Observation masking: tool outputs older than the last K turns (a turn = one assistant message and
-// the tool results answering it) become a one-line placeholder, and long string arguments of those
-// turns' tool calls (whole files in write_file) are cut. The model keeps what it did, not the bulk.
+// the tool results answering it) become a one-line placeholder, long string arguments of those
+// turns' tool calls (whole files in write_file) are cut, and images of older user messages are named
+// instead of sent. The model keeps what it did, not the bulk.
 
 export const DEFAULT_KEEP_TURNS = 4;
 const ARGS_PREVIEW = 120;
@@ -50,12 +51,17 @@ function shortenDeep(value: unknown): unknown {
   return value;
 }
 
-/** Index of the first message of the last `keepTurns` turns (messages.length when keepTurns is 0). */
+/**
+ * Index of the first message of the last `keepTurns` turns, with the user message(s) that led to the
+ * first of them (messages.length when keepTurns is 0).
+ */
 export function recentStart(messages: readonly MemoryMessage[], keepTurns: number): number {
   if (keepTurns <= 0) return messages.length;
   let seen = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
-    if (messages[i]!.content.kind === 'assistant' && ++seen === keepTurns) return i;
+    if (messages[i]!.content.kind !== 'assistant' || ++seen < keepTurns) continue;
+    while (i > 0 && messages[i - 1]!.content.kind === 'user') i--;
+    return i;
   }
   return 0;
 }
@@ -71,6 +77,11 @@ export function maskObservations(messages: readonly MemoryMessage[], keepTurns =
       if (i >= keepFrom || !c.toolCalls.length) return m;
       const content: Assistant = { ...c, toolCalls: c.toolCalls.map(elideArguments) };
       return { ...m, content };
+    }
+    if (c.kind === 'user') {
+      if (i >= keepFrom || !c.images?.length) return m;
+      // Each image costs ~1,100 tokens (count.ts); older ones are named, not sent again.
+      return { ...m, content: { kind: 'user', text: `${c.text}\n[${c.images.length} image(s) attached earlier, not shown again]` } };
     }
     if (c.kind !== 'tool' || i >= keepFrom) return m;
     return { ...m, content: { ...c, output: placeholder(c, calls.get(c.toolCallId)) } };
