@@ -53,13 +53,14 @@ function planAt(turn: number): PlanItem[] | null {
     p = set(p, 'Port routes to Fastify', status(turn === 100, turn === 20));
     return turn === 100 ? set(p, 'Port error handling', 'in_progress') : p;
   }
-  if (turn === 141 || turn === 200 || turn === 260 || turn === 295) {
+  // The last update is 50 turns before the end: by then only the task state knows the statuses.
+  if (turn === 141 || turn === 200 || turn === 230 || turn === 250) {
     let p = items([{ title: 'Migrate websocket handlers', status: 'pending' }]);
     for (const t of ['Set up CI workflow', 'Inventory Express routes', 'Port routes to Fastify']) p = set(p, t, 'done');
     p = set(p, 'Rewrite auth middleware', 'cancelled');
     p = set(p, 'Port error handling', status(turn >= 200, turn === 141));
-    p = set(p, 'Migrate websocket handlers', status(turn >= 260, turn === 200));
-    return set(p, 'Update tests', status(turn >= 295, turn === 260));
+    p = set(p, 'Migrate websocket handlers', status(turn >= 230, turn === 200));
+    return set(p, 'Update tests', status(turn >= 250, turn === 230));
   }
   return null;
 }
