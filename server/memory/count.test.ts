@@ -1,3 +1,4 @@
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import { chatTools } from '@/server/model/conversation';
 import { countMessage, countMessages, countText, countTools, IMAGE_TOKENS, MESSAGE_OVERHEAD, REPLY_OVERHEAD, TOOL_CALL_OVERHEAD } from '@/server/memory/count';
@@ -8,6 +9,14 @@ describe('token counting (o200k_base)', () => {
     expect(countText('hello world')).toBe(2);
     expect(countText('hello world'.repeat(1000))).toBeGreaterThan(1000);
     expect(countText('')).toBe(0);
+  });
+
+  it('gives the tokenizer’s count for long texts, also when counted again', () => {
+    const long = Array.from({ length: 3000 }, (_, i) => `line ${i}: const value${i} = compute(${i * 7});`).join('\n');
+    const exact = countTokens(long);
+    expect(countText(long)).toBe(exact);
+    expect(countText(long)).toBe(exact);
+    expect(countText(`${long}!`)).toBe(countTokens(`${long}!`));
   });
 
   it('counts special-token markers in tool output as plain text instead of throwing', () => {
