@@ -225,3 +225,48 @@ export const modelUsage = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.day] })],
 );
 
+/**
+ * A chat's compactions (server/memory): the handoff note the model wrote and the last message it
+ * covers; the prompt shows the messages after it. Versions count up per chat; the newest is in use.
+ * Cutting the chat at or before that message (edit-and-resend) deletes the record with it.
+ */
+export const memoryRecord = pgTable(
+  'memory_record',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    chatId: uuid()
+      .notNull()
+      .references(() => chat.id, { onDelete: 'cascade' }),
+    version: integer().notNull(),
+    summary: text().notNull(),
+    throughMessageId: uuid()
+      .notNull()
+      .references(() => message.id, { onDelete: 'cascade' }),
+    /** Shown when the compaction also dropped turns it could not summarize. */
+    notice: text(),
+    tokensBefore: integer().notNull(),
+    tokensAfter: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('memory_record_chat_version_idx').on(t.chatId, t.version), index('memory_record_through_idx').on(t.throughMessageId)],
+);
+export type MemoryRecord = typeof memoryRecord.$inferSelect;
+
+/** What the agent chose to remember (the remember tool): re-injected after every compaction. */
+export const memoryDecision = pgTable(
+  'memory_decision',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    chatId: uuid()
+      .notNull()
+      .references(() => chat.id, { onDelete: 'cascade' }),
+    /** The assistant message that made the call: cutting the chat before it removes the decision. */
+    messageId: uuid()
+      .notNull()
+      .references(() => message.id, { onDelete: 'cascade' }),
+    text: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('memory_decision_chat_idx').on(t.chatId, t.createdAt), index('memory_decision_message_idx').on(t.messageId)],
+);
+export type MemoryDecision = typeof memoryDecision.$inferSelect;

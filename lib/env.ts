@@ -46,6 +46,29 @@ const schema = z.object({
   ),
   /** The agent's model API: Chat Completions (default, widest support) or the Responses API. */
   OPENAI_API: z.preprocess(emptyAsUndefined, z.enum(['chat', 'responses']).default('chat')),
+  /** Context windows per model id, overriding server/memory/windows.ts: "id=tokens,…" (a trailing * matches a prefix). */
+  MODEL_CONTEXT_WINDOWS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[\w.:/-]+\*?=\d+$/, 'expected id=tokens')
+            .transform((e) => {
+              const at = e.lastIndexOf('=');
+              return [e.slice(0, at), Number(e.slice(at + 1))] as const;
+            })
+            .refine(([, n]) => n >= 1024 && n <= 10_000_000, 'tokens must be between 1024 and 10000000'),
+        ),
+      )
+      .transform((entries) => Object.fromEntries(entries) as Record<string, number>),
+  ),
+  /** Compact the agent's conversation when the next prompt would pass this share of the model's window. */
+  COMPACT_THRESHOLD: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.2).max(0.95).default(0.8)),
   /** Which sandboxes the server allows: the browser's WebContainer, the host (bubblewrap) one, or both. */
   SANDBOX_ADAPTERS: z.preprocess(
     emptyAsUndefined,
@@ -94,7 +117,7 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n');
