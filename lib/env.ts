@@ -59,6 +59,8 @@ const schema = z.object({
   SANDBOX_NPM_REGISTRY: z.preprocess(emptyAsUndefined, z.url().default('https://registry.npmjs.org/')),
   /** Previews are served on http://<port>-<projectId>.<PREVIEW_DOMAIN>:<PORT>/ (an origin apart from the IDE's). */
   PREVIEW_DOMAIN: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9.-]+$/).default('preview.localhost')),
+  /** The origin users open the IDE at; previews answer capture requests from it only. Unset → http://localhost:PORT. */
+  IDE_ORIGIN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin).optional()),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
   SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
   /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */
@@ -79,3 +81,5 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
 export const env = parseEnv(process.env);
 
 export const dataDir = path.resolve(env.DATA_DIR);
+
+export const ideOrigin = env.IDE_ORIGIN ?? `http://localhost:${env.PORT}`;

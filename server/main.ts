@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
-import { dataDir, env } from '@/lib/env';
+import { dataDir, env, ideOrigin } from '@/lib/env';
 import { AGENT_TURN_URL } from '@/lib/agent/protocol';
 import { nodeListener } from '@/server/model/node-http';
 import { createTurnHandler } from '@/server/model/turn-handler';
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
         getDb,
         dataDir,
         previewDomain: env.PREVIEW_DOMAIN,
+        ideOrigin,
         config: { allowlist: env.SANDBOX_ALLOWLIST, npmRegistry: env.SANDBOX_NPM_REGISTRY, idleMs: env.SANDBOX_IDLE_MINUTES * 60_000 },
       })
     : undefined;

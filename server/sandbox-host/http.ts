@@ -15,6 +15,8 @@ export interface SandboxHostOptions {
   getDb: () => Promise<Db>;
   dataDir: string;
   previewDomain: string;
+  /** The IDE's origin: previews answer capture requests from it (unset: no capture script). */
+  ideOrigin?: string;
   config?: Partial<SandboxHostConfig>;
 }
 
@@ -29,7 +31,7 @@ export interface SandboxHost {
 
 export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
   const manager = new SandboxManager(defaultConfig(options.dataDir, options.config));
-  const preview = createPreviewProxy({ manager, domain: options.previewDomain });
+  const preview = createPreviewProxy({ manager, domain: options.previewDomain, ideOrigin: options.ideOrigin });
   const sockets = createSandboxSocketHandler({
     manager,
     getDb: options.getDb,

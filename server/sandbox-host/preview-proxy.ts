@@ -4,16 +4,20 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
 import { SESSION_COOKIE } from '@/server/auth/session';
+import { captureScriptFor } from '@/server/design/capture-bundle';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 
 // Dev servers inside host sandboxes, on their own origin: http://<port>-<projectId>.<previewDomain>:<PORT>/.
 // A different origin from the IDE, so preview code can never read the IDE's cookies or call its API as
 // the user. HTTP and WebSocket upgrades (Vite HMR) pass through to the sandbox over a unix socket.
 // Responses may be embedded by the cross-origin-isolated IDE page (COEP credentialless, CORP
-// cross-origin); HTML gets <script src="/__ide/bridge.js"> right after <head> (CSP-friendly: same origin).
+// cross-origin); HTML gets <script src="/__ide/bridge.js"> right after <head> (CSP-friendly: same origin),
+// and, when the IDE's origin is known, <script src="/__ide/capture.js"> (screenshots for the design
+// loop, answered to that origin only: lib/design/capture-script.ts).
 // Who may view: anyone with the URL, as with a shared dev server; the project id in it is a random UUID.
 
 export const BRIDGE_PATH = '/__ide/bridge.js';
+export const CAPTURE_PATH = '/__ide/capture.js';
 const MAX_HTML = 8 * 1024 * 1024;
 
 export function parsePreviewHost(host: string | undefined, domain: string): { port: number; projectId: string } | undefined {
@@ -52,14 +56,15 @@ const isolationHeaders = {
   'cross-origin-resource-policy': 'cross-origin',
 };
 
-export function injectBridge(html: string): string {
-  const tag = `<script src="${BRIDGE_PATH}"></script>`;
+export function injectBridge(html: string, options: { capture?: boolean } = {}): string {
+  const tag = `<script src="${BRIDGE_PATH}"></script>` + (options.capture ? `<script src="${CAPTURE_PATH}"></script>` : '');
   const head = /<head(\s[^>]*)?>/i.exec(html);
   if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
   return tag + html;
 }
 
-export function createPreviewProxy(options: { manager: SandboxManager; domain: string }) {
+export function createPreviewProxy(options: { manager: SandboxManager; domain: string; ideOrigin?: string }) {
+  const { ideOrigin } = options;
   async function socketFor(host: string | undefined): Promise<{ socket?: string; error?: string; target?: { port: number; projectId: string } }> {
     const target = parsePreviewHost(host, options.domain);
     if (!target) return {};
@@ -76,6 +81,19 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
     if (req.url === BRIDGE_PATH) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', ...isolationHeaders });
       res.end(PREVIEW_BRIDGE_SCRIPT);
+      return true;
+    }
+    if (req.url === CAPTURE_PATH && ideOrigin) {
+      void captureScriptFor(ideOrigin).then(
+        (script) => {
+          res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', ...isolationHeaders });
+          res.end(script);
+        },
+        (error: unknown) => {
+          console.error('capture script:', error);
+          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...isolationHeaders }).end('capture script unavailable\n');
+        },
+      );
       return true;
     }
     void socketFor(req.headers.host).then(({ socket, error }) => {
@@ -103,7 +121,7 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
           if (size <= MAX_HTML) chunks.push(c);
         });
         up.on('end', () => {
-          const body = size <= MAX_HTML ? Buffer.from(injectBridge(Buffer.concat(chunks).toString('utf8'))) : Buffer.concat(chunks);
+          const body = size <= MAX_HTML ? Buffer.from(injectBridge(Buffer.concat(chunks).toString('utf8'), { capture: !!ideOrigin })) : Buffer.concat(chunks);
           delete outHeaders['content-length'];
           delete outHeaders['transfer-encoding'];
           outHeaders['content-length'] = body.length;
