@@ -36,11 +36,11 @@ export function bundleForBrowser(entry: string, globalName?: string): Promise<st
 
 /** The capture script for previews embedded by `ideOrigin` (an http(s) origin, checked here). */
 export async function captureScriptFor(ideOrigin: string): Promise<string> {
-  const url = new URL(ideOrigin);
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== ideOrigin) {
+  // Host names, IPv4 and bracketed IPv6 only (WHATWG URL lets quotes through in hosts).
+  if (!/^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(ideOrigin) || new URL(ideOrigin).origin !== ideOrigin) {
     throw new Error(`capture script: not an http(s) origin: ${ideOrigin}`);
   }
   const script = await bundleForBrowser('lib/design/capture-script.ts');
   if (script.split(PLACEHOLDER).length !== 2) throw new Error('capture script: the IDE origin placeholder must occur once');
-  return script.replace(PLACEHOLDER, () => JSON.stringify(url.origin));
+  return script.replace(PLACEHOLDER, () => JSON.stringify(ideOrigin));
 }

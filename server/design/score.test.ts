@@ -1,3 +1,4 @@
+import zlib from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodePng, encodePng, fitTo, ImageError, MAX_SIDE, pngSize, type Rgba } from '@/server/design/image';
@@ -103,7 +104,9 @@ describe('decodePng', () => {
 
   it('refuses a PNG whose header claims a huge size, before inflating any pixel', () => {
     const png = PNG.sync.write(Object.assign(new PNG({ width: 1, height: 1 }), { data: Buffer.from([0, 0, 0, 255]) }));
-    png.writeUInt32BE(MAX_SIDE * 10, 16); // IHDR width: a decompression bomb would claim this
+    // A decompression bomb's header: a huge width, with a valid checksum so only the size check stops it.
+    png.writeUInt32BE(MAX_SIDE * 10, 16);
+    png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
     expect(pngSize(png).width).toBe(MAX_SIDE * 10);
     expect(() => decodePng(png)).toThrow(/each side must be/);
   });
