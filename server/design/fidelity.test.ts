@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VIEWPORTS } from '@/lib/design/protocol';
 import { runCli } from '@/server/design/cli';
+import { designNames, designsDir } from '@/server/design/fixtures';
 import { decodePng } from '@/server/design/image';
 import { CHROMIUM_PATH, openCapturer, type Capturer } from '@/server/design/render';
 import { scoreImages } from '@/server/design/score';
@@ -12,20 +12,8 @@ import { scoreImages } from '@/server/design/score';
 // captured through the preview's capture script scores ≥ 95 against the PNG it was rendered to;
 // damaged versions score lower; different designs score low against each other.
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-/** ../shared/designs beside the repository; in a git worktree, beside the main checkout. */
-function designsDir(): string {
-  const beside = path.resolve(ROOT, '../shared/designs');
-  if (fs.existsSync(beside)) return beside;
-  try {
-    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    return path.resolve(path.dirname(common), '../shared/designs');
-  } catch {
-    return beside;
-  }
-}
 const DESIGNS = designsDir();
-const names = fs.existsSync(DESIGNS) ? fs.readdirSync(DESIGNS).filter((f) => f.endsWith('.html')).map((f) => f.slice(0, -5)).sort() : [];
+const names = designNames(DESIGNS);
 const missing = names.length === 0 ? `no design fixtures in ${DESIGNS}` : !fs.existsSync(CHROMIUM_PATH) ? `no ${CHROMIUM_PATH}` : '';
 if (missing) console.warn(`fidelity fixture tests skipped: ${missing}`);
 
