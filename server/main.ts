@@ -7,6 +7,8 @@ import next from 'next';
 import { getDb, getDbHandle } from '@/db';
 import { dataDir, env, ideOrigin } from '@/lib/env';
 import { AGENT_TURN_URL } from '@/lib/agent/protocol';
+import { CAPTURE_SCRIPT_PATH } from '@/lib/design/protocol';
+import { captureScriptTemplate, sendCaptureScript } from '@/server/design/capture-bundle';
 import { nodeListener } from '@/server/model/node-http';
 import { createTurnHandler } from '@/server/model/turn-handler';
 import { createSandboxHost } from '@/server/sandbox-host/http';
@@ -48,6 +50,8 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     if (sandboxHost?.handleRequest(req, res)) return;
     if (req.method === 'POST' && req.url?.split('?')[0] === AGENT_TURN_URL) return agentTurn(req, res);
+    // The capture script with the origin left open: the WebContainer adapter adds it to the preview script.
+    if (req.method === 'GET' && req.url === CAPTURE_SCRIPT_PATH) return sendCaptureScript(res, captureScriptTemplate());
     void handle(req, res);
   });
   server.on('upgrade', (req, socket, head) => {

@@ -4,6 +4,9 @@ import * as z from 'zod/mini';
 // Both sides treat what arrives as untrusted: the preview runs any code, and any page may post to it.
 
 export const CAPTURE_SOURCE = 'ide-capture';
+/** Where the capture script is served: on preview hosts by the preview proxy (for the IDE's origin), and on
+ *  the IDE's own origin with the origin left open, for the WebContainer adapter to fill in (capture-origin.ts). */
+export const CAPTURE_SCRIPT_PATH = '/__ide/capture.js';
 /** Largest capture accepted back (a data URL; a 1280×800 page is usually well under 2 MB). */
 export const MAX_CAPTURE_CHARS = 24 * 1024 * 1024;
 

@@ -1,13 +1,14 @@
 import 'server-only';
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { withIdeOrigin } from '@/lib/design/capture-origin';
 
 // The capture script (lib/design/capture-script.ts) bundled with modern-screenshot into one classic
 // script, built once per process (~100 ms) and served from our own origin: nothing loads from a CDN.
 // Each copy names the one IDE origin it answers to.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PLACEHOLDER = JSON.stringify('__IDE_ORIGIN__');
 
 const bundles = new Map<string, Promise<string>>();
 
@@ -34,13 +35,26 @@ export function bundleForBrowser(entry: string, globalName?: string): Promise<st
   return bundle;
 }
 
-/** The capture script for previews embedded by `ideOrigin` (an http(s) origin, checked here). */
+/** The capture script with the IDE origin still open (withIdeOrigin fills it in). */
+export function captureScriptTemplate(): Promise<string> {
+  return bundleForBrowser('lib/design/capture-script.ts');
+}
+
+/** The capture script for previews embedded by `ideOrigin` (an http(s) origin, checked). */
 export async function captureScriptFor(ideOrigin: string): Promise<string> {
-  // Host names, IPv4 and bracketed IPv6 only (WHATWG URL lets quotes through in hosts).
-  if (!/^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(ideOrigin) || new URL(ideOrigin).origin !== ideOrigin) {
-    throw new Error(`capture script: not an http(s) origin: ${ideOrigin}`);
-  }
-  const script = await bundleForBrowser('lib/design/capture-script.ts');
-  if (script.split(PLACEHOLDER).length !== 2) throw new Error('capture script: the IDE origin placeholder must occur once');
-  return script.replace(PLACEHOLDER, () => JSON.stringify(ideOrigin));
+  return withIdeOrigin(await captureScriptTemplate(), ideOrigin);
+}
+
+/** Answers with the script, or a 500 (logged) when it could not be built. */
+export function sendCaptureScript(res: ServerResponse, script: Promise<string>, headers: Record<string, string> = {}): void {
+  script.then(
+    (text) => {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', ...headers });
+      res.end(text);
+    },
+    (error: unknown) => {
+      console.error('capture script:', error);
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...headers }).end('capture script unavailable\n');
+    },
+  );
 }

@@ -4,7 +4,8 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
 import { SESSION_COOKIE } from '@/server/auth/session';
-import { captureScriptFor } from '@/server/design/capture-bundle';
+import { CAPTURE_SCRIPT_PATH as CAPTURE_PATH } from '@/lib/design/protocol';
+import { captureScriptFor, sendCaptureScript } from '@/server/design/capture-bundle';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 
 // Dev servers inside host sandboxes, on their own origin: http://<port>-<projectId>.<previewDomain>:<PORT>/.
@@ -17,7 +18,7 @@ import type { SandboxManager } from '@/server/sandbox-host/manager';
 // Who may view: anyone with the URL, as with a shared dev server; the project id in it is a random UUID.
 
 export const BRIDGE_PATH = '/__ide/bridge.js';
-export const CAPTURE_PATH = '/__ide/capture.js';
+export { CAPTURE_PATH };
 const MAX_HTML = 8 * 1024 * 1024;
 
 export function parsePreviewHost(host: string | undefined, domain: string): { port: number; projectId: string } | undefined {
@@ -84,16 +85,7 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
       return true;
     }
     if (req.url === CAPTURE_PATH && ideOrigin) {
-      void captureScriptFor(ideOrigin).then(
-        (script) => {
-          res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', ...isolationHeaders });
-          res.end(script);
-        },
-        (error: unknown) => {
-          console.error('capture script:', error);
-          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...isolationHeaders }).end('capture script unavailable\n');
-        },
-      );
+      sendCaptureScript(res, captureScriptFor(ideOrigin), isolationHeaders);
       return true;
     }
     void socketFor(req.headers.host).then(({ socket, error }) => {
