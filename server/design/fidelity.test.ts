@@ -70,7 +70,7 @@ describe.skipIf(!!missing)('visual fidelity on the design fixtures', () => {
         expect(score, `${a} vs ${b}`).toBeLessThan(60);
       }
     }
-  });
+  }, 120_000);
 
   it('the CLI prints one JSON object for two PNGs and for --html', async () => {
     const [first] = names as [string];
