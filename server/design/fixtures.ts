@@ -6,7 +6,8 @@ import path from 'node:path';
 // The design fixtures live beside the repository in ../shared/designs (README there); in a git
 // worktree, beside the main checkout. Tests and bench:capture skip, saying so, when they are missing.
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+// Next's bundle of the /dev/fidelity page has no import.meta.dirname; it runs from the repository root.
+const ROOT = import.meta.dirname ? path.resolve(import.meta.dirname, '../..') : process.cwd();
 
 export function designsDir(): string {
   const beside = path.resolve(ROOT, '../shared/designs');
