@@ -92,7 +92,7 @@ export async function openCapturer(options: { executablePath?: string } = {}): P
             await loaded;
             const client = (window as unknown as { __ideCaptureClient: { requestCapture: typeof requestCapture } }).__ideCaptureClient;
             const started = performance.now();
-            const capture: Capture = await client.requestCapture(frame.contentWindow!, previewOrigin, { viewport });
+            const capture: Capture = await client.requestCapture(frame.contentWindow!, previewOrigin, { viewport, timeoutMs: 60_000 });
             return { png: capture.png, ms: performance.now() - started };
           },
           { src: `${previewOrigin}${path}`, previewOrigin, viewport },
