@@ -105,6 +105,8 @@ const schema = z.object({
   ),
   /** Largest tRPC request body in MiB (a chat message with images, a file save, a sync batch); other calls get 1 MiB. */
   MAX_BODY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(512).default(24)),
+  /** The origin users open the IDE at; previews answer capture requests from it only. Unset → http://localhost:PORT. */
+  IDE_ORIGIN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin).optional()),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
   SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
   /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */
@@ -130,3 +132,5 @@ export const env = parseEnv(process.env);
 
 export const dataDir = path.resolve(env.DATA_DIR);
 export const sandboxDir = path.resolve(env.SANDBOX_DIR);
+
+export const ideOrigin = env.IDE_ORIGIN ?? `http://localhost:${env.PORT}`;

@@ -6,11 +6,13 @@ import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
-import { dataDir, env, sandboxDir } from '@/lib/env';
+import { dataDir, env, ideOrigin, sandboxDir } from '@/lib/env';
 import { createTrpcListener } from '@/server/api/http';
 import { edgePolicy } from '@/server/http/edge';
 import { createIdeServer } from '@/server/http/server';
 import { DEFAULT_LIMITS } from '@/server/sandbox-host/config';
+import { CAPTURE_SCRIPT_PATH } from '@/lib/design/protocol';
+import { captureScriptTemplate, sendCaptureScript } from '@/server/design/capture-bundle';
 import { createSandboxHost } from '@/server/sandbox-host/http';
 import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 import { placementProblems } from '@/server/sandbox-host/placement';
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
           livePerUser: env.SANDBOX_LIVE_PER_USER,
           limits: { ...DEFAULT_LIMITS, tmpBytes: env.SANDBOX_TMP_MB * 1024 ** 2, diskBytes: env.SANDBOX_DISK_MB * 1024 ** 2 },
         },
+        ideOrigin,
       })
     : undefined;
 
@@ -65,7 +68,11 @@ async function main(): Promise<void> {
     sandboxHost,
     trpc,
     trpcMaxBodyBytes: env.MAX_BODY_MB * 1024 * 1024,
-    next: (req, res) => void handle(req, res),
+    next: (req, res) => {
+      // The capture script with the origin left open: the WebContainer adapter adds it to the preview script.
+      if (req.method === 'GET' && req.url === CAPTURE_SCRIPT_PATH) return sendCaptureScript(res, captureScriptTemplate());
+      void handle(req, res);
+    },
     nextUpgrade: (req, socket, head) => void upgrade(req, socket, head),
   });
   server.listen(env.PORT, env.HOSTNAME, () => {

@@ -18,6 +18,8 @@ export interface SandboxHostOptions {
   /** SANDBOX_DIR: workspaces, the npm cache, helper copies (the socket folder is derived from it). */
   sandboxDir: string;
   previewDomain: string;
+  /** The IDE's origin: previews answer capture requests from it (unset: no capture script). */
+  ideOrigin?: string;
   config?: Partial<SandboxHostConfig>;
 }
 
@@ -37,7 +39,7 @@ export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
     return found ? resolveSettings(found.settings).network : 'off';
   };
   const manager = new SandboxManager(defaultConfig(options.sandboxDir, { networkCeiling, ...options.config }));
-  const preview = createPreviewProxy({ manager, domain: options.previewDomain, getDb: options.getDb });
+  const preview = createPreviewProxy({ manager, domain: options.previewDomain, getDb: options.getDb, ideOrigin: options.ideOrigin });
   const sockets = createSandboxSocketHandler({
     manager,
     getDb: options.getDb,

@@ -14,17 +14,22 @@ import {
   type PreviewTarget,
 } from '@/server/auth/preview-ticket';
 import { readCookie, SESSION_COOKIE } from '@/server/auth/session';
+import { CAPTURE_SCRIPT_PATH as CAPTURE_PATH } from '@/lib/design/protocol';
+import { captureScriptFor, sendCaptureScript } from '@/server/design/capture-bundle';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 
 // Dev servers inside host sandboxes, on their own origin: http://<port>-<projectId>.<previewDomain>:<PORT>/.
 // A different origin from the IDE, so preview code can never read the IDE's cookies or call its API as
 // the user. HTTP and WebSocket upgrades (Vite HMR) pass through to the sandbox over a unix socket.
 // Responses may be embedded by the cross-origin-isolated IDE page (COEP credentialless, CORP
-// cross-origin); HTML gets <script src="/__ide/bridge.js"> right after <head> (CSP-friendly: same origin).
+// cross-origin); HTML gets <script src="/__ide/bridge.js"> right after <head> (CSP-friendly: same origin),
+// and, when the IDE's origin is known, <script src="/__ide/capture.js"> (screenshots for the design
+// loop, answered to that origin only: lib/design/capture-script.ts).
 // Who may view: a browser that came through PREVIEW_ENTRY_PATH with a ticket from the IDE (someone with a
 // role on the project) and holds the preview cookie it set (server/auth/preview-ticket.ts); else 403.
 
 export const BRIDGE_PATH = '/__ide/bridge.js';
+export { CAPTURE_PATH };
 const MAX_HTML = 8 * 1024 * 1024;
 
 export function parsePreviewHost(host: string | undefined, domain: string): { port: number; projectId: string } | undefined {
@@ -63,8 +68,8 @@ const isolationHeaders = {
   'cross-origin-resource-policy': 'cross-origin',
 };
 
-export function injectBridge(html: string): string {
-  const tag = `<script src="${BRIDGE_PATH}"></script>`;
+export function injectBridge(html: string, options: { capture?: boolean } = {}): string {
+  const tag = `<script src="${BRIDGE_PATH}"></script>` + (options.capture ? `<script src="${CAPTURE_PATH}"></script>` : '');
   const head = /<head(\s[^>]*)?>/i.exec(html);
   if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
   return tag + html;
@@ -83,7 +88,8 @@ function entryDestination(to: string | null): string {
   return to && to.length <= 4096 && /^\/(?![/\\])/.test(to) ? to : '/';
 }
 
-export function createPreviewProxy(options: { manager: SandboxManager; domain: string; getDb: () => Promise<Db> }) {
+export function createPreviewProxy(options: { manager: SandboxManager; domain: string; getDb: () => Promise<Db>; ideOrigin?: string }) {
+  const { ideOrigin } = options;
   /** PREVIEW_ENTRY_PATH?ticket=…&to=/path: checks the ticket and the user's role, sets the preview cookie, goes to `to`. */
   async function enter(req: IncomingMessage, res: ServerResponse, target: PreviewTarget, url: URL): Promise<void> {
     const userId = verifyPreviewTicket(url.searchParams.get('ticket'), target);
@@ -120,6 +126,10 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
     if (req.url === BRIDGE_PATH) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', ...isolationHeaders });
       res.end(PREVIEW_BRIDGE_SCRIPT);
+      return true;
+    }
+    if (req.url === CAPTURE_PATH && ideOrigin) {
+      sendCaptureScript(res, captureScriptFor(ideOrigin), isolationHeaders);
       return true;
     }
     const url = new URL(req.url ?? '/', 'http://preview.invalid');
@@ -160,7 +170,7 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
           if (size <= MAX_HTML) chunks.push(c);
         });
         up.on('end', () => {
-          const body = size <= MAX_HTML ? Buffer.from(injectBridge(Buffer.concat(chunks).toString('utf8'))) : Buffer.concat(chunks);
+          const body = size <= MAX_HTML ? Buffer.from(injectBridge(Buffer.concat(chunks).toString('utf8'), { capture: !!ideOrigin })) : Buffer.concat(chunks);
           delete outHeaders['content-length'];
           delete outHeaders['transfer-encoding'];
           outHeaders['content-length'] = body.length;
