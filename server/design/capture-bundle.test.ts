@@ -31,8 +31,9 @@ describe('the preview proxy and the capture script', () => {
   let server: http.Server;
   let port = 0;
   beforeAll(async () => {
-    // The capture script is answered before any sandbox is looked up: no manager needed.
-    const proxy = createPreviewProxy({ manager: {} as SandboxManager, domain: 'preview.localhost', ideOrigin: 'http://localhost:3000' });
+    // The capture script is answered before any sandbox or access is looked up: no manager or database needed.
+    const noDb = () => Promise.reject(new Error('the capture script needs no database'));
+    const proxy = createPreviewProxy({ manager: {} as SandboxManager, domain: 'preview.localhost', getDb: noDb, ideOrigin: 'http://localhost:3000' });
     server = http.createServer((req, res) => {
       if (!proxy.handleRequest(req, res)) res.writeHead(404).end();
     });
