@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import type { Capture, requestCapture } from '@/lib/design/capture-client';
 import type { Viewport } from '@/lib/design/protocol';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@/lib/chromium';
 import { bundleForBrowser, captureScriptFor } from '@/server/design/capture-bundle';
 import { CAPTURE_PATH, injectBridge } from '@/server/sandbox-host/preview-proxy';
 import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
@@ -13,20 +14,9 @@ import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
 // size by a page on another origin (standing in for the IDE), which asks the capture script for a
 // picture through lib/design/capture-client.ts. Used by the fidelity CLI, its tests and bench:capture.
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 /** The flags the design fixtures were rendered with (../shared/designs/README.md). */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--hide-scrollbars',
-  '--force-device-scale-factor=1',
-];
+export const CHROMIUM_ARGS = [...CHROMIUM_FLAGS, '--hide-scrollbars', '--force-device-scale-factor=1'];
 
 const MAX_HTML = 8 * 1024 * 1024;
 
