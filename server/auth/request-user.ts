@@ -54,7 +54,7 @@ export async function userFromRequest(
   const claims = decodeSession(value);
   const live = claims && (await getLiveSession(db, claims.sessionId, claims.userId));
   if (claims && live) {
-    const user = (await getUserById(db, claims.userId)) ?? (await ensureUser(db, claims.userId));
+    const user = live.user;
     // Sliding expiry, written at most once a day: a browser in use stays signed in.
     if (live.expiresAt.getTime() - Date.now() < SESSION_LIFETIME_MS - DAY_MS) {
       const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
