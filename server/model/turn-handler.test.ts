@@ -30,7 +30,7 @@ describe('chat.send', () => {
     const body = lastModelBody();
     expect(body).toMatchObject({ model: 'scripted-model', stream: true, stream_options: { include_usage: true } });
     expect(body.messages.map((m) => m.role)).toEqual(['system', 'user']);
-    expect((body.tools as unknown[]).length).toBe(13);
+    expect((body.tools as unknown[]).length).toBe(14);
     expect(kit.model.requests()[0]!.authorization).toBe(`Bearer ${KEY}`);
     const [row] = await kit.db.select().from(chatTable).where(eq(chatTable.id, kit.chatId));
     expect(row!.title).toBe('Say hello');
