@@ -153,7 +153,7 @@ function Item({ item, store, idle, cards }: { item: ChatItem; store: AgentStore;
 
 function CompactionNotice({ item }: { item: CompactionItem }) {
   return (
-    <div role="status" data-testid="agent-compaction" data-version={item.version ?? undefined} className="flex flex-col items-center gap-0.5 text-center text-[11px] text-zinc-500">
+    <div role="status" data-testid="agent-compaction" data-version={item.version ?? undefined} data-before={item.before} data-after={item.after} className="flex flex-col items-center gap-0.5 text-center text-[11px] text-zinc-500">
       <p className="flex w-full items-center gap-2 before:h-px before:flex-1 before:bg-zinc-300 after:h-px after:flex-1 after:bg-zinc-300 dark:before:bg-zinc-700 dark:after:bg-zinc-700">
         {item.version === null ? 'Context trimmed for this call' : 'Context compacted'}: {formatTokens(item.before)} → {formatTokens(item.after)} tokens
       </p>
