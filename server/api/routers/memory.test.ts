@@ -3,6 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { appendMessages, setPlan } from '@/db/queries/chats';
 import { readFile } from '@/db/queries/files';
 import { addDecision, loadChatMemory } from '@/db/queries/memory';
+import { addTokens, utcDay } from '@/db/queries/usage';
+import { createCaller } from '@/server/api/root';
+import { createContextInner } from '@/server/api/trpc';
 import { setupTurnKit } from '@/server/model/turn-test-kit';
 import { agentStep, commandOutput, userMessage } from '@/server/memory/testing';
 
@@ -84,5 +87,23 @@ describe('memory router', () => {
     kit.model.load({ name: 'down', steps: [{ text: 'never', fault: { status: 500, times: 5 } }] });
     expect(await codeOf(kit.client().chat.compact.mutate({ projectId: kit.projectId, chatId: kit.chatId }))).toBe('upstream:model');
     expect((await loadChatMemory(kit.db, kit.projectId, kit.chatId)).memory).toBeNull();
+  });
+
+  it('does not show or compact a chat of another project through this project', async () => {
+    const owner = createCaller(createContextInner({ db: kit.db, user: kit.owner, turns: kit.turns }));
+    const other = await owner.project.create({ title: 'other' });
+    const foreign = (await owner.chat.create({ projectId: other.id })).id;
+    // the editor of this project names the other project's chat
+    const editor = kit.client(kit.editor);
+    expect(await codeOf(editor.memory.get.query({ projectId: kit.projectId, chatId: foreign }))).toBe('not_found:chat');
+    expect(await codeOf(editor.chat.compact.mutate({ projectId: kit.projectId, chatId: foreign }))).toBe('not_found:chat');
+    expect(kit.model.requests()).toHaveLength(0);
+  });
+
+  it('chat.compact is refused when the day’s model budget is spent, before any model call', async () => {
+    kit.budget = { dailyTokens: 1_000, turnsPerMinute: 0 };
+    await addTokens(kit.db, kit.editor.id, utcDay(new Date()), 1_000);
+    expect(await codeOf(kit.client(kit.editor).chat.compact.mutate({ projectId: kit.projectId, chatId: kit.chatId }))).toBe('budget:model');
+    expect(kit.model.requests()).toHaveLength(0);
   });
 });
