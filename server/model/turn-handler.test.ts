@@ -98,6 +98,20 @@ describe('chat.send', () => {
     expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant']);
   });
 
+  it('resume answers calls the browser does not run (invalid ones) with their errors, and goes on', async () => {
+    kit.model.load({
+      name: 't',
+      steps: [
+        { toolCalls: [{ id: 'i1', name: 'format_disk', arguments: '{}' }] },
+        { match: { role: 'tool', contains: 'Unknown tool' }, text: 'Sorry, no such tool.' },
+      ],
+    });
+    await turn({ kind: 'user', text: 'go' });
+    const resumed = await turn({ kind: 'resume' });
+    expect(resumed.text).toBe('Sorry, no such tool.');
+    expect((await stored()).slice(1)).toMatchObject([{ kind: 'assistant' }, { kind: 'tool', toolCallId: 'i1', ok: false }, { kind: 'assistant', text: 'Sorry, no such tool.' }]);
+  });
+
   it('stores the results of a stopped turn without calling the model', async () => {
     kit.model.load({ name: 't', steps: [{ toolCalls: [{ id: 's1', name: 'run_command', arguments: { command: 'sleep 60' } }, { id: 's2', name: 'list_files' }] }] });
     await turn({ kind: 'user', text: 'wait' });
