@@ -23,7 +23,7 @@ import { DEFAULT_KEEP_TURNS } from '@/server/memory/mask';
 import { contextForTurn, promptToolsTokens } from '@/server/memory/turn-memory';
 import type { MemoryMessage } from '@/server/memory/types';
 import { compactionLimit, DEFAULT_THRESHOLD } from '@/server/memory/windows';
-import { runBench, type Row } from './harness';
+import { percentile, runBench, type Row } from './harness';
 import { PLANTED, scriptedSession, TURNS } from './lib/memory-session';
 
 /** A 16k window (the default for unknown models, a local model as often run): the session overflows it 20 times over. */
@@ -135,6 +135,8 @@ await runBench('memory', async () => {
   const naive: number[] = [];
   let compactions = 0;
   let droppedPrompts = 0;
+  /** Time of the memory step when no compaction is needed (what it adds before most model calls). */
+  const stepMs: number[] = [];
   let lastOurs: OpenAI.ChatCompletionMessageParam[] = [];
   let lastNaiveStart = 0;
   const started = performance.now();
@@ -145,6 +147,7 @@ await runBench('memory', async () => {
       counts.push(countMessage(chatMessages([m.content])[1]!));
     }
     // The prompt for this turn's model call, three ways; ours as chat.send makes it.
+    const stepStarted = performance.now();
     const context = await contextForTurn({
       db,
       projectId,
@@ -156,6 +159,7 @@ await runBench('memory', async () => {
       settings: { window: () => WINDOW, threshold: THRESHOLD },
       summarize,
     });
+    if (context.status === 'not_needed') stepMs.push(performance.now() - stepStarted);
     if (context.status === 'compacted') compactions++;
     if (context.compaction?.notice) droppedPrompts++; // turns left out unsummarized
     ours.push(context.prompt.tokens);
@@ -217,6 +221,7 @@ await runBench('memory', async () => {
       promptsWithDroppedTurns: droppedPrompts,
       memoryVersion,
       elapsedMs,
+      memoryStepWithoutCompaction: { p50Ms: Number(percentile(stepMs, 50).toFixed(2)), p95Ms: Number(percentile(stepMs, 95).toFixed(2)), turns: stepMs.length },
       goals: {
         'facts ≥ 95 %': ourRow['facts kept'],
         'files 100 %': ourRow['files listed'],

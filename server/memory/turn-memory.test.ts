@@ -2,6 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendMessages, setPlan } from '@/db/queries/chats';
 import { createFiles } from '@/db/queries/files';
 import { listDecisions, loadChatMemory } from '@/db/queries/memory';
+import { tokensUsedOn, utcDay } from '@/db/queries/usage';
 import type { PlanItem } from '@/db/schema';
 import type { TurnEvent } from '@/lib/agent/protocol';
 import { SYSTEM_PROMPT, wrapUntrusted } from '@/server/model/conversation';
@@ -72,6 +73,9 @@ describe('chat.send with memory', () => {
     expect(contexts).toEqual([{ type: 'context', used: compacted!.after, window: WINDOW }]);
     expect(compacted!.after).toBeLessThanOrEqual(compactionLimit(WINDOW));
     expect(bodies()[0]!.messages[0]).toEqual({ role: 'system', content: HANDOFF_PROMPT });
+    // the summary call is paid from the user's daily budget, on top of the turn's reported usage
+    const reported = ofType(first.events, 'usage').reduce((n, e) => n + e.usage.promptTokens + e.usage.completionTokens, 0);
+    expect(await tokensUsedOn(kit.db, kit.owner.id, utcDay(new Date()))).toBeGreaterThan(reported + 2_000);
     // remember ran on the server: the decision is stored and its result is in the chat already
     expect(await listDecisions(kit.db, kit.projectId, kit.chatId)).toEqual(['Keep Node 18 support']);
     expect((await kit.stored()).at(-1)).toMatchObject({ kind: 'tool', toolCallId: 'c_rem', ok: true });
