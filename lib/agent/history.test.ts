@@ -72,5 +72,6 @@ describe('history', () => {
 
   it('formats token counts for the meter', () => {
     expect([950, 9_500, 21_400, 182_000, 1_047_576].map(formatTokens)).toEqual(['950', '9.5k', '21k', '182k', '1.0M']);
+    expect(cardTitle({ name: 'remember', args: { text: 'Use pnpm' } })).toBe('Remember: Use pnpm');
   });
 });

@@ -200,6 +200,8 @@ export function cardTitle(card: Pick<ToolCard, 'name' | 'args'>): string {
       return 'Check the preview';
     case 'update_plan':
       return 'Update the plan';
+    case 'remember':
+      return `Remember: ${s('text')}`;
     default:
       return card.name;
   }
