@@ -151,6 +151,27 @@ describe('chat.send with memory', () => {
     expect((await loadChatMemory(kit.db, kit.projectId, kit.chatId)).memory).toMatchObject({ version: 1, summary: 'A fine summary.' });
   });
 
+  it('when the summary fails and masking is not enough, leaves the oldest turns out of this call with a notice, and answers', async () => {
+    kit.turns.memory = { window: () => 3_500, threshold: 0.8 };
+    kit.model.load({
+      name: 'tight',
+      steps: [
+        { match: { contains: COMPACTING }, text: 'never', fault: { status: 503, times: 5 } },
+        { match: { contains: 'squeeze' }, text: 'Still answering.' },
+      ],
+    });
+    const before = await kit.stored();
+    const { events, text } = await kit.turn({ kind: 'user', text: 'squeeze' });
+    expect(text).toBe('Still answering.');
+    const [trimmed] = ofType(events, 'compacted');
+    expect(trimmed).toMatchObject({ version: null, notice: expect.stringMatching(/turns? after the previous handoff note (was|were) dropped/) });
+    expect(ofType(events, 'context')[0]!.used).toBeLessThanOrEqual(compactionLimit(3_500));
+    expect(kit.lastModelBody().messages.at(-1)).toEqual({ role: 'user', content: 'squeeze' });
+    // nothing stored but the new messages: the next turn tries the summary again
+    expect((await kit.stored()).slice(0, before.length)).toEqual(before);
+    expect((await loadChatMemory(kit.db, kit.projectId, kit.chatId)).memory).toBeNull();
+  });
+
   it('sends the whole conversation and no compaction while it fits', async () => {
     kit.model.load({ name: 'fits', steps: [{ text: 'ok' }] });
     const { events } = await kit.turn({ kind: 'user', text: 'hi' }, { model: 'other-model' });
