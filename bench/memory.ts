@@ -1,22 +1,29 @@
-// bench:memory — a scripted 300-turn session (bench/lib/memory-session.ts) driven through
-// server/memory, against no compaction and naive truncation. The summaries come from the scripted
+// bench:memory — a scripted 300-turn session (bench/lib/memory-session.ts) driven through the memory
+// step of chat.send (server/memory/turn-memory.ts contextForTurn: rows and memory state read from a
+// PGlite database, records stored in one transaction, decisions stored as the remember tool does),
+// against no compaction and naive truncation. The summaries come from the scripted
 // model over HTTP (the openai SDK, the same call as in the app: server/model/summarize.ts); they are
 // deliberately poor (vague, and they call finished plan items pending), and the first summary call
 // fails with a 500, so what survives is what the design keeps. With OPENAI_BASE_URL set, the first
 // model of OPENAI_MODELS writes the summaries instead (not in CI).
 import type OpenAI from 'openai';
-import type { PlanItem } from '@/db/schema';
+import { appendMessages, createChat, setPlan } from '@/db/queries/chats';
+import { addDecision, loadChatMemory } from '@/db/queries/memory';
+import { insertProject } from '@/db/queries/projects';
+import type { User } from '@/db/schema';
+import { createTestDb, seedUsers } from '@/db/testing';
+import type { StoredContent } from '@/lib/agent/protocol';
 import { startScriptedModel } from '@/e2e/scripted-model/server';
 import { env } from '@/lib/env';
 import { modelConfigFromEnv } from '@/server/model/config';
-import { chatMessages, chatTools } from '@/server/model/conversation';
+import { chatMessages } from '@/server/model/conversation';
 import { modelSummarizer } from '@/server/model/summarize';
-import { compact } from '@/server/memory/compact';
-import { countMessage, countMessages, countTools, REPLY_OVERHEAD } from '@/server/memory/count';
+import { countMessage, countMessages, REPLY_OVERHEAD } from '@/server/memory/count';
 import { DEFAULT_KEEP_TURNS } from '@/server/memory/mask';
-import type { MemoryMessage, MemoryState } from '@/server/memory/types';
+import { contextForTurn, promptToolsTokens } from '@/server/memory/turn-memory';
+import type { MemoryMessage } from '@/server/memory/types';
 import { compactionLimit, DEFAULT_THRESHOLD } from '@/server/memory/windows';
-import { runBench, type Row } from './harness';
+import { percentile, runBench, type Row } from './harness';
 import { PLANTED, scriptedSession, TURNS } from './lib/memory-session';
 
 /** A 16k window (the default for unknown models, a local model as often run): the session overflows it 20 times over. */
@@ -107,52 +114,82 @@ await runBench('memory', async () => {
     }
   };
 
-  const toolsTokens = countTools(chatTools());
+  const testDb = await createTestDb();
+  const { db } = testDb;
+  const [owner] = (await seedUsers(db, 1)) as [User];
+  const projectId = (await insertProject(db, { ownerId: owner.id, title: 'bench', template: null })).id;
+  const chatId = (await createChat(db, projectId)).id;
+  const append = async (list: MemoryMessage[]) => {
+    const rows = await appendMessages(db, chatId, list.map((m) => ({ role: m.content.kind, content: m.content })));
+    return rows.map((r) => ({ id: r.id, content: r.content as StoredContent }));
+  };
+  const toolsTokens = promptToolsTokens();
   const system = chatMessages([])[0]!;
   const head = REPLY_OVERHEAD + countMessage(system) + toolsTokens;
   const messages: MemoryMessage[] = [];
   const counts: number[] = []; // unmasked tokens per stored message
   const touched = new Set<string>();
-  let plan: PlanItem[] = [];
-  const decisions: string[] = [];
-  let memory: MemoryState | null = null;
+  let plan: Parameters<typeof setPlan>[3] = [];
   const ours: number[] = [];
   const none: number[] = [];
   const naive: number[] = [];
   let compactions = 0;
-  let dropped = 0;
+  let droppedPrompts = 0;
+  /** Time of the memory step when no compaction is needed (what it adds before most model calls). */
+  const stepMs: number[] = [];
+  const loadMs: number[] = [];
   let lastOurs: OpenAI.ChatCompletionMessageParam[] = [];
   let lastNaiveStart = 0;
   const started = performance.now();
 
   for (const turn of scriptedSession()) {
-    for (const m of turn.user) {
+    for (const m of await append(turn.user)) {
       messages.push(m);
       counts.push(countMessage(chatMessages([m.content])[1]!));
     }
-    // The prompt for this turn's model call, three ways.
-    const outcome = await compact({ messages, memory, state: { plan, decisions, notes: null }, window: WINDOW, threshold: THRESHOLD, toolsTokens }, summarize);
-    if (outcome.status === 'compacted') {
-      memory = outcome.record;
-      compactions++;
+    // The prompt for this turn's model call, three ways; ours as chat.send makes it.
+    const stepStarted = performance.now();
+    const chatMemory = await loadChatMemory(db, projectId, chatId);
+    const loaded = performance.now();
+    const context = await contextForTurn({
+      db,
+      projectId,
+      chatId,
+      plan,
+      messages,
+      memory: chatMemory,
+      model: summaryModel,
+      settings: { window: () => WINDOW, threshold: THRESHOLD },
+      summarize,
+    });
+    if (context.status === 'not_needed') {
+      loadMs.push(loaded - stepStarted);
+      stepMs.push(performance.now() - stepStarted);
     }
-    dropped += outcome.dropped;
-    ours.push(outcome.prompt.tokens);
-    lastOurs = outcome.prompt.messages;
+    if (context.status === 'compacted') compactions++;
+    if (context.compaction?.notice) droppedPrompts++; // turns left out unsummarized
+    ours.push(context.prompt.tokens);
+    lastOurs = context.prompt.messages;
     none.push(head + counts.reduce((a, b) => a + b, 0));
     const n = naivePrompt(messages, counts, head);
     naive.push(n.tokens);
     lastNaiveStart = n.start;
     // The agent's step and its effects on the task state.
-    for (const m of turn.step) {
+    const step = await append(turn.step);
+    for (const m of step) {
       messages.push(m);
       counts.push(countMessage(chatMessages([m.content])[1]!));
     }
-    if (turn.plan) plan = turn.plan;
-    if (turn.remember) decisions.push(turn.remember);
+    if (turn.plan) {
+      plan = turn.plan;
+      await setPlan(db, projectId, chatId, plan);
+    }
+    if (turn.remember) await addDecision(db, projectId, chatId, step[0]!.id, { text: turn.remember });
     for (const f of turn.touched) touched.add(f);
   }
   await scripted?.close();
+  const memoryVersion = (await loadChatMemory(db, projectId, chatId)).memory?.version ?? 0;
+  await testDb.close();
   const elapsedMs = Math.round(performance.now() - started);
 
   const noneText = promptText(chatMessages(messages.slice(0, -turnLength(messages)).map((m) => m.content)));
@@ -187,9 +224,15 @@ await runBench('memory', async () => {
       summaryCalls,
       summaryFailures,
       summaryInputTokens,
-      droppedTurns: dropped,
-      memoryVersion: memory?.version ?? 0,
+      promptsWithDroppedTurns: droppedPrompts,
+      memoryVersion,
       elapsedMs,
+      memoryStepWithoutCompaction: {
+        p50Ms: Number(percentile(stepMs, 50).toFixed(2)),
+        p95Ms: Number(percentile(stepMs, 95).toFixed(2)),
+        readP50Ms: Number(percentile(loadMs, 50).toFixed(2)),
+        turns: stepMs.length,
+      },
       goals: {
         'facts ≥ 95 %': ourRow['facts kept'],
         'files 100 %': ourRow['files listed'],

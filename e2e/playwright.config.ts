@@ -56,6 +56,8 @@ export default defineConfig({
         NEXT_TELEMETRY_DISABLED: '1',
         OPENAI_BASE_URL: `${modelUrl}/v1`,
         OPENAI_MODELS: 'scripted-model,scripted-model-b',
+        // A small window for the second model: e2e/memory.spec.ts compacts a long session with it.
+        MODEL_CONTEXT_WINDOWS: 'scripted-model-b=8192',
         OPENAI_API_KEY: '',
       },
     },

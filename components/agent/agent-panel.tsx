@@ -2,7 +2,11 @@
 
 import { useStore } from '@nanostores/react';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ChatList } from '@/components/agent/chat-list';
 import { Composer } from '@/components/agent/composer';
+import { ContextMeter } from '@/components/agent/context-meter';
+import { MemoryPanel } from '@/components/agent/memory-panel';
 import { MessageList } from '@/components/agent/message-list';
 import { PlanList } from '@/components/agent/plan-list';
 import { TurnChanges } from '@/components/agent/turn-changes';
@@ -25,17 +29,29 @@ export function AgentPanel({ files, readOnly: readOnlyProp }: { files?: AgentFil
   const readOnly = readOnlyProp ?? role === 'viewer';
   return (
     <section aria-label="Agent" data-testid="agent-panel" className="flex h-full flex-col bg-zinc-50 dark:bg-zinc-900">
-      {store ? <PanelBody store={store} readOnly={readOnly} /> : <Header store={null} />}
+      {store ? <PanelBody store={store} readOnly={readOnly} projectId={wb.projectId} /> : <Header store={null} />}
     </section>
   );
 }
 
-function Header({ store }: { store: AgentStore | null }) {
+type Drawer = 'chats' | 'memory' | null;
+
+function Header({ store, drawer, setDrawer }: { store: AgentStore | null; drawer?: Drawer; setDrawer?: (d: Drawer) => void }) {
   return (
     <header className="flex h-9 shrink-0 items-center gap-2 border-b border-zinc-200 px-2 dark:border-zinc-800">
       <h2 className="flex items-center gap-2 pl-1 text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">
         <AgentIcon size={14} /> Agent
       </h2>
+      {store && setDrawer && (
+        <span className="flex gap-0.5">
+          <button type="button" data-testid="agent-chats-toggle" aria-pressed={drawer === 'chats'} onClick={() => setDrawer(drawer === 'chats' ? null : 'chats')} className="rounded px-1.5 py-0.5 text-[11px] text-zinc-600 hover:bg-zinc-200 aria-pressed:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:aria-pressed:bg-zinc-800">
+            Chats
+          </button>
+          <button type="button" data-testid="agent-memory-toggle" aria-pressed={drawer === 'memory'} onClick={() => setDrawer(drawer === 'memory' ? null : 'memory')} className="rounded px-1.5 py-0.5 text-[11px] text-zinc-600 hover:bg-zinc-200 aria-pressed:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:aria-pressed:bg-zinc-800">
+            Memory
+          </button>
+        </span>
+      )}
       {store && <HeaderTools store={store} />}
     </header>
   );
@@ -75,10 +91,14 @@ function HeaderTools({ store }: { store: AgentStore }) {
   );
 }
 
-function PanelBody({ store, readOnly }: { store: AgentStore; readOnly: boolean }) {
+function PanelBody({ store, readOnly, projectId }: { store: AgentStore; readOnly: boolean; projectId: string }) {
+  const [drawer, setDrawer] = useState<Drawer>(null);
   return (
     <>
-      <Header store={store} />
+      <Header store={store} drawer={drawer} setDrawer={setDrawer} />
+      {drawer === 'chats' && <ChatList store={store} projectId={projectId} readOnly={readOnly} />}
+      {drawer === 'memory' && <MemoryPanel store={store} projectId={projectId} readOnly={readOnly} />}
+      <ContextMeter store={store} readOnly={readOnly} />
       <Banner store={store} />
       <PlanList store={store} />
       <MessageList store={store} />

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import dynamic from 'next/dynamic';
 import { ToolCard } from '@/components/agent/tool-card';
 import { Button } from '@/components/ui/button';
-import type { ChatItem } from '@/lib/agent/history';
+import { formatTokens, type ChatItem, type CompactionItem } from '@/lib/agent/history';
 import type { AgentStore } from '@/lib/stores/agent';
 
 // Markdown (react-markdown + remark-gfm) loads with the first answer, not with the page.
@@ -59,6 +59,7 @@ export function MessageList({ store }: { store: AgentStore }) {
 function Item({ item, store, idle, cards }: { item: ChatItem; store: AgentStore; idle: boolean; cards: ReturnType<AgentStore['cards']['get']> }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
+  if (item.kind === 'compaction') return <CompactionNotice item={item} />;
   if (item.kind === 'user') {
     if (editing && item.id) {
       return (
@@ -146,6 +147,17 @@ function Item({ item, store, idle, cards }: { item: ChatItem; store: AgentStore;
           {item.usage.promptTokens.toLocaleString('en')} in · {item.usage.completionTokens.toLocaleString('en')} out
         </p>
       )}
+    </div>
+  );
+}
+
+function CompactionNotice({ item }: { item: CompactionItem }) {
+  return (
+    <div role="status" data-testid="agent-compaction" data-version={item.version ?? undefined} data-before={item.before} data-after={item.after} className="flex flex-col items-center gap-0.5 text-center text-[11px] text-zinc-500">
+      <p className="flex w-full items-center gap-2 before:h-px before:flex-1 before:bg-zinc-300 after:h-px after:flex-1 after:bg-zinc-300 dark:before:bg-zinc-700 dark:after:bg-zinc-700">
+        {item.version === null ? 'Context trimmed for this call' : 'Context compacted'}: {formatTokens(item.before)} → {formatTokens(item.after)} tokens
+      </p>
+      {item.notice && <p className="text-amber-700 dark:text-amber-400">{item.notice}</p>}
     </div>
   );
 }

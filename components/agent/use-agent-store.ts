@@ -19,9 +19,11 @@ export function chatApi(client: Client, projectId: string): ChatApi {
     createChat: async () => (await client.chat.create.mutate({ projectId })).id,
     async messages(chatId) {
       const r = await client.chat.messages.query({ projectId, chatId });
-      return { plan: r.chat.plan, messages: r.messages };
+      return { plan: r.chat.plan, messages: r.messages, compactions: r.compactions };
     },
     truncateFrom: async (chatId, messageId) => void (await client.chat.truncateFrom.mutate({ projectId, chatId, messageId })),
+    context: async (chatId, model) => (await client.memory.get.query({ projectId, chatId, ...(model ? { model } : {}) })).context,
+    compact: async (chatId, model) => void (await client.chat.compact.mutate({ projectId, chatId, ...(model ? { model } : {}) })),
   };
 }
 

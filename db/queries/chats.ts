@@ -56,6 +56,8 @@ export async function listMessages(db: Tx, chatId: string): Promise<Message[]> {
 }
 
 export interface NewMessage {
+  /** Chosen by the caller when the id is needed before the insert (the turn's prompt); else random. */
+  id?: string;
   role: MessageRole;
   content: unknown;
   usage?: MessageUsage | null;
@@ -75,7 +77,7 @@ export async function appendMessages(db: Db, chatId: string, rows: NewMessage[])
     const start = Number(last?.seq ?? 0) + 1;
     const inserted = await tx
       .insert(message)
-      .values(rows.map((r, i) => ({ chatId, seq: start + i, role: r.role, content: r.content, usage: r.usage ?? null })))
+      .values(rows.map((r, i) => ({ ...(r.id ? { id: r.id } : {}), chatId, seq: start + i, role: r.role, content: r.content, usage: r.usage ?? null })))
       .returning();
     await tx.update(chat).set({ updatedAt: new Date() }).where(eq(chat.id, chatId));
     return inserted;

@@ -128,3 +128,27 @@ export async function loadChatMemory(db: Db, projectId: string, chatId: string):
   const memory = record ? { version: record.version, summary: record.summary, throughMessageId: record.throughMessageId, notice: record.notice } : null;
   return { memory, decisions, notes };
 }
+
+export interface CompactionNotice {
+  version: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  notice: string | null;
+  createdAt: Date;
+}
+
+/** Every compaction of a chat, oldest first: the notices the message list shows after a reload. */
+export async function listCompactions(db: Tx, projectId: string, chatId: string): Promise<CompactionNotice[]> {
+  return db
+    .select({
+      version: memoryRecord.version,
+      tokensBefore: memoryRecord.tokensBefore,
+      tokensAfter: memoryRecord.tokensAfter,
+      notice: memoryRecord.notice,
+      createdAt: memoryRecord.createdAt,
+    })
+    .from(memoryRecord)
+    .innerJoin(chat, eq(chat.id, memoryRecord.chatId))
+    .where(and(eq(memoryRecord.chatId, chatId), eq(chat.projectId, projectId)))
+    .orderBy(asc(memoryRecord.version));
+}

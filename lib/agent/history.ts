@@ -27,7 +27,38 @@ export interface AssistantItem {
   streaming?: boolean;
 }
 
-export type ChatItem = UserItem | AssistantItem;
+/** "Context compacted: 182k → 21k tokens": older turns were summarized (version) or left out (version null). */
+export interface CompactionItem {
+  kind: 'compaction';
+  id: string | null;
+  before: number;
+  after: number;
+  version: number | null;
+  notice: string | null;
+}
+
+export type ChatItem = UserItem | AssistantItem | CompactionItem;
+
+/** A stored compaction, as chat.messages returns it. */
+export interface StoredCompaction {
+  version: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  notice: string | null;
+  createdAt: Date;
+}
+
+/** 950, 9.5k, 21k, 1.0M: token counts as the meter and the notices show them. */
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 10_000) return `${(n / 1000).toFixed(1)}k`;
+  if (n < 1_000_000) return `${Math.round(n / 1000)}k`;
+  return `${(n / 1_000_000).toFixed(1)}M`;
+}
+
+function compactionItem(c: StoredCompaction): CompactionItem {
+  return { kind: 'compaction', id: `compaction-${c.version}`, before: c.tokensBefore, after: c.tokensAfter, version: c.version, notice: c.notice };
+}
 
 export interface ToolCard {
   id: string;
@@ -46,14 +77,21 @@ export interface StoredMessage {
   id: string;
   content: StoredContent;
   usage?: Usage | null;
+  /** Places compactions between messages (they are shown where they happened). */
+  createdAt?: Date;
 }
 
 export const AUTO_PREFIX = '[Automatic check ';
 
-export function itemsFromHistory(messages: readonly StoredMessage[]): { items: ChatItem[]; cards: Record<string, ToolCard> } {
+export function itemsFromHistory(
+  messages: readonly StoredMessage[],
+  compactions: readonly StoredCompaction[] = [],
+): { items: ChatItem[]; cards: Record<string, ToolCard> } {
   const items: ChatItem[] = [];
   const cards: Record<string, ToolCard> = {};
+  let next = 0;
   for (const m of messages) {
+    while (next < compactions.length && m.createdAt && compactions[next]!.createdAt < m.createdAt) items.push(compactionItem(compactions[next++]!));
     const c = m.content;
     if (!c || typeof c !== 'object') continue;
     if (c.kind === 'user') items.push({ kind: 'user', id: m.id, text: c.text, ...(c.images?.length ? { images: c.images } : {}), ...(c.text.startsWith(AUTO_PREFIX) ? { auto: true } : {}) });
@@ -65,6 +103,7 @@ export function itemsFromHistory(messages: readonly StoredMessage[]): { items: C
       if (card) cards[c.toolCallId] = { ...card, status: statusOfResult(c.ok, c.output), output: c.output };
     }
   }
+  while (next < compactions.length) items.push(compactionItem(compactions[next++]!));
   // Calls never answered (the page closed mid-run) show as not run.
   for (const id of Object.keys(cards)) if (cards[id]!.status === 'queued') cards[id] = { ...cards[id]!, status: 'skipped' };
   return { items, cards };
@@ -114,6 +153,11 @@ export function streamEvent(items: ChatItem[], event: TurnEvent): ChatItem[] {
       return live ? [...base, { ...live, id: event.messageId || live.id, streaming: false }] : items;
     case 'error':
       return endStreaming(items);
+    case 'compacted': {
+      const item: CompactionItem = { kind: 'compaction', id: null, before: event.before, after: event.after, version: event.version, notice: event.notice };
+      // Before the answer that is starting: the compaction happened before its model call.
+      return live ? [...base, item, live] : [...items, item];
+    }
     default:
       return items;
   }
@@ -156,6 +200,8 @@ export function cardTitle(card: Pick<ToolCard, 'name' | 'args'>): string {
       return 'Check the preview';
     case 'update_plan':
       return 'Update the plan';
+    case 'remember':
+      return `Remember: ${s('text')}`;
     default:
       return card.name;
   }

@@ -28,7 +28,8 @@ import type { AppErrorCode } from '@/lib/errors';
 //      approval), then sends `{ kind: 'tool_results' }` with one result per call id → next turn.
 //      Calls that arrived with `error` (unknown tool, invalid arguments) need no result: the server
 //      answers them with the error. `update_plan` is applied by the server when the call is stored
-//      (chat.plan); the browser only answers it ok. A new user message while calls are pending
+//      (chat.plan); the browser only answers it ok. Server tools (`remember`) are run and answered by
+//      the server when the call is stored; the browser shows them and sends no result. A new user message while calls are pending
 //      records them as not run.
 //   5. The loop stops when the model answers without tool calls, on an error, or after
 //      AGENT_MAX_STEPS model calls since the last user message (the server enforces it and
@@ -120,6 +121,13 @@ export type TurnEvent =
   /** The assistant message is stored (id); these are its tool calls, validated. */
   | { type: 'tool_calls'; messageId: string; calls: ToolCall[] }
   | { type: 'usage'; usage: Usage }
+  /** The prompt about to be sent, counted (o200k), and the model's context window. */
+  | { type: 'context'; used: number; window: number }
+  /**
+   * Older turns were compacted before this call (server/memory). `version` is the stored memory
+   * record; null when the summary call failed and turns were only left out of this one prompt.
+   */
+  | { type: 'compacted'; before: number; after: number; version: number | null; notice: string | null }
   | { type: 'done'; finishReason: FinishReason; messageId: string; step: number }
   | { type: 'error'; code: AppErrorCode; message: string; retryable: boolean };
 

@@ -123,6 +123,19 @@ describe('AgentRunner', () => {
     expect(log.at(-1)).toBe('settled:answered');
   });
 
+  it('shows server tools (remember) as done and sends no result for them', async () => {
+    const turns: Script[] = [
+      () => calls(['remember', { text: 'Use pnpm' }], ['read_file', { path: 'sum.js' }]),
+      () => calls(['remember', { text: 'Keep Node 18' }]),
+      () => answer('Noted.'),
+    ];
+    await makeRunner((r, i) => turns[i]!(r, i)).send('go');
+    expect(requests.map((r) => r.input.kind)).toEqual(['user', 'tool_results', 'resume']);
+    const second = requests[1]!.input;
+    expect(second.kind === 'tool_results' && second.results.map((r) => r.toolCallId)).toEqual([`call_${callSeq - 1}`]);
+    expect(log.filter((l) => l.startsWith('remember:'))).toEqual(['remember:queued', 'remember:done', 'remember:queued', 'remember:done']);
+  });
+
   it('continues when the preview reports new runtime errors after its edits', async () => {
     servers = { 5173: 'http://5173.preview.test' };
     problems = [{ id: 'old', kind: 'error', message: 'old error', count: 1, at: 0 }];

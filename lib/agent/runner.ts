@@ -1,7 +1,7 @@
 import { ChangeSet, type AgentEnvironment, type FileChange, type PlanItem } from '@/lib/agent/environment';
 import { autoFeedback, problemKeys, type CommandRecord } from '@/lib/agent/feedback';
 import { decide, type Decision } from '@/lib/agent/policy';
-import type { ToolCall, ToolResult, TurnEvent, TurnInput, TurnRequest } from '@/lib/agent/protocol';
+import { isServerTool, type ToolCall, type ToolResult, type TurnEvent, type TurnInput, type TurnRequest } from '@/lib/agent/protocol';
 import { executeTool, type ProcessRegistry, type ToolOutcome } from '@/lib/agent/tools';
 import { errorText, type AppErrorCode } from '@/lib/errors';
 
@@ -168,6 +168,11 @@ export class AgentRunner {
       if (signal.aborted) {
         this.#o.sink.toolStatus(call, 'skipped');
         results.push(result(false, 'Not run: the user pressed Stop.'));
+        continue;
+      }
+      if (isServerTool(call.name) && call.args) {
+        // Run and answered by the server when it stored the call (remember); nothing to send.
+        this.#o.sink.toolStatus(call, 'done', { outcome: { ok: true, output: 'Recorded by the server.' } });
         continue;
       }
       if (call.error || !call.args) {

@@ -106,6 +106,14 @@ export const serverToolDescriptions: Record<ServerToolName, string> = {
     'Record a decision, constraint or key fact so that it stays in your context for the rest of this chat, also after older turns are compacted. Short, one per call.',
 };
 
+/** Every tool the model is offered: the browser's, then the server's. */
+export const ALL_TOOL_NAMES: readonly (ToolName | ServerToolName)[] = [...TOOL_NAMES, ...(Object.keys(serverToolArgSchemas) as ServerToolName[])];
+
+/** A tool the server runs when it stores the call (the browser sends no result for it). */
+export function isServerTool(name: string): name is ServerToolName {
+  return Object.hasOwn(serverToolArgSchemas, name);
+}
+
 /** JSON Schema of a server-run tool, as sent to the model. */
 export function serverToolJsonSchema(name: ServerToolName): Record<string, unknown> {
   const schema = z.toJSONSchema(serverToolArgSchemas[name], { target: 'draft-7' }) as Record<string, unknown>;
@@ -135,8 +143,14 @@ export type ToolCall = z.infer<typeof toolCallSchema>;
 
 /** Parses and validates a model's tool call. Never throws. */
 export function validateToolCall(call: { id: string; name: string; arguments: string }): ToolCall {
-  if (!(call.name in toolArgSchemas)) {
-    return { ...call, error: `Unknown tool "${call.name}". Available: ${TOOL_NAMES.join(', ')}.` };
+  // Own keys only: a model-chosen name such as "constructor" must not reach an inherited property.
+  const schema = Object.hasOwn(toolArgSchemas, call.name)
+    ? toolArgSchemas[call.name as ToolName]
+    : isServerTool(call.name)
+      ? serverToolArgSchemas[call.name]
+      : null;
+  if (!schema) {
+    return { ...call, error: `Unknown tool "${call.name}". Available: ${ALL_TOOL_NAMES.join(', ')}.` };
   }
   let parsed: unknown;
   try {
@@ -144,7 +158,7 @@ export function validateToolCall(call: { id: string; name: string; arguments: st
   } catch {
     return { ...call, error: 'The arguments are not valid JSON.' };
   }
-  const result = toolArgSchemas[call.name as ToolName].safeParse(parsed);
+  const result = schema.safeParse(parsed);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     return { ...call, error: `Invalid arguments for ${call.name}: ${problems}` };

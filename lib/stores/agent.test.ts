@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxFileWriter, type AgentEnvironment } from '@/lib/agent/environment';
 import type { ApprovalPolicy } from '@/lib/agent/policy';
+import type { ChatItem } from '@/lib/agent/history';
 import type { TurnRequest } from '@/lib/agent/protocol';
 import { createDirSandbox } from '@/lib/agent/testing/dir-sandbox';
 import { trpcTransport } from '@/lib/agent/transport';
@@ -40,7 +41,7 @@ afterEach(async () => {
 });
 
 function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, latest: () => Promise<string | null> = async () => kit.chatId, models?: ChatApi['models']): AgentStore {
-  const caller = createCaller(createContextInner({ db: kit.db, user: kit.owner }));
+  const caller = createCaller(createContextInner({ db: kit.db, user: kit.owner, turns: kit.turns }));
   const projectId = kit.projectId;
   const chat: ChatApi = {
     models: models ?? (async () => ({ configured: true, models: kit.config.models, defaultModel: kit.config.models[0] ?? null, setupHint: null })),
@@ -48,9 +49,11 @@ function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, 
     createChat: async () => (await caller.chat.create({ projectId })).id,
     messages: async (chatId) => {
       const r = await caller.chat.messages({ projectId, chatId });
-      return { plan: r.chat.plan, messages: r.messages };
+      return { plan: r.chat.plan, messages: r.messages, compactions: r.compactions };
     },
     truncateFrom: async (chatId, messageId) => void (await caller.chat.truncateFrom({ projectId, chatId, messageId })),
+    context: async (chatId, model) => (await caller.memory.get({ projectId, chatId, ...(model ? { model } : {}) })).context,
+    compact: async (chatId, model) => void (await caller.chat.compact({ projectId, chatId, ...(model ? { model } : {}) })),
   };
   const env: AgentEnvironment = {
     sandbox: async () => sandbox,
@@ -68,6 +71,7 @@ function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, 
 }
 
 const RUN = { name: 'run_command', arguments: { command: 'node test.js' } };
+const textOf = (i: ChatItem) => (i.kind === 'compaction' ? i.kind : i.text);
 
 describe('AgentStore', () => {
   it('runs a full turn: read, edit, failing test, edit, passing test; reload shows the same conversation; revert undoes it', async () => {
@@ -190,6 +194,24 @@ describe('AgentStore', () => {
     expect(store.items.get().at(-1)).toMatchObject({ kind: 'assistant', text: 'Still here.' });
   });
 
+  it('switches between chats, with their messages and context size', async () => {
+    kit.model.load({ name: 'switch', steps: [{ text: 'Answer in A.' }] });
+    const store = makeStore();
+    await store.init();
+    await store.send('question in A');
+    const a = store.chatId!;
+    expect(store.context.get()).toMatchObject({ window: 16_384 });
+    const usedA = store.context.get()!.used;
+    const b = (await createCaller(createContextInner({ db: kit.db, user: kit.owner })).chat.create({ projectId: kit.projectId })).id;
+    await store.openChat(b);
+    expect(store.currentChat.get()).toBe(b);
+    expect(store.items.get()).toEqual([]);
+    expect(store.context.get()!.used).toBeLessThan(usedA);
+    await store.openChat(a);
+    expect(store.items.get().map(textOf)).toEqual(['question in A', 'Answer in A.']);
+    expect(store.context.get()!.used).toBeGreaterThanOrEqual(usedA);
+  });
+
   it('creates the chat with its first message, and "New chat" starts another', async () => {
     kit.model.load({ name: 'new', steps: [{ text: 'First chat.' }, { text: 'Second chat.' }] });
     const store = makeStore(null, async () => null);
@@ -198,12 +220,12 @@ describe('AgentStore', () => {
     await store.send('hello');
     const first = store.chatId;
     expect(first).not.toBeNull();
-    expect(store.items.get().map((i) => i.text)).toEqual(['hello', 'First chat.']);
+    expect(store.items.get().map(textOf)).toEqual(['hello', 'First chat.']);
     store.newChat();
     expect(store.items.get()).toEqual([]);
     await store.send('again');
     expect(store.chatId).not.toBe(first);
-    expect(store.items.get().map((i) => i.text)).toEqual(['again', 'Second chat.']);
+    expect(store.items.get().map(textOf)).toEqual(['again', 'Second chat.']);
     expect(sent.map((r) => r.chatId)).toEqual([first, store.chatId]);
   });
 
@@ -236,7 +258,7 @@ describe('AgentStore', () => {
     await store.send('first question');
     const user = store.items.get()[0]!;
     await store.editAndResend(user.id!, 'second question');
-    expect(store.items.get().map((i) => i.text)).toEqual(['second question', 'Two.']);
+    expect(store.items.get().map(textOf)).toEqual(['second question', 'Two.']);
   });
 });
 

@@ -5,7 +5,7 @@ import type { TurnEvent, Usage } from '@/lib/agent/protocol';
 import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } from '@/lib/agent/runner';
 import { ProcessRegistry } from '@/lib/agent/tools';
 import { loadTurns, revertChanges, saveTurns } from '@/lib/agent/turn-records';
-import type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
+import type { ChatApi, ContextSize, ModelInfo } from '@/lib/agent/chat-api';
 import { errorText } from '@/lib/errors';
 
 export type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
@@ -49,6 +49,8 @@ export class AgentStore {
   readonly #banner = atom<AgentBanner | null>(null);
   readonly #feedback = atom<{ used: number; budget: number; reason: string } | null>(null);
   readonly #retrying = atom<string | null>(null);
+  readonly #context = atom<ContextSize | null>(null);
+  readonly #chatIdAtom = atom<string | null>(null);
 
   readonly items: ReadableAtom<ChatItem[]> = this.#items;
   readonly cards: ReadableAtom<Record<string, ToolCard>> = this.#cards;
@@ -61,6 +63,10 @@ export class AgentStore {
   readonly feedback: ReadableAtom<{ used: number; budget: number; reason: string } | null> = this.#feedback;
   /** "Rate limited, retrying in 2 s" while the server backs off. */
   readonly retrying: ReadableAtom<string | null> = this.#retrying;
+  /** The last prompt's size and the model's window (the context meter). */
+  readonly context: ReadableAtom<ContextSize | null> = this.#context;
+  /** The chat shown (null: a new one, created with its first message). */
+  readonly currentChat: ReadableAtom<string | null> = this.#chatIdAtom;
   /** Tokens of the whole chat: stored answers plus what streamed since the last reload. */
   readonly usage: ReadableAtom<Usage> = computed([this.#storedUsage, this.#liveUsage], addUsage);
   /** Tool calls waiting for the user's click. */
@@ -92,6 +98,11 @@ export class AgentStore {
     return this.#chatId;
   }
 
+  set #chat(chatId: string | null) {
+    this.#chatId = chatId;
+    this.#chatIdAtom.set(chatId);
+  }
+
   /** Loads the model list and the latest chat. */
   async init(): Promise<void> {
     try {
@@ -100,7 +111,7 @@ export class AgentStore {
       const saved = this.#o.storage?.getItem(this.#o.storageKey ?? MODEL_STORAGE_KEY) ?? null;
       this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
       if (!info.configured) this.#banner.set({ code: 'unavailable:model', message: info.setupHint ?? 'No model is configured.', retryable: false });
-      this.#chatId = await this.#o.chat.latestChat();
+      this.#chat = await this.#o.chat.latestChat();
       this.#loadTurns();
       await this.#reload();
     } catch (error) {
@@ -168,10 +179,35 @@ export class AgentStore {
     resolve?.(run);
   }
 
+  /** Shows another chat of the project. */
+  async openChat(chatId: string): Promise<void> {
+    if (!this.#canRun() || chatId === this.#chatId) return;
+    this.newChat();
+    this.#chat = chatId;
+    this.#loadTurns();
+    await this.#reload().catch((error: unknown) => this.#banner.set({ code: 'load', message: `Could not load the chat: ${errorText(error)}`, retryable: false }));
+  }
+
+  /** "Compact now": the server summarizes the older turns; the list then shows the notice. */
+  async compactNow(): Promise<void> {
+    const chatId = this.#chatId;
+    if (!chatId || !this.#canRun()) return;
+    this.#status.set('running');
+    try {
+      await this.#o.chat.compact(chatId, this.#model.get() ?? undefined);
+    } catch (error) {
+      this.#banner.set({ code: 'compact', message: `Could not compact: ${errorText(error)}`, retryable: false });
+    } finally {
+      await this.#reload().catch((error: unknown) => console.warn('agent: could not reload the conversation:', error));
+      this.#status.set('idle');
+    }
+  }
+
   /** Starts over: the chat itself is created with its first message. */
   newChat(): void {
     if (!this.#canRun()) return;
-    this.#chatId = null;
+    this.#chat = null;
+    this.#context.set(null);
     this.#items.set([]);
     this.#cards.set({});
     this.#plan.set([]);
@@ -213,9 +249,7 @@ export class AgentStore {
     const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: NO_USAGE, reverted: false };
     this.#setTurns([...this.#turns.get(), turn]);
     try {
-      if (!this.#chatId) {
-        this.#chatId = await this.#o.chat.createChat();
-      }
+      if (!this.#chatId) this.#chat = await this.#o.chat.createChat();
       await run();
     } catch (error) {
       this.#banner.set({ code: 'internal', message: errorText(error), retryable: false });
@@ -232,8 +266,14 @@ export class AgentStore {
   /** The server's copy of the conversation; live-only card details (diffs, exit codes) are kept. */
   async #reload(): Promise<void> {
     if (!this.#chatId) return;
-    const { plan, messages } = await this.#o.chat.messages(this.#chatId);
-    const { items, cards } = itemsFromHistory(messages);
+    const chatId = this.#chatId;
+    const [{ plan, messages, compactions }, context] = await Promise.all([
+      this.#o.chat.messages(chatId),
+      this.#o.chat.context(chatId, this.#model.get() ?? undefined).catch(() => null),
+    ]);
+    if (chatId !== this.#chatId) return;
+    const { items, cards } = itemsFromHistory(messages, compactions);
+    if (context) this.#context.set(context);
     const live = this.#cards.get();
     for (const [id, card] of Object.entries(cards)) if (live[id]?.detail) cards[id] = { ...card, detail: live[id].detail, reason: live[id].reason };
     this.#items.set(items);
@@ -253,6 +293,7 @@ export class AgentStore {
     this.#items.set(streamEvent(this.#items.get(), event));
     if (event.type === 'start') this.#retrying.set(null);
     else if (event.type === 'retrying') this.#retrying.set(`${event.reason} — retrying in ${Math.ceil(event.delayMs / 1000)} s (attempt ${event.attempt})`);
+    else if (event.type === 'context') this.#context.set({ used: event.used, window: event.window });
     else if (event.type === 'tool_calls') this.#cards.set({ ...this.#cards.get(), ...Object.fromEntries(event.calls.map((c) => [c.id, cardFor(c)])) });
     else if (event.type === 'usage') {
       this.#patchTurn((t) => ({ ...t, usage: addUsage(t.usage, event.usage) }));

@@ -2,6 +2,7 @@ import 'server-only';
 import { authRouter } from '@/server/api/routers/auth';
 import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
+import { memoryRouter } from '@/server/api/routers/memory';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
@@ -12,6 +13,7 @@ export const appRouter = router({
   project: projectRouter,
   files: filesRouter,
   chat: chatRouter,
+  memory: memoryRouter,
   sandbox: sandboxRouter,
 });
 

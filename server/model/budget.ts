@@ -44,9 +44,17 @@ function untilMidnight(now: Date): string {
  * Counts a model call's tokens; without reported usage (stopped, cut off) an estimate of 4 characters
  * a token of what was sent (system prompt, tools, conversation) and what came back.
  */
-export async function chargeTokens(db: Db, userId: string, usage: Usage | null, estimate: { history: StoredContent[]; answer: string }, now = new Date()): Promise<void> {
+export async function chargeTokens(
+  db: Db,
+  userId: string,
+  usage: Usage | null,
+  estimate: { history: StoredContent[]; answer: string },
+  /** Counted tokens of a compaction's summary call made for this turn. */
+  extraTokens = 0,
+  now = new Date(),
+): Promise<void> {
   const sentChars = () => JSON.stringify(chatMessages(estimate.history)).length + JSON.stringify(chatTools()).length;
-  const tokens = usage ? usage.promptTokens + usage.completionTokens : Math.ceil((sentChars() + estimate.answer.length) / 4);
+  const tokens = extraTokens + (usage ? usage.promptTokens + usage.completionTokens : Math.ceil((sentChars() + estimate.answer.length) / 4));
   await addTokens(db, userId, utcDay(now), tokens);
 }
 

@@ -1,6 +1,14 @@
 import 'server-only';
 import type OpenAI from 'openai';
-import { TOOL_NAMES, toolDescriptions, toolJsonSchema, type StoredContent } from '@/lib/agent/protocol';
+import {
+  serverToolDescriptions,
+  serverToolJsonSchema,
+  TOOL_NAMES,
+  toolDescriptions,
+  toolJsonSchema,
+  type ServerToolName,
+  type StoredContent,
+} from '@/lib/agent/protocol';
 
 // Stored messages → what the model reads, for both APIs. Tool results (file contents, command
 // output, preview errors) are untrusted: they go to the model only through wrapUntrusted().
@@ -80,20 +88,23 @@ export function responsesInput(history: StoredContent[]): OpenAI.Responses.Respo
 let chatToolList: OpenAI.ChatCompletionTool[] | undefined;
 let responsesToolList: OpenAI.Responses.FunctionTool[] | undefined;
 
-/** The tool definitions from lib/agent/tool-schemas.ts, built once. */
+/** Every tool offered: the browser's (lib/agent/tool-schemas.ts) and the server's (remember). */
+function toolDefinitions(): { name: string; description: string; parameters: Record<string, unknown> }[] {
+  return [
+    ...TOOL_NAMES.map((name) => ({ name, description: toolDescriptions[name], parameters: toolJsonSchema(name) })),
+    ...(Object.keys(serverToolDescriptions) as ServerToolName[]).map((name) => ({
+      name,
+      description: serverToolDescriptions[name],
+      parameters: serverToolJsonSchema(name),
+    })),
+  ];
+}
+
+/** The tool definitions, built once. */
 export function chatTools(): OpenAI.ChatCompletionTool[] {
-  return (chatToolList ??= TOOL_NAMES.map((name) => ({
-    type: 'function',
-    function: { name, description: toolDescriptions[name], parameters: toolJsonSchema(name) },
-  })));
+  return (chatToolList ??= toolDefinitions().map((t) => ({ type: 'function', function: t })));
 }
 
 export function responsesTools(): OpenAI.Responses.FunctionTool[] {
-  return (responsesToolList ??= TOOL_NAMES.map((name) => ({
-    type: 'function',
-    name,
-    description: toolDescriptions[name],
-    parameters: toolJsonSchema(name),
-    strict: false,
-  })));
+  return (responsesToolList ??= toolDefinitions().map((t) => ({ type: 'function', ...t, strict: false })));
 }

@@ -30,7 +30,7 @@ describe('chat.send', () => {
     const body = lastModelBody();
     expect(body).toMatchObject({ model: 'scripted-model', stream: true, stream_options: { include_usage: true } });
     expect(body.messages.map((m) => m.role)).toEqual(['system', 'user']);
-    expect((body.tools as unknown[]).length).toBe(13);
+    expect((body.tools as unknown[]).length).toBe(14);
     expect(kit.model.requests()[0]!.authorization).toBe(`Bearer ${KEY}`);
     const [row] = await kit.db.select().from(chatTable).where(eq(chatTable.id, kit.chatId));
     expect(row!.title).toBe('Say hello');
@@ -96,6 +96,20 @@ describe('chat.send', () => {
     const resume = await turn({ kind: 'resume' });
     expect(resume.events[0]).toMatchObject({ code: 'bad_request:chat', message: expect.stringMatching(/waiting for results/) });
     expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant']);
+  });
+
+  it('resume answers calls the browser does not run (invalid ones) with their errors, and goes on', async () => {
+    kit.model.load({
+      name: 't',
+      steps: [
+        { toolCalls: [{ id: 'i1', name: 'format_disk', arguments: '{}' }] },
+        { match: { role: 'tool', contains: 'Unknown tool' }, text: 'Sorry, no such tool.' },
+      ],
+    });
+    await turn({ kind: 'user', text: 'go' });
+    const resumed = await turn({ kind: 'resume' });
+    expect(resumed.text).toBe('Sorry, no such tool.');
+    expect((await stored()).slice(1)).toMatchObject([{ kind: 'assistant' }, { kind: 'tool', toolCallId: 'i1', ok: false }, { kind: 'assistant', text: 'Sorry, no such tool.' }]);
   });
 
   it('stores the results of a stopped turn without calling the model', async () => {

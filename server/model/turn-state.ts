@@ -1,9 +1,11 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
 import { appendMessages, listMessages, renameChat } from '@/db/queries/chats';
 import type { Chat, Message } from '@/db/schema';
 import { AGENT_LIMITS, TRUNCATION_MARKER, validateToolCall, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
 import { AppError } from '@/lib/errors';
+import type { MemoryMessage } from '@/server/memory/types';
 
 // Where a chat stands before a model call, and what a turn request appends to it. Keeps the stored
 // conversation valid for both APIs: every tool call of an assistant message gets exactly one result.
@@ -68,8 +70,10 @@ function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
     return [...skipped, { kind: 'user', text: input.text, ...(input.images?.length ? { images: input.images } : {}) }];
   }
   if (input.kind === 'resume') {
-    if (pending.length) throw new AppError('bad_request:chat', `Tool calls are waiting for results: ${pending.map((c) => c.id).join(', ')}.`);
+    // Calls the browser does not answer (invalid ones) get their error; any other pending call blocks.
+    if (pending.some((c) => !c.error)) throw new AppError('bad_request:chat', `Tool calls are waiting for results: ${pending.map((c) => c.id).join(', ')}.`);
     const last = history.at(-1);
+    if (pending.length) return pending.map((c) => toolRow(c, false, c.error!));
     if (!last || last.kind === 'assistant') throw new AppError('bad_request:chat', 'Nothing to resume: the last answer is complete.');
     return [];
   }
@@ -113,6 +117,8 @@ export function planTurn(stored: StoredContent[], input: TurnInput, maxSteps: nu
 
 export interface PreparedTurn {
   history: StoredContent[];
+  /** The same conversation with row ids (the request's rows get theirs before they are stored), for server/memory. */
+  messages: MemoryMessage[];
   /** This model call's number since the last user message (1-based). */
   step: number;
   /** Stores what the request brought (returns the rows). */
@@ -129,12 +135,15 @@ export async function prepareTurn(
   input: TurnInput,
   maxSteps: number,
 ): Promise<PreparedTurn> {
-  const stored = (await listMessages(db, chat.id)).map((m) => m.content) as StoredContent[];
+  const storedRows = await listMessages(db, chat.id);
+  const stored = storedRows.map((m) => m.content) as StoredContent[];
   const { rows, history, step, overLimit } = planTurn(stored, input, maxSteps);
+  const fresh = rows.map((content) => ({ id: randomUUID(), content }));
+  const messages: MemoryMessage[] = [...storedRows.map((m) => ({ id: m.id, content: m.content as StoredContent })), ...fresh];
   const commit = async () => {
     let inserted: Message[];
     try {
-      inserted = await appendMessages(db, chat.id, rows.map((content) => ({ role: content.kind, content })));
+      inserted = await appendMessages(db, chat.id, fresh.map(({ id, content }) => ({ id, role: content.kind, content })));
     } catch {
       throw new AppError('bad_request:chat', 'Another turn changed this chat at the same time. Reload the chat and try again.');
     }
@@ -148,5 +157,5 @@ export async function prepareTurn(
     await commit();
     throw new AppError('budget:chat', `The agent stopped after ${maxSteps} steps. Send a message to let it continue.`);
   }
-  return { history, step, commit };
+  return { history, messages, step, commit };
 }

@@ -2,6 +2,7 @@ import 'server-only';
 import { Repeater } from '@repeaterjs/repeater';
 import type { Db } from '@/db/client';
 import { appendMessages, getChat, setPlan } from '@/db/queries/chats';
+import { loadChatMemory } from '@/db/queries/memory';
 import type { ProjectSummary } from '@/db/queries/projects';
 import type { PlanItem, User } from '@/db/schema';
 import { AGENT_MAX_STEPS, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
@@ -11,7 +12,10 @@ import { chatLocks, type ChatLocks } from '@/server/model/chat-locks';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toAppError } from '@/server/model/errors';
 import { callModel, type ModelAnswer } from '@/server/model/stream';
+import { modelSummarizer } from '@/server/model/summarize';
 import { normalizeCalls, prepareTurn } from '@/server/model/turn-state';
+import { runServerTools } from '@/server/memory/remember';
+import { contextForTurn, memorySettingsFromEnv, type MemorySettings } from '@/server/memory/turn-memory';
 
 // One model call of the agent loop (lib/agent/protocol.ts), behind the tRPC mutation chat.send, which
 // has checked the session and the editor role. Everything that can refuse the turn is checked before
@@ -23,6 +27,8 @@ export interface TurnDeps {
   locks: ChatLocks;
   rateLimit: TurnRateLimit;
   budgetFor: typeof budgetFor;
+  /** Context windows and the compaction threshold (server/memory/turn-memory.ts). */
+  memory: MemorySettings;
 }
 
 export function createTurnDeps(overrides: Partial<TurnDeps> = {}): TurnDeps {
@@ -32,6 +38,7 @@ export function createTurnDeps(overrides: Partial<TurnDeps> = {}): TurnDeps {
     locks: chatLocks(),
     rateLimit: new TurnRateLimit(),
     budgetFor,
+    memory: memorySettingsFromEnv(),
     ...overrides,
   };
 }
@@ -72,14 +79,16 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
   }
   const lock = await deps.locks.acquire(chat.id);
   if (!lock) throw new AppError('conflict:chat');
-  let turn;
+  let turn, memory;
   try {
-    turn = await prepareTurn(db, chat, request.input, deps.maxSteps);
+    // The memory state is read beside the messages (no extra round trip before the model call).
+    [turn, memory] = await Promise.all([prepareTurn(db, chat, request.input, deps.maxSteps), stopOnly ? null : loadChatMemory(db, project.id, chat.id)]);
   } catch (error) {
     lock.release();
     throw error;
   }
-  const { history, step, commit } = turn;
+  const { step, commit } = turn;
+  let history = turn.history;
   const maxSteps = deps.maxSteps;
 
   return new Repeater<TurnEvent>(async (push, stop) => {
@@ -90,6 +99,7 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
     void stop.then(abort);
     let text = '';
     let answer: ModelAnswer | undefined;
+    let summaryTokens = 0;
     try {
       await push({ type: 'start', chatId: chat.id, model, api, step, maxSteps });
       if (stopOnly) {
@@ -98,6 +108,25 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
         await push({ type: 'done', finishReason: 'stop', messageId: rows.at(-1)!.id, step });
         return;
       }
+      // Stored once: before a compaction record that points at them, else while the model answers.
+      let storing: ReturnType<typeof commit> | undefined;
+      const store = () => (storing ??= commit());
+      const context = await contextForTurn({
+        db,
+        projectId: project.id,
+        chatId: chat.id,
+        plan: chat.plan,
+        messages: turn.messages,
+        memory: memory!,
+        model,
+        settings: deps.memory,
+        summarize: modelSummarizer(config, model, { signal: controller.signal }),
+        beforeStore: store,
+      });
+      summaryTokens = context.summaryTokens;
+      history = context.prompt.history;
+      await push({ type: 'context', used: context.prompt.tokens, window: context.window });
+      if (context.compaction) await push(context.compaction);
       const call = callModel({
         config,
         api,
@@ -111,7 +140,7 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
         onRetry: (info) => void push({ type: 'retrying', ...info }),
       });
       // The request's messages are stored while the model starts answering.
-      const committed = commit().then(
+      const committed = store().then(
         () => null,
         (error: unknown) => (abort(), error),
       );
@@ -126,6 +155,7 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
       const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage }]);
       const plan = toolCalls.findLast((c) => c.name === 'update_plan' && c.args);
       if (plan) await setPlan(db, chat.projectId, chat.id, (plan.args as { items: PlanItem[] }).items);
+      await runServerTools(db, chat.projectId, chat.id, stored!.id, toolCalls);
       if (toolCalls.length) await push({ type: 'tool_calls', messageId: stored!.id, calls: toolCalls });
       if (answer.usage) await push({ type: 'usage', usage: answer.usage });
       await push({ type: 'done', finishReason: answer.finishReason, messageId: stored!.id, step });
@@ -137,9 +167,10 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
       lock.release();
       options.signal?.removeEventListener('abort', abort);
       // What the call cost: the reported usage; for a stopped call (the model read the prompt) an estimate.
-      if (!stopOnly && (answer || controller.signal.aborted)) {
+      if (!stopOnly && (answer || controller.signal.aborted || summaryTokens)) {
         const spent = answer ? answer.text + JSON.stringify(answer.toolCalls) : text;
-        await chargeTokens(db, user.id, answer?.usage ?? null, { history, answer: spent }).catch((error: unknown) =>
+        const usage = answer?.usage ?? (answer || controller.signal.aborted ? null : { promptTokens: 0, completionTokens: 0 });
+        await chargeTokens(db, user.id, usage, { history, answer: spent }, summaryTokens).catch((error: unknown) =>
           console.error('agent turn: could not record token usage:', error),
         );
       }

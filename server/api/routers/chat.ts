@@ -17,6 +17,8 @@ import { AppError } from '@/lib/errors';
 import { authedProcedure, projectProcedure, router } from '@/server/api/trpc';
 import { publicModelInfo } from '@/server/model/config';
 import { startTurn } from '@/server/model/turn';
+import { compactNow } from '@/server/memory/chat-memory';
+import { listCompactions } from '@/db/queries/memory';
 
 // Chats of a project: the conversation, its plan and token usage, and `send`, one turn of the agent
 // (server/model/turn.ts), whose events stream back through httpBatchStreamLink. Viewers read; editors change.
@@ -39,6 +41,13 @@ export const chatRouter = router({
     .input(turnRequestSchema.omit({ projectId: true }))
     .mutation(({ ctx, input, signal }) =>
       startTurn({ db: ctx.db, deps: ctx.turns, user: ctx.user, project: ctx.project, request: input, signal }),
+    ),
+
+  /** "Compact now": summarize the older turns even under the threshold (a model call, checked like a turn). */
+  compact: projectProcedure('editor')
+    .input(chatInput.extend({ model: z.string().max(200).optional() }))
+    .mutation(({ ctx, input, signal }) =>
+      compactNow({ db: ctx.db, deps: ctx.turns, user: ctx.user, project: ctx.project, chatId: input.chatId, ...(input.model ? { model: input.model } : {}) }, signal),
     ),
 
   list: projectProcedure('viewer').query(({ ctx, input }) => listChats(ctx.db, input.projectId)),
@@ -67,9 +76,11 @@ export const chatRouter = router({
     .input(chatInput)
     .query(async ({ ctx, input }) => {
       const found = await requireChat(ctx, input.projectId, input.chatId);
-      const rows = await listMessages(ctx.db, found.id);
+      const [rows, compactions] = await Promise.all([listMessages(ctx.db, found.id), listCompactions(ctx.db, input.projectId, found.id)]);
       return {
         chat: { id: found.id, title: found.title, plan: found.plan, updatedAt: found.updatedAt },
+        /** Shown in the message list at the time they happened ("Context compacted: 182k → 21k tokens"). */
+        compactions,
         messages: rows.map((m) => ({ id: m.id, seq: m.seq, role: m.role, content: m.content as StoredContent, usage: m.usage, createdAt: m.createdAt })),
       };
     }),
