@@ -35,6 +35,11 @@ export function Workbench({ projectId }: { projectId: string }) {
   const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
   const { store, error } = useCreateWorkbench(projectId);
   const commands = useMemo(() => new EditorCommands(), []);
+  const mainFile = project.data?.mainFile;
+  useEffect(() => {
+    // A first visit (no tabs remembered) shows the template's main file: code at once, from the database.
+    if (store && mainFile && store.editor.tabs.get().length === 0) store.editor.open(mainFile);
+  }, [store, mainFile]);
 
   if (project.error) {
     return (

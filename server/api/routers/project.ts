@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createFiles } from '@/db/queries/files';
 import { deleteProject, insertProject, listProjectsByOwner, renameProject } from '@/db/queries/projects';
 import { authedProcedure, projectProcedure, publicProcedure, router } from '@/server/api/trpc';
-import { getTemplate, templateIds, templates } from '@/server/templates';
+import { getTemplate, mainFileOf, templateIds, templates } from '@/server/templates';
 
 const title = z.string().trim().min(1, 'A title is required.').max(100, 'Titles are at most 100 characters.');
 
@@ -18,7 +18,7 @@ export const projectRouter = router({
 
   list: authedProcedure.query(({ ctx }) => listProjectsByOwner(ctx.db, ctx.user.id)),
 
-  byId: projectProcedure('viewer').query(({ ctx }) => ({ ...ctx.project, role: ctx.role })),
+  byId: projectProcedure('viewer').query(({ ctx }) => ({ ...ctx.project, role: ctx.role, mainFile: mainFileOf(ctx.project.template) })),
 
   create: authedProcedure.input(createProjectInput).mutation(async ({ ctx, input }) => {
     const template = input.template ? getTemplate(input.template) : null;
