@@ -68,14 +68,21 @@ const WORKERS: Record<string, string> = {
   html: 'html.worker.js',
 };
 
-// The TypeScript worker is 7 MB: its requests wait until the page says a person works on a TS/JS file.
+// No worker is on the path to the first keystroke: the others start at the first key pressed in an
+// editor (or with a diff editor); the TypeScript one (7 MB) waits until the page says a person works
+// on a TS/JS file.
 let allowTypeScript = () => {};
 const typeScriptAllowed = new Promise<void>((resolve) => (allowTypeScript = resolve));
+let allowWorkers = () => {};
+const workersAllowed = new Promise<void>((resolve) => (allowWorkers = resolve));
+void typeScriptAllowed.then(() => allowWorkers());
+monaco.editor.onDidCreateEditor((editor) => editor.onKeyDown(() => allowWorkers()));
+monaco.editor.onDidCreateDiffEditor(() => allowWorkers());
 
 self.MonacoEnvironment = {
   getWorker: (_id, label) => {
     const start = () => new Worker(new URL(WORKERS[label] ?? 'editor.worker.js', import.meta.url), { type: 'module', name: label });
-    return label === 'typescript' || label === 'javascript' ? typeScriptAllowed.then(start) : start();
+    return (label === 'typescript' || label === 'javascript' ? typeScriptAllowed : workersAllowed).then(start);
   },
 };
 
