@@ -68,7 +68,7 @@ const WORKERS: Record<string, string> = {
   html: 'html.worker.js',
 };
 
-// No worker is on the path to the first keystroke: the others start at the first key pressed in an
+// No worker is on the path to the first keystroke: the others start at the first edit in an
 // editor (or with a diff editor); the TypeScript one (7 MB) waits until the page says a person works
 // on a TS/JS file.
 let allowTypeScript = () => {};
@@ -76,7 +76,7 @@ const typeScriptAllowed = new Promise<void>((resolve) => (allowTypeScript = reso
 let allowWorkers = () => {};
 const workersAllowed = new Promise<void>((resolve) => (allowWorkers = resolve));
 void typeScriptAllowed.then(() => allowWorkers());
-monaco.editor.onDidCreateEditor((editor) => editor.onKeyDown(() => allowWorkers()));
+monaco.editor.onDidCreateEditor((editor) => editor.onDidChangeModelContent(() => allowWorkers()));
 monaco.editor.onDidCreateDiffEditor(() => allowWorkers());
 
 self.MonacoEnvironment = {
