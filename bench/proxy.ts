@@ -1,7 +1,7 @@
 // bench:proxy — time to first token and streaming throughput through the IDE's agent proxy
-// (POST /api/agent/turn, served by server/main.ts) vs straight to the scripted model, interleaved in one run.
+// (the tRPC mutation chat.send, served by server/main.ts) vs straight to the scripted model, interleaved in one run.
 // Separate processes, as in production: this client, the scripted model (e2e/scripted-model/main.ts)
-// and the IDE side (bench/lib/proxy-server.ts: the real turn handler on node:http through the same listener as server/main.ts, no Next build).
+// and the IDE side (bench/lib/proxy-server.ts: the tRPC listener of server/main.ts on node:http, no Next build).
 // With BENCH_PROXY_NEXT=1 the production IDE (npm start, a Next build) is measured too; it builds
 // into .next, so run it when no other build or e2e run uses the checkout.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -86,29 +86,23 @@ export interface ProxyTarget {
 }
 
 /**
- * 'first-turn': a new chat per request, announced as new (`after: null`) as the browser does.
- * 'unhinted': a new chat per request without the hint: the ordinary path (read, check, then call).
+ * 'first-turn': a new chat per request.
  * 'conversation': every request is the next turn of one chat.
  */
-type Mode = 'first-turn' | 'unhinted' | 'conversation';
+type Mode = 'first-turn' | 'conversation';
 
+/** chat.send as the browser's httpBatchStreamLink sends it: one POST, the events back as JSON lines. */
 function turnVia(target: ProxyTarget, mode: Mode, chats: string[]) {
   let next = 0;
-  // as the browser does: null for a chat it just created, then the id of the last answer
-  let after: string | null = null;
   return async (): Promise<Sample> => {
     const chatId = mode === 'conversation' ? chats[0]! : chats[next++]!;
     const started = performance.now();
-    const res = await fetch(`${target.url}/api/agent/turn`, {
+    const res = await fetch(`${target.url}/api/trpc/chat.send?batch=1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: target.cookie },
-      body: JSON.stringify({ projectId: target.projectId, chatId, input: { kind: 'user', text: 'go' }, ...(mode === 'unhinted' ? {} : { after }) }),
+      headers: { 'content-type': 'application/json', 'trpc-accept': 'application/jsonl', cookie: target.cookie },
+      body: JSON.stringify({ 0: { json: { projectId: target.projectId, chatId, input: { kind: 'user', text: 'go' } } } }),
     });
-    const lines: string[] = [];
-    const sample = await measure(res, (line) => line.startsWith('{"type":"text"'), started, lines);
-    // the browser's hint for the next turn: the id of the answer just stored
-    if (mode === 'conversation') after = (JSON.parse(lines.findLast((l) => l.includes('"type":"done"'))!) as { messageId: string }).messageId;
-    return sample;
+    return measure(res, (line) => line.includes('"type":"text"'), started);
   };
 }
 
@@ -188,8 +182,8 @@ function summarize(runName: string, samples: Record<string, Sample[]>) {
 await runBench('proxy', async () => {
   const model = await startChild(['e2e/scripted-model/main.ts', '--port', '0'], (l) => l.match(/listening on (\S+)/)?.[1] ?? null);
   const modelUrl = model.line;
-  // three conversations (paced, unpaced, slower model), then a new chat for every request of the two first-turn runs
-  const chatsNeeded = 3 + 2 * (REQUESTS + WARMUP);
+  // four conversations (paced, unpaced, 20 ms and 100 ms to the first token), then a new chat for every request of the first-turn run
+  const chatsNeeded = 4 + (REQUESTS + WARMUP);
   const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded)], (l) => (l.startsWith('{') ? l : null));
   const relay = await startChild(['bench/lib/relay-server.ts', '--model-url', modelUrl], (l) => l.match(/relay on (\S+)/)?.[1] ?? null);
   const handlerTarget: ProxyTarget = { label: 'IDE proxy (handler)', ...JSON.parse(ide.line) };
@@ -200,9 +194,9 @@ await runBench('proxy', async () => {
     Object.fromEntries([['direct', directTo(modelUrl, mode)], [RELAY, directTo(modelUrl, mode, relay.line)], ...targets.map((t) => [t.label, turnVia(t, mode, chatsOf(t))])]) as Record<string, () => Promise<Sample>>;
   try {
     const conversation = summarize('next turn, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('conversation', (t) => [t.chats[0]!])));
-    const firstTurn = summarize('first turn of a new chat, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('first-turn', (t) => t.chats.slice(3))));
+    const firstTurn = summarize('first turn of a new chat, 2 ms/token', await run(modelUrl, 'throughput-paced', pathsFor('first-turn', (t) => t.chats.slice(4))));
     const slowModel = summarize('next turn, model 20 ms to first token', await run(modelUrl, 'throughput-paced-ttft20', pathsFor('conversation', (t) => [t.chats[2]!])));
-    const slowUnhinted = summarize('new chat without the hint (ordinary path), model 20 ms to first token', await run(modelUrl, 'throughput-paced-ttft20', pathsFor('unhinted', (t) => t.chats.slice(3 + REQUESTS + WARMUP))));
+    const hostedModel = summarize('next turn, model 100 ms to first token', await run(modelUrl, 'throughput-paced-ttft100', pathsFor('conversation', (t) => [t.chats[3]!])));
     const unpaced = summarize('next turn, unpaced', await run(modelUrl, 'throughput', pathsFor('conversation', (t) => [t.chats[1]!])));
     const goal = (a: Record<string, number> | undefined) => Boolean(a && a.addedTtftP50Ms! <= 5 && a.throughputRatio! >= 0.95);
     const withGoal = (added: Record<string, Record<string, number>>) => Object.fromEntries(Object.entries(added).map(([k, v]) => [k, { ...v, met: goal(v) }]));
@@ -213,24 +207,23 @@ await runBench('proxy', async () => {
         tokensPerAnswer: TOKENS,
         processes: 'client, scripted model and IDE each in their own process',
         relay: 'bench/lib/relay-server.ts: node:http in, fetch out, the bytes passed through; no session, database or SDK (the floor for any proxy here)',
-        handler: 'the turn handler via server/model/node-http.ts (the listener server/main.ts uses), no Next build, PGlite in memory',
+        handler: 'chat.send through the tRPC listener server/main.ts uses (server/api/http.ts, tRPC\'s Node adapter), no Next build, PGlite in memory',
         runs: {
-          'next turn': 'every request is the next turn of one chat, with the browser\'s `after` hint; direct sends the same growing conversation',
-          'first turn of a new chat': 'a new chat per request, announced as new (`after: null`) as the browser does; direct sends the same single message',
-          'model 20 ms to first token': 'the scripted model waits 20 ms before its first token (hosted models take 100 ms or more): the next turn, and a new chat without the hint (the ordinary path: read, check, then call)',
+          'next turn': 'every request is the next turn of one chat; direct sends the same growing conversation',
+          'first turn of a new chat': 'a new chat per request; direct sends the same single message',
+          'model 20 / 100 ms to first token': 'the scripted model waits 20 or 100 ms before its first token (hosted models take 100 ms or more): the next turn',
         },
         // 1-minute load average: the machine is shared, and every hop of the proxy needs a core
         loadAverage: { before: round(loadBefore), after: round(os.loadavg()[0]!), cores: os.cpus().length },
         next: nextTarget ? 'the production IDE (npm start: Next + server/main.ts), PGlite on disk' : 'not measured (BENCH_PROXY_NEXT=1 to add it)',
       },
-      rows: [...conversation.rows, ...firstTurn.rows, ...slowModel.rows, ...slowUnhinted.rows, ...unpaced.rows],
+      rows: [...conversation.rows, ...firstTurn.rows, ...slowModel.rows, ...hostedModel.rows, ...unpaced.rows],
       summary: {
         goals: { addedTtftP50MsAtMost: 5, throughputRatioAtLeast: 0.95, measuredAt: '2 ms/token pacing' },
         nextTurn2msPerToken: withGoal(conversation.added),
         firstTurn2msPerToken: withGoal(firstTurn.added),
-        // With a model that is not instant, the database check runs while the model works.
         nextTurnModel20msToFirstToken: withGoal(slowModel.added),
-        unhintedModel20msToFirstToken: withGoal(slowUnhinted.added),
+        nextTurnModel100msToFirstToken: withGoal(hostedModel.added),
         // Unpaced, tokens arrive in bursts within one read: tokens/s is not meaningful, compare the answer's time.
         nextTurnUnpaced: Object.fromEntries(Object.entries(unpaced.added).map(([k, v]) => [k, { addedTtftP50Ms: v.addedTtftP50Ms, addedAnswerP50Ms: v.addedAnswerP50Ms }])),
       },

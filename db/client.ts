@@ -30,45 +30,27 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
     // Both drivers expose the same query builder; the PGlite type stands for both in signatures.
     return { db: db as unknown as Db, close: () => sqlClient.end() };
   }
-  if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) makePrivateDir(options.dataDir);
   const client = new PGlite(options.dataDir);
   const db = drizzlePglite(client, { schema, casing: 'snake_case' });
   await migratePglite(db, { migrationsFolder });
+  // PGlite's file system layer creates its files 0666 whatever the umask: take group and others off.
+  if (options.dataDir) restrictTree(options.dataDir);
   return { db, close: () => client.close() };
 }
 
-/** A statement of a hot path (see queryHot): a unique SQL name, its text, and the types of $1, $2, …. */
-export interface HotStatement {
-  name: string;
-  text: string;
-  types: 'uuid'[];
+/** Creates a folder only its owner may enter (mode 0700, also when it existed with a wider mode). */
+export function makePrivateDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Statements prepared on each PGlite database, by name. */
-const preparedOn = new WeakMap<PGlite, Map<string, Promise<unknown>>>();
-
-/**
- * Runs a hot path's statement on the driver itself, bypassing the query builder's SQL building and
- * row mapping (about half a millisecond a query on PGlite), with columns aliased to the names the
- * caller reads; everything else uses the builder. On PGlite the statement is also prepared once per
- * database (PREPARE) and then run by name (EXECUTE), without parsing and planning it again: the
- * agent turn's access check took 0.8 instead of 1.3 ms after an idle pause, 0.2 instead of 0.5 warm.
- * EXECUTE takes literals, not bound parameters, so only UUIDs are accepted, checked here.
- */
-export async function queryHot<T>(db: Db, statement: HotStatement, params: string[]): Promise<T[]> {
-  if (params.length !== statement.types.length) throw new Error(`${statement.name}: expected ${statement.types.length} parameters`);
-  for (const value of params) if (!UUID.test(value)) throw new Error(`${statement.name}: parameter is not a UUID`);
-  const client = (db as unknown as { $client: PGlite | postgres.Sql }).$client;
-  if (!(client instanceof PGlite)) return (await client.unsafe(statement.text, params)) as unknown as T[];
-  let prepared = preparedOn.get(client);
-  if (!prepared) preparedOn.set(client, (prepared = new Map()));
-  let ready = prepared.get(statement.name);
-  if (!ready) {
-    ready = client.exec(`prepare ${statement.name}(${statement.types.join(', ')}) as ${statement.text}`);
-    prepared.set(statement.name, ready);
-    ready.catch(() => prepared.delete(statement.name));
+/** Removes group and other permissions from everything under dir (symlinks are left alone). */
+function restrictTree(dir: string): void {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isSymbolicLink()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const mode = fs.statSync(file).mode & 0o7777;
+    if (mode & 0o077) fs.chmodSync(file, mode & ~0o077);
   }
-  await ready;
-  return (await client.query<T>(`execute ${statement.name}(${params.map((p) => `'${p}'`).join(', ')})`)).rows;
 }

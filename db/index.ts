@@ -1,6 +1,6 @@
 import 'server-only';
 import path from 'node:path';
-import { createDb, type Db, type DbHandle } from '@/db/client';
+import { createDb, makePrivateDir, type Db, type DbHandle } from '@/db/client';
 import { dataDir, env } from '@/lib/env';
 
 // Cached on globalThis so that dev hot reloads and the custom server share one connection
@@ -8,6 +8,8 @@ import { dataDir, env } from '@/lib/env';
 const globalForDb = globalThis as unknown as { __ideDb?: Promise<DbHandle> };
 
 export function getDbHandle(): Promise<DbHandle> {
+  // DATA_DIR holds the database and the session secret: owner-only.
+  if (!globalForDb.__ideDb) makePrivateDir(dataDir);
   globalForDb.__ideDb ??= createDb(
     env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL }

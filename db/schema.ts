@@ -2,6 +2,7 @@
 import {
   bigint,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -50,6 +51,27 @@ export const accessLink = pgTable(
   (t) => [uniqueIndex('access_link_token_hash_idx').on(t.tokenHash), index('access_link_user_idx').on(t.userId)],
 );
 export type AccessLink = typeof accessLink.$inferSelect;
+
+/**
+ * A browser signed in as a user; the identity cookie names it. Ending one (revoking the access link that
+ * made it, "sign out other browsers", switching identity) signs that browser out at its next request.
+ */
+export const session = pgTable(
+  'session',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    /** The access link this browser was signed in with; null for the identity first made here. */
+    accessLinkId: uuid().references(() => accessLink.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('session_user_idx').on(t.userId), index('session_access_link_idx').on(t.accessLinkId)],
+);
+export type Session = typeof session.$inferSelect;
 
 export const projectVisibility = pgEnum('project_visibility', ['private', 'link', 'public']);
 /** Stored per project; absent keys take the defaults in lib/project-settings.ts. */
@@ -189,3 +211,62 @@ export const message = pgTable(
 );
 export type Message = typeof message.$inferSelect;
 
+/** Model tokens used per identity and UTC day (the model budget, server/model/budget.ts). Kept when chats are deleted. */
+export const modelUsage = pgTable(
+  'model_usage',
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    /** The UTC day, YYYY-MM-DD. */
+    day: date({ mode: 'string' }).notNull(),
+    tokens: bigint({ mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.day] })],
+);
+
+/**
+ * A chat's compactions (server/memory): the handoff note the model wrote and the last message it
+ * covers; the prompt shows the messages after it. Versions count up per chat; the newest is in use.
+ * Cutting the chat at or before that message (edit-and-resend) deletes the record with it.
+ */
+export const memoryRecord = pgTable(
+  'memory_record',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    chatId: uuid()
+      .notNull()
+      .references(() => chat.id, { onDelete: 'cascade' }),
+    version: integer().notNull(),
+    summary: text().notNull(),
+    throughMessageId: uuid()
+      .notNull()
+      .references(() => message.id, { onDelete: 'cascade' }),
+    /** Shown when the compaction also dropped turns it could not summarize. */
+    notice: text(),
+    tokensBefore: integer().notNull(),
+    tokensAfter: integer().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('memory_record_chat_version_idx').on(t.chatId, t.version), index('memory_record_through_idx').on(t.throughMessageId)],
+);
+export type MemoryRecord = typeof memoryRecord.$inferSelect;
+
+/** What the agent chose to remember (the remember tool): re-injected after every compaction. */
+export const memoryDecision = pgTable(
+  'memory_decision',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    chatId: uuid()
+      .notNull()
+      .references(() => chat.id, { onDelete: 'cascade' }),
+    /** The assistant message that made the call: cutting the chat before it removes the decision. */
+    messageId: uuid()
+      .notNull()
+      .references(() => message.id, { onDelete: 'cascade' }),
+    text: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('memory_decision_chat_idx').on(t.chatId, t.createdAt), index('memory_decision_message_idx').on(t.messageId)],
+);
+export type MemoryDecision = typeof memoryDecision.$inferSelect;

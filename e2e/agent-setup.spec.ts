@@ -9,7 +9,7 @@ test('no model configured: the agent panel shows the setup hint and the rest of 
   const server = { name: 'setup', port: Number(process.env.E2E_SETUP_PORT ?? 3479), env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } };
   await withTemporaryWorkbench(browser, server, async (wb, page) => {
     const banner = page.getByTestId('agent-banner');
-    await expect(banner).toHaveAttribute('data-code', 'no_key');
+    await expect(banner).toHaveAttribute('data-code', 'unavailable:model');
     await expect(banner).toContainText('No model is configured');
     await expect(banner).toContainText('OPENAI_API_KEY');
     await expect(banner).toContainText('OPENAI_BASE_URL');

@@ -122,6 +122,25 @@ test('in "ask" mode a command waits for the click; Skip declines it', async ({ p
   await expect(wb.fileItem('declined.txt')).toHaveCount(0);
 });
 
+test('read-only mode: ls runs without a click, git status is refused (commands are parsed in the browser)', async ({ page }) => {
+  test.setTimeout(180_000);
+  const projectId = await createProject(page, 'static');
+  await setApproval(page, projectId, 'read-only');
+  const { agent } = await openProject(page, projectId);
+  await agent.useScenario(page.request, {
+    name: 'read-only',
+    steps: [
+      { match: { role: 'user' }, toolCalls: [{ name: 'run_command', arguments: { command: 'ls -la' } }] },
+      { match: { role: 'tool' }, toolCalls: [{ name: 'run_command', arguments: { command: 'git status' } }] },
+      { match: { role: 'tool' }, text: 'Listed the files; git was refused.' },
+    ],
+  });
+  await agent.send('look around');
+  await expect(agent.card('run_command', 0)).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  await expect(agent.card('run_command', 1)).toHaveAttribute('data-status', 'denied');
+  await agent.expectAnswer('Listed the files; git was refused.');
+});
+
 test('Stop during a long command ends it, and the chat goes on', async ({ page }) => {
   test.setTimeout(180_000);
   const projectId = await createProject(page, 'static');

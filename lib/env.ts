@@ -18,8 +18,18 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
   HOSTNAME: z.preprocess(emptyAsUndefined, z.string().default('localhost')),
-  /** Where PGlite, the session secret and sandbox workspaces live. */
+  /** Where PGlite and the session secret live (made owner-only). */
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+  /** Host sandboxes' workspaces, npm cache and helpers: apart from DATA_DIR, since sandbox uids must pass through it. */
+  SANDBOX_DIR: z.preprocess(emptyAsUndefined, z.string().default('/var/lib/cloud-ide')),
+  /** Size of each host sandbox's /tmp (RAM). */
+  SANDBOX_TMP_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64 * 1024).default(256)),
+  /** Disk a host sandbox's workspace and home may take (node_modules included) before its processes are stopped. */
+  SANDBOX_DISK_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1024 * 1024).default(2048)),
+  /** Host sandboxes one user may have running at once. */
+  SANDBOX_LIVE_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1000).default(3)),
+  /** Projects one user may own. */
+  PROJECTS_PER_USER: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(50)),
   /** Unset → embedded PGlite under DATA_DIR/pglite. */
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Signs the identity cookie. Unset → generated once into DATA_DIR/session-secret. */
@@ -36,6 +46,29 @@ const schema = z.object({
   ),
   /** The agent's model API: Chat Completions (default, widest support) or the Responses API. */
   OPENAI_API: z.preprocess(emptyAsUndefined, z.enum(['chat', 'responses']).default('chat')),
+  /** Context windows per model id, overriding server/memory/windows.ts: "id=tokens,…" (a trailing * matches a prefix). */
+  MODEL_CONTEXT_WINDOWS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((e) => e.trim()).filter(Boolean))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[\w.:/-]+\*?=\d+$/, 'expected id=tokens')
+            .transform((e) => {
+              const at = e.lastIndexOf('=');
+              return [e.slice(0, at), Number(e.slice(at + 1))] as const;
+            })
+            .refine(([, n]) => n >= 1024 && n <= 10_000_000, 'tokens must be between 1024 and 10000000'),
+        ),
+      )
+      .transform((entries) => Object.fromEntries(entries) as Record<string, number>),
+  ),
+  /** Compact the agent's conversation when the next prompt would pass this share of the model's window. */
+  COMPACT_THRESHOLD: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.2).max(0.95).default(0.8)),
   /** Which sandboxes the server allows: the browser's WebContainer, the host (bubblewrap) one, or both. */
   SANDBOX_ADAPTERS: z.preprocess(
     emptyAsUndefined,
@@ -59,15 +92,34 @@ const schema = z.object({
   SANDBOX_NPM_REGISTRY: z.preprocess(emptyAsUndefined, z.url().default('https://registry.npmjs.org/')),
   /** Previews are served on http://<port>-<projectId>.<PREVIEW_DOMAIN>:<PORT>/ (an origin apart from the IDE's). */
   PREVIEW_DOMAIN: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z0-9.-]+$/).default('preview.localhost')),
+  /** The IDE's public address (e.g. behind a reverse proxy): its host is allowed and its origin trusted. */
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  /** More host names the IDE answers to (comma-separated); localhost, 127.0.0.1 and [::1] always are. */
+  ALLOWED_HOSTS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/, 'a host name without port or scheme'))),
+  ),
+  /** Largest tRPC request body in MiB (a chat message with images, a file save, a sync batch); other calls get 1 MiB. */
+  MAX_BODY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(512).default(24)),
+  /** The origin users open the IDE at; previews answer capture requests from it only. Unset → http://localhost:PORT. */
+  IDE_ORIGIN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin).optional()),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
   SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
   /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */
   SANDBOX_WEBCONTAINER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(12_000)),
+  /** Model tokens (prompt + completion) one identity may use per UTC day; 0 = no limit. */
+  MODEL_DAILY_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(2_000_000)),
+  /** Agent turns (model calls) one identity may start per minute; 0 = no limit. */
+  AGENT_TURNS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(30)),
 });
 
 export type Env = z.infer<typeof schema>;
 
-function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n');
@@ -79,3 +131,6 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
 export const env = parseEnv(process.env);
 
 export const dataDir = path.resolve(env.DATA_DIR);
+export const sandboxDir = path.resolve(env.SANDBOX_DIR);
+
+export const ideOrigin = env.IDE_ORIGIN ?? `http://localhost:${env.PORT}`;

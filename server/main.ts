@@ -1,18 +1,27 @@
-// The IDE's HTTP server: Next.js for pages and the API, plus what Next cannot carry or would slow
-// down: sandbox WebSockets and the preview proxy (server/sandbox-host), and the agent's streaming
-// endpoint (server/model/turn-handler.ts).
+// The IDE's HTTP server: Next.js for pages, the tRPC API (/api/trpc, with tRPC's own Node adapter:
+// server/api/http.ts; the agent's turns are chat.send), and what Next cannot carry: sandbox WebSockets
+// and the preview proxy (server/sandbox-host). Every request passes the edge checks of
+// server/http/edge.ts (host, origin, body size) in createIdeServer.
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import next from 'next';
 import { getDb, getDbHandle } from '@/db';
-import { dataDir, env } from '@/lib/env';
-import { AGENT_TURN_URL } from '@/lib/agent/protocol';
-import { nodeListener } from '@/server/model/node-http';
-import { createTurnHandler } from '@/server/model/turn-handler';
+import { dataDir, env, ideOrigin, sandboxDir } from '@/lib/env';
+import { createTrpcListener } from '@/server/api/http';
+import { edgePolicy } from '@/server/http/edge';
+import { createIdeServer } from '@/server/http/server';
+import { DEFAULT_LIMITS } from '@/server/sandbox-host/config';
+import { CAPTURE_SCRIPT_PATH } from '@/lib/design/protocol';
+import { captureScriptTemplate, sendCaptureScript } from '@/server/design/capture-bundle';
 import { createSandboxHost } from '@/server/sandbox-host/http';
+import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
+import { placementProblems } from '@/server/sandbox-host/placement';
 
 async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
+  const useHost = env.SANDBOX_ADAPTERS.includes('host');
+  const problems = useHost ? placementProblems({ dataDir, sandboxDir }) : [];
+  if (problems.length > 0) throw new Error(`The IDE cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   // Open the database (and apply pending migrations) before taking requests.
   await getDbHandle();
   const app = next({
@@ -29,29 +38,42 @@ async function main(): Promise<void> {
   const upgrade = app.getUpgradeHandler();
 
   // The host sandbox's WebSocket and the preview proxy (previews live on their own origin).
-  const sandboxHost = env.SANDBOX_ADAPTERS.includes('host')
+  const sandboxHost = useHost
     ? createSandboxHost({
         getDb,
-        dataDir,
+        sandboxDir,
         previewDomain: env.PREVIEW_DOMAIN,
-        config: { allowlist: env.SANDBOX_ALLOWLIST, npmRegistry: env.SANDBOX_NPM_REGISTRY, idleMs: env.SANDBOX_IDLE_MINUTES * 60_000 },
+        config: {
+          allowlist: env.SANDBOX_ALLOWLIST,
+          npmRegistry: env.SANDBOX_NPM_REGISTRY,
+          idleMs: env.SANDBOX_IDLE_MINUTES * 60_000,
+          livePerUser: env.SANDBOX_LIVE_PER_USER,
+          limits: { ...DEFAULT_LIMITS, tmpBytes: env.SANDBOX_TMP_MB * 1024 ** 2, diskBytes: env.SANDBOX_DISK_MB * 1024 ** 2 },
+        },
+        ideOrigin,
       })
     : undefined;
 
-  // POST /api/agent/turn streams NDJSON from the model. It is served here rather than as a Next route
-  // handler: a turn is a POST whose body may carry images of several MB (tRPC subscriptions are GET
-  // with the input in the URL), and Next's routing and stream adapters add ~2 ms to the first token
-  // (bench:proxy). The Request's signal aborts the upstream call when the browser stops or leaves.
-  const agentTurn = nodeListener(createTurnHandler({ getDb }));
+  // The API is served here rather than by a Next route handler: the same listener runs in tests and
+  // bench:proxy, and the agent's streamed turns (chat.send) skip Next's routing.
+  const trpc = createTrpcListener({ getDb });
 
-  const server = createServer((req, res) => {
-    if (sandboxHost?.handleRequest(req, res)) return;
-    if (req.method === 'POST' && req.url?.split('?')[0] === AGENT_TURN_URL) return agentTurn(req, res);
-    void handle(req, res);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (sandboxHost?.handleUpgrade(req, socket, head)) return;
-    void upgrade(req, socket, head);
+  const server = createIdeServer({
+    policy: edgePolicy({
+      // HOSTNAME names the IDE too, unless it is a wildcard address.
+      allowedHosts: [...env.ALLOWED_HOSTS, ...(['0.0.0.0', '::'].includes(env.HOSTNAME) ? [] : [env.HOSTNAME])],
+      publicUrl: env.PUBLIC_URL,
+      isPreviewHost: (host) => parsePreviewHost(host, env.PREVIEW_DOMAIN) !== undefined,
+    }),
+    sandboxHost,
+    trpc,
+    trpcMaxBodyBytes: env.MAX_BODY_MB * 1024 * 1024,
+    next: (req, res) => {
+      // The capture script with the origin left open: the WebContainer adapter adds it to the preview script.
+      if (req.method === 'GET' && req.url === CAPTURE_SCRIPT_PATH) return sendCaptureScript(res, captureScriptTemplate());
+      void handle(req, res);
+    },
+    nextUpgrade: (req, socket, head) => void upgrade(req, socket, head),
   });
   server.listen(env.PORT, env.HOSTNAME, () => {
     console.log(`Cloud IDE ready on http://${env.HOSTNAME}:${env.PORT} (${dev ? 'development' : 'production'})`);

@@ -15,7 +15,7 @@ async function trpc(url: string, path: string, input: unknown, cookie?: string):
 }
 
 export async function setupNextTarget(modelUrl: string, chats: number): Promise<{ target: ProxyTarget; stop: () => Promise<void> }> {
-  const ide = await startIde(3190, { OPENAI_BASE_URL: modelUrl, OPENAI_API_KEY: 'sk-bench', OPENAI_MODELS: 'scripted-model', SANDBOX_ADAPTERS: 'host' });
+  const ide = await startIde(3190, { OPENAI_BASE_URL: modelUrl, OPENAI_API_KEY: 'sk-bench', OPENAI_MODELS: 'scripted-model', SANDBOX_ADAPTERS: 'host', AGENT_TURNS_PER_MINUTE: '0', MODEL_DAILY_TOKENS: '0' });
   const created = await trpc(ide.baseUrl, 'project.create', { title: 'bench' });
   const cookie = created.setCookie!.split(';')[0]!;
   const projectId = (created.data as { id: string }).id;

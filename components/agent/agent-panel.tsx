@@ -101,7 +101,7 @@ function Banner({ store }: { store: AgentStore }) {
     );
   }
   if (!banner) return null;
-  const setup = banner.code === 'no_key';
+  const setup = banner.code === 'unavailable:model';
   return (
     <div role="alert" data-testid="agent-banner" data-code={banner.code} className="flex items-start gap-2 border-b border-red-200 bg-red-50 px-3 py-2 text-[12px] text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
       <AlertIcon size={14} className="mt-0.5 shrink-0" />

@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentEnvironment, AgentFileWriter } from '@/lib/agent/environment';
-import { fetchTransport } from '@/lib/agent/transport';
+import { trpcTransport } from '@/lib/agent/transport';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '@/lib/project-settings';
 import { AgentStore, type ChatApi } from '@/lib/stores/agent';
 import type { WorkbenchStore } from '@/lib/stores/workbench';
@@ -106,7 +106,7 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       projectId,
       env,
       chat: chatApi(client, projectId),
-      transport: fetchTransport(),
+      transport: trpcTransport(client),
       storage: safeStorage(),
       storageKey: `ide:${projectId}:agent-model`,
     });

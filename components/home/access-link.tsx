@@ -10,6 +10,7 @@ export function AccessLink() {
   const trpc = useTRPC();
   const params = useSearchParams();
   const create = useMutation(trpc.auth.createAccessLink.mutationOptions());
+  const signOutOthers = useMutation(trpc.auth.signOutOtherSessions.mutationOptions());
   const url = create.data && typeof window !== 'undefined' ? new URL(create.data.path, window.location.origin).toString() : null;
 
   return (
@@ -31,6 +32,14 @@ export function AccessLink() {
         </div>
       )}
       {create.error && <p role="alert" className="text-red-700">{create.error.message}</p>}
+      <div className="flex items-center gap-2">
+        <Button onClick={() => signOutOthers.mutate()} disabled={signOutOthers.isPending}>Sign out other browsers</Button>
+        {signOutOthers.data && (
+          <span role="status" className="text-zinc-600 dark:text-zinc-400">
+            {signOutOthers.data.ended === 1 ? '1 other browser was signed out.' : `${signOutOthers.data.ended} other browsers were signed out.`}
+          </span>
+        )}
+      </div>
     </section>
   );
 }

@@ -1,11 +1,18 @@
 'use client';
 
 import { useStore } from '@nanostores/react';
-import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { atom } from 'nanostores';
+import { useEffect, useRef, useState, type ComponentProps, type Ref } from 'react';
 import { IconButton } from '@/components/ui/icon-button';
 import { CloseIcon, ExternalIcon, MonitorIcon, PhoneIcon, RefreshIcon, TabletIcon } from '@/components/ui/icons';
 import { useWorkbench } from '@/components/workbench/context';
-import { DEVICE_WIDTHS, type Device } from '@/lib/stores/preview';
+import { DEVICE_WIDTHS, previewEntryUrl, type Device } from '@/lib/stores/preview';
+import { useTRPC } from '@/lib/trpc/client';
+
+const noKind = atom(null);
+/** Tickets live 60 s (server/auth/preview-ticket.ts): a fresh one is always at hand. */
+const TICKET_REFRESH_MS = 30_000;
 
 const devices: { id: Device; label: string; Icon: typeof MonitorIcon }[] = [
   { id: 'desktop', label: 'Desktop width', Icon: MonitorIcon },
@@ -25,6 +32,18 @@ export function PreviewPanel() {
   const device = useStore(wb.preview.device);
   const reloads = useStore(wb.preview.reloads);
   const stage = useStore(wb.stages)['dev-server'];
+  const kind = useStore(wb.sandboxState?.kind ?? noKind);
+  const trpc = useTRPC();
+  // A host sandbox's preview is private: the frame enters with a ticket (WebContainer previews need none).
+  const needsTicket = kind === 'host' && port !== null;
+  const ticket = useQuery({
+    ...trpc.sandbox.previewTicket.queryOptions({ projectId: wb.projectId, port: port ?? 1 }),
+    enabled: needsTicket,
+    refetchInterval: TICKET_REFRESH_MS,
+    refetchIntervalInBackground: true,
+    staleTime: TICKET_REFRESH_MS,
+  }).data?.ticket;
+  const withTicket = (target: string | null) => (target && needsTicket ? (ticket ? previewEntryUrl(target, ticket) : null) : target);
   const frame = useRef<HTMLIFrameElement>(null);
   // What the user is typing in the URL bar; null shows where the page is.
   const [draft, setDraft] = useState<string | null>(null);
@@ -105,7 +124,7 @@ export function PreviewPanel() {
           ))}
         </div>
         <a
-          href={url ?? undefined}
+          href={withTicket(url) ?? undefined}
           aria-disabled={!url}
           target="_blank"
           rel="noopener noreferrer"
@@ -120,17 +139,21 @@ export function PreviewPanel() {
         </IconButton>
       </div>
       <div className="flex min-h-0 flex-1 justify-center overflow-auto">
-        {url ? (
-          <iframe
+        {url && withTicket(frameUrl) ? (
+          <PreviewFrame
             key={`${reloads}:${origin}`}
-            ref={frame}
+            frameRef={frame}
+            src={withTicket(frameUrl)!}
             data-testid="preview-frame"
             title="Preview of the running app"
-            src={frameUrl ?? undefined}
             sandbox="allow-scripts allow-same-origin allow-forms allow-popups allow-modals allow-downloads"
             style={width ? { width } : undefined}
             className={`h-full border-0 bg-[Canvas] ${width ? 'shrink-0 border-x border-zinc-300 shadow-sm dark:border-zinc-700' : 'w-full'}`}
           />
+        ) : url ? (
+          <div className="flex items-center justify-center p-6 text-sm text-zinc-500" aria-live="polite">
+            Opening the preview…
+          </div>
         ) : (
           <div className="flex flex-col items-center justify-center gap-1 p-6 text-center text-sm text-zinc-500" aria-live="polite">
             {stage.status === 'failed' ? (
@@ -145,4 +168,13 @@ export function PreviewPanel() {
       </div>
     </section>
   );
+}
+
+/**
+ * The frame keeps the address it was first given: a ticket refreshed in the background must not reload
+ * it. Navigation, reload and port switches mount a new one (the parent's key), with a fresh ticket.
+ */
+function PreviewFrame({ src, frameRef, ...props }: Omit<ComponentProps<'iframe'>, 'ref'> & { src: string; frameRef: Ref<HTMLIFrameElement> }) {
+  const [initial] = useState(src);
+  return <iframe ref={frameRef} src={initial} {...props} />;
 }

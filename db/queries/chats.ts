@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, asc, desc, eq, gte, sql } from 'drizzle-orm';
-import { queryHot, type Db, type HotStatement } from '@/db/client';
+import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
-import { chat, message, type Chat, type Message, type PlanItem, type ProjectRole } from '@/db/schema';
+import { chat, message, type Chat, type Message, type PlanItem } from '@/db/schema';
 
 // Chats of a project and their messages. Every query on a chat is scoped by projectId, so a chat id
 // from another project is simply not found.
@@ -20,64 +20,6 @@ export async function listChats(db: Db, projectId: string): Promise<ChatSummary[
 export async function getChat(db: Tx, projectId: string, chatId: string): Promise<Chat | undefined> {
   const [row] = await db.select().from(chat).where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));
   return row;
-}
-
-export interface ChatForTurn {
-  chat: Chat;
-  role: ProjectRole | null;
-  /** The id of the last message. Messages are never changed, only appended or cut from the end,
-   *  so while a message is the last one everything before it is as it was: this names the state. */
-  lastId: string | null;
-  /** The messages' contents in order, when asked for. */
-  contents?: unknown[];
-}
-
-/** getChatForTurn's statement: with the messages' contents, or (the early check) without. */
-function turnStatement(contents: boolean): HotStatement {
-  return {
-    name: contents ? 'chat_for_turn' : 'chat_for_turn_state',
-    types: ['uuid', 'uuid', 'uuid'],
-    text: `select c.id, c.project_id as "projectId", c.title, c.plan, c.created_at as "createdAt", c.updated_at as "updatedAt",
-       p.owner_id as "ownerId", pm.role as "memberRole",
-       (select m.id from message m where m.chat_id = c.id order by m.seq desc limit 1) as "lastId",
-       ${contents ? `coalesce((select json_agg(m.content order by m.seq) from message m where m.chat_id = c.id), '[]'::json)` : 'null'} as contents
-     from chat c
-     join project p on p.id = c.project_id
-     left join project_member pm on pm.project_id = p.id and pm.user_id = $3
-     where c.id = $1 and c.project_id = $2`,
-  };
-}
-const chatForTurn = turnStatement(true);
-const chatForTurnState = turnStatement(false);
-
-/**
- * A chat with the caller's role in its project, its state (last message id) and, when asked, the
- * contents of its messages, in one query (the agent's hot path, on the driver directly): undefined
- * when the chat is not in that project; role null when the user holds none there.
- */
-export async function getChatForTurn(
-  db: Db,
-  projectId: string,
-  chatId: string,
-  userId: string,
-  options: { contents: boolean } = { contents: true },
-): Promise<ChatForTurn | undefined> {
-  type Row = Chat & { ownerId: string; memberRole: ProjectRole | null; lastId: string | null; contents: unknown[] | string | null };
-  const [row] = await queryHot<Row>(db, options.contents ? chatForTurn : chatForTurnState, [chatId, projectId, userId]);
-  if (!row) return undefined;
-  const { ownerId, memberRole, contents, lastId, ...found } = row;
-  // drizzle sets the postgres driver to leave dates and JSON as text (it maps them itself); PGlite parses them
-  const chatRow: Chat = { ...found, plan: fromJson(found.plan), createdAt: new Date(found.createdAt), updatedAt: new Date(found.updatedAt) };
-  return {
-    chat: chatRow,
-    role: ownerId === userId ? 'owner' : (memberRole ?? null),
-    lastId,
-    ...(contents === null ? {} : { contents: fromJson(contents) }),
-  };
-}
-
-function fromJson<T>(value: T | string): T {
-  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
 export async function createChat(db: Db, projectId: string, title?: string): Promise<ChatSummary> {

@@ -1,8 +1,8 @@
 import 'server-only';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
-import { project, projectMember, type Project, type ProjectRole, type ProjectSettings } from '@/db/schema';
+import { project, projectMember, user, type Project, type ProjectRole, type ProjectSettings } from '@/db/schema';
 
 export const projectColumns = {
   id: project.id,
@@ -46,6 +46,16 @@ export async function getProjectRole(
 
 export async function listProjectsByOwner(db: Db, ownerId: string): Promise<ProjectSummary[]> {
   return db.select(projectColumns).from(project).where(eq(project.ownerId, ownerId)).orderBy(desc(project.updatedAt));
+}
+
+/**
+ * Projects the user owns, counted under a lock on the user's row: concurrent creates by the same user
+ * wait for each other, so a cap checked with this holds (call it inside the creating transaction).
+ */
+export async function countOwnedProjectsForUpdate(tx: Tx, ownerId: string): Promise<number> {
+  await tx.select({ id: user.id }).from(user).where(eq(user.id, ownerId)).for('update');
+  const [row] = await tx.select({ n: count() }).from(project).where(eq(project.ownerId, ownerId));
+  return row?.n ?? 0;
 }
 
 export async function insertProject(

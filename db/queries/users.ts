@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { accessLink, user, type User } from '@/db/schema';
+import { accessLink, project, user, type User } from '@/db/schema';
 
 export async function getUserById(db: Db, id: string): Promise<User | undefined> {
   const [row] = await db.select().from(user).where(eq(user.id, id));
@@ -23,13 +23,32 @@ export async function createAccessLink(db: Db, userId: string, tokenHash: string
   return row;
 }
 
-export async function redeemAccessLink(db: Db, tokenHash: string): Promise<string | undefined> {
+/** The live link with this hash, without using it (the confirmation page). */
+export async function findAccessLink(db: Db, tokenHash: string): Promise<{ id: string; userId: string } | undefined> {
+  const [row] = await db
+    .select({ id: accessLink.id, userId: accessLink.userId })
+    .from(accessLink)
+    .where(and(eq(accessLink.tokenHash, tokenHash), isNull(accessLink.revokedAt)));
+  return row;
+}
+
+export async function redeemAccessLink(db: Db, tokenHash: string): Promise<{ id: string; userId: string } | undefined> {
   const [row] = await db
     .update(accessLink)
     .set({ lastUsedAt: new Date() })
     .where(and(eq(accessLink.tokenHash, tokenHash), isNull(accessLink.revokedAt)))
-    .returning({ userId: accessLink.userId });
-  return row?.userId;
+    .returning({ id: accessLink.id, userId: accessLink.userId });
+  return row;
+}
+
+/** What a browser would lose by switching away from this identity: its projects and its ways back. */
+export async function identitySummary(db: Db, userId: string): Promise<{ projects: number; accessLinks: number }> {
+  const [projects] = await db.select({ n: count() }).from(project).where(eq(project.ownerId, userId));
+  const [links] = await db
+    .select({ n: count() })
+    .from(accessLink)
+    .where(and(eq(accessLink.userId, userId), isNull(accessLink.revokedAt)));
+  return { projects: projects?.n ?? 0, accessLinks: links?.n ?? 0 };
 }
 
 export async function listAccessLinks(db: Db, userId: string) {

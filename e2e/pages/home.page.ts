@@ -19,6 +19,12 @@ export class HomePage {
     return this.page.url().split('/p/')[1]!;
   }
 
+  /** Creates an access link for this identity; returns its path (/a/<token>). */
+  async createAccessLink(): Promise<string> {
+    await this.page.getByRole('button', { name: 'Create access link' }).click();
+    return new URL(await this.page.getByTestId('access-link-url').inputValue()).pathname;
+  }
+
   projectItem(projectId: string): Locator {
     return this.page.locator(`[data-testid="project-list-item"][data-project-id="${projectId}"]`);
   }

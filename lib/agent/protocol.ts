@@ -1,38 +1,39 @@
 import { z } from 'zod';
 import type { ToolCall } from '@/lib/agent/tool-schemas';
+import type { AppErrorCode } from '@/lib/errors';
 
 // The agent protocol, shared by the browser (lib/agent runner, stores, panel) and the server
-// (server/model: turn-handler.ts, served by server/main.ts). Zod is the single source: tool arguments are validated with
+// (the tRPC procedure chat.send, server/model/turn.ts). Zod is the single source: tool arguments are validated with
 // these schemas on the server and their JSON Schema (z.toJSONSchema) is what the model sees.
 //
 // One turn of the loop:
-//   1. The browser POSTs a TurnRequest to AGENT_TURN_URL (`/api/agent/turn`) with either a user
-//      message (text + optional image data URLs), the results of the pending tool calls, or `resume`
-//      (call the model again on the stored conversation: retry after an error).
-//   2. The server authenticates (session cookie, editor role on the project), validates and caps
-//      the request, appends the user message / tool results to the DB, assembles the conversation
-//      (tool results and file contents wrapped as untrusted data), and calls the model with the
-//      openai SDK, streaming. 429/5xx before the first token are retried with backoff (`retrying`
-//      events); never after a token, so a tool call is never produced twice.
-//   3. A request refused before the model is called (validation, role, no_key, unknown_model,
-//      step_limit, another turn of the chat still running: 409) answers an HTTP error status whose
-//      body is one `error` event (turnResponseEvents reads both). Otherwise the body is NDJSON: one
-//      TurnEvent per line (`start`, `text` deltas, then `tool_calls` once the assistant message —
-//      text and calls together — is stored, `usage`, and a final `done` or `error`). Aborting the
-//      fetch aborts the upstream model request; nothing partial of the answer is stored (the
-//      request's own message or results are). `tool_results` with `stop: true` stores the results
-//      (calls without one as not run) and answers `start` + `done` without calling the model.
+//   1. The browser calls the tRPC mutation `chat.send` (a POST; httpBatchStreamLink streams its events)
+//      with a TurnRequest: either a user message (text + optional image data URLs), the results of
+//      the pending tool calls, or `resume` (call the model again on the stored conversation: retry
+//      after an error).
+//   2. The server checks the session and the editor role (server/access.ts), the turn rate limit and the
+//      model budget of the identity (server/model/budget.ts), appends the user message / tool results
+//      to the DB, assembles the conversation (tool results and file contents wrapped as untrusted data),
+//      and calls the model with the openai SDK, streaming. 429/5xx before the first token are retried
+//      with backoff (`retrying` events); never after a token, so a tool call is never produced twice.
+//   3. A request refused before the model is called (validation, role, no model, unknown model, step
+//      limit, budget, rate limit, another turn of the chat still running) fails the mutation with an
+//      AppError (`kind:surface`, lib/errors.ts); the browser's transport turns it into one `error`
+//      event. Otherwise the mutation yields TurnEvents (`start`, `text` deltas, then `tool_calls` once
+//      the assistant message — text and calls together — is stored, `usage`, and a final `done` or
+//      `error`). Aborting the call aborts the upstream model request; nothing partial of the answer is
+//      stored (the request's own message or results are). `tool_results` with `stop: true` stores the
+//      results (calls without one as not run) and answers `start` + `done` without calling the model.
 //   4. If `done.finishReason === 'tool_calls'`, the browser runs every call in its sandbox (after
-//      approval), then POSTs `{ kind: 'tool_results' }` with one result per call id → next turn.
+//      approval), then sends `{ kind: 'tool_results' }` with one result per call id → next turn.
 //      Calls that arrived with `error` (unknown tool, invalid arguments) need no result: the server
 //      answers them with the error. `update_plan` is applied by the server when the call is stored
 //      (chat.plan); the browser only answers it ok. A new user message while calls are pending
 //      records them as not run.
 //   5. The loop stops when the model answers without tool calls, on an error, or after
 //      AGENT_MAX_STEPS model calls since the last user message (the server enforces it and
-//      answers `error` with code `step_limit`).
+//      answers `budget:chat`).
 
-export const AGENT_TURN_URL = '/api/agent/turn';
 /** Model calls allowed after one user message before the server refuses to continue. */
 export const AGENT_MAX_STEPS = 40;
 
@@ -97,28 +98,11 @@ export const turnRequestSchema = z.object({
   /** Chat Completions (default) or the Responses API; unset → the server's default. */
   api: modelApiSchema.optional(),
   input: turnInputSchema,
-  /** The last message id the browser saw stored (`tool_calls` / `done`), or null for a chat it just created:
-   *  lets the server start the model call early (server/model/turn-handler.ts). */
-  after: z.uuid().nullable().optional(),
 });
 export type TurnRequest = z.infer<typeof turnRequestSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Streamed events (server → browser), one JSON object per line
-
-export const turnErrorCodes = [
-  'no_key',
-  'bad_key',
-  'unknown_model',
-  'context_too_long',
-  'rate_limited',
-  'upstream',
-  'aborted',
-  'step_limit',
-  'bad_request',
-  'forbidden',
-] as const;
-export type TurnErrorCode = (typeof turnErrorCodes)[number];
+// Streamed events (server → browser)
 
 export interface Usage {
   promptTokens: number;
@@ -137,44 +121,7 @@ export type TurnEvent =
   | { type: 'tool_calls'; messageId: string; calls: ToolCall[] }
   | { type: 'usage'; usage: Usage }
   | { type: 'done'; finishReason: FinishReason; messageId: string; step: number }
-  | { type: 'error'; code: TurnErrorCode; message: string; retryable: boolean };
-
-/**
- * The events of a turn response, whatever its status: a refused request (HTTP 4xx/5xx, before the
- * model was called: bad request, forbidden, no_key, unknown_model, step_limit) is one JSON error event.
- */
-export async function* turnResponseEvents(res: Response): AsyncGenerator<TurnEvent> {
-  if (!res.ok || !res.body) {
-    const text = await res.text().catch(() => '');
-    try {
-      yield JSON.parse(text) as TurnEvent;
-    } catch {
-      yield { type: 'error', code: 'upstream', message: `The IDE answered HTTP ${res.status}.`, retryable: res.status >= 500 };
-    }
-    return;
-  }
-  yield* readTurnEvents(res.body);
-}
-
-/** Splits an NDJSON body into events; the browser's reader for the turn response. */
-export async function* readTurnEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<TurnEvent> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let newline = buffer.indexOf('\n');
-    while (newline >= 0) {
-      const line = buffer.slice(0, newline).trim();
-      buffer = buffer.slice(newline + 1);
-      if (line) yield JSON.parse(line) as TurnEvent;
-      newline = buffer.indexOf('\n');
-    }
-  }
-  if (buffer.trim()) yield JSON.parse(buffer) as TurnEvent;
-}
+  | { type: 'error'; code: AppErrorCode; message: string; retryable: boolean };
 
 // ---------------------------------------------------------------------------------------------
 // Stored messages (message.content), as chat.messages returns them

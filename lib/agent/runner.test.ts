@@ -200,7 +200,7 @@ describe('AgentRunner', () => {
     const script: Script = (r, i) => (i === 0 ? calls(['write_file', { path: 'once.txt', content: 'x' }]) : i === 1 ? 'cut' : answer('ok'));
     const runner = makeRunner(script, { changes: () => log.push('changes') });
     await runner.send('go');
-    expect(failures.map((f) => [f.code, f.retryable])).toEqual([['stream_cut', true]]);
+    expect(failures.map((f) => [f.code, f.retryable])).toEqual([['upstream:model', true]]);
     expect(log.at(-1)).toBe('settled:error');
     await runner.retry();
     expect(requests.map((r) => r.input.kind)).toEqual(['user', 'tool_results', 'resume']);
@@ -212,7 +212,7 @@ describe('AgentRunner', () => {
     const script: Script = (r, i) => (i === 0 ? calls(['run_command', { command: 'echo x >> count.txt' }]) : down ? new TypeError('Failed to fetch') : answer('ok'));
     const runner = makeRunner(script);
     await runner.send('go');
-    expect(failures[0]).toMatchObject({ code: 'network', retryable: true });
+    expect(failures[0]).toMatchObject({ code: 'unavailable:api', retryable: true });
     down = false;
     await runner.retry();
     expect(requests.map((r) => r.input.kind)).toEqual(['user', 'tool_results', 'tool_results']);
@@ -221,8 +221,8 @@ describe('AgentRunner', () => {
   });
 
   it('a server error event ends the run with its message', async () => {
-    await makeRunner(() => [{ type: 'error', code: 'no_key', message: 'No model is configured.', retryable: false }]).send('hi');
-    expect(failures.map((f) => f.code)).toEqual(['no_key']);
+    await makeRunner(() => [{ type: 'error', code: 'unavailable:model', message: 'No model is configured.', retryable: false }]).send('hi');
+    expect(failures.map((f) => f.code)).toEqual(['unavailable:model']);
     expect(log.at(-1)).toBe('settled:error');
   });
 

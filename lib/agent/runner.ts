@@ -1,22 +1,22 @@
 import { ChangeSet, type AgentEnvironment, type FileChange, type PlanItem } from '@/lib/agent/environment';
 import { autoFeedback, problemKeys, type CommandRecord } from '@/lib/agent/feedback';
 import { decide, type Decision } from '@/lib/agent/policy';
-import type { ToolCall, ToolResult, TurnErrorCode, TurnEvent, TurnInput, TurnRequest } from '@/lib/agent/protocol';
+import type { ToolCall, ToolResult, TurnEvent, TurnInput, TurnRequest } from '@/lib/agent/protocol';
 import { executeTool, type ProcessRegistry, type ToolOutcome } from '@/lib/agent/tools';
-import { errorText } from '@/lib/errors';
+import { errorText, type AppErrorCode } from '@/lib/errors';
 
-// The agent loop in the browser: POST a turn, read its event stream, run the tool calls the model
-// made (after the approval policy, maybe the user's click), POST the results, and go on until the
+// The agent loop in the browser: send a turn (chat.send), read its event stream, run the tool calls the model
+// made (after the approval policy, maybe the user's click), send the results, and go on until the
 // model answers without tool calls, the server's step limit, an error, or Stop. When the agent's
 // own command failed or the preview reports new runtime errors after its edits, it continues by
 // itself with that evidence, at most `fixBudget` times per user message.
 
-/** Sends one turn and yields its events; throws TurnFailure for HTTP-level errors. */
-export type TurnTransport = (request: TurnRequest, signal: AbortSignal) => Promise<AsyncIterable<TurnEvent>>;
+/** Sends one turn and yields its events (a refused turn: one `error` event); throws when the server cannot be reached. */
+export type TurnTransport = (request: TurnRequest, signal: AbortSignal) => Promise<AsyncIterable<TurnEvent> | Iterable<TurnEvent>>;
 
 export class TurnFailure extends Error {
   constructor(
-    readonly code: TurnErrorCode | 'network' | 'stream_cut',
+    readonly code: AppErrorCode,
     message: string,
     readonly retryable: boolean,
   ) {
@@ -58,8 +58,6 @@ export class AgentRunner {
   #abort: AbortController | null = null;
   /** An input the server may not have stored yet (no `start` seen): a retry resends it instead of resuming. */
   #unsent: TurnInput | null = null;
-  /** The last message id the server reported storing, null for a new chat, undefined when not known (TurnRequest.after). */
-  #after: string | null | undefined;
 
   constructor(options: RunnerOptions) {
     this.#o = { fixBudget: 3, previewSettleMs: 1500, ...options };
@@ -81,16 +79,6 @@ export class AgentRunner {
 
   stop(): void {
     this.#abort?.abort();
-  }
-
-  /** The chat was changed outside the runner (cut for a retry or an edit, another chat): no `after` hint. */
-  forgetCursor(): void {
-    this.#after = undefined;
-  }
-
-  /** The chat was just created and holds no messages yet. */
-  startedNewChat(): void {
-    this.#after = null;
   }
 
   async #run(first: TurnInput): Promise<void> {
@@ -145,9 +133,8 @@ export class AgentRunner {
 
   /** One model call: streams its events to the sink; returns its tool calls, or 'failed'. */
   async #turn(input: TurnInput, signal: AbortSignal): Promise<{ calls: ToolCall[] } | 'failed'> {
-    const request: TurnRequest = { projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input, ...(this.#after !== undefined ? { after: this.#after } : {}) };
+    const request: TurnRequest = { projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input };
     this.#unsent = input;
-    this.#after = undefined;
     let calls: ToolCall[] = [];
     let finished = false;
     try {
@@ -156,17 +143,16 @@ export class AgentRunner {
         if (event.type === 'start') this.#unsent = null;
         this.#o.sink.event(event);
         if (event.type === 'tool_calls') calls = event.calls;
-        if (event.type === 'tool_calls' || event.type === 'done') this.#after = event.messageId;
         if (event.type === 'error') {
-          if (event.code !== 'aborted') this.#o.sink.failure(new TurnFailure(event.code, event.message, event.retryable));
+          if (event.code !== 'aborted:model') this.#o.sink.failure(new TurnFailure(event.code, event.message, event.retryable));
           return 'failed';
         }
         if (event.type === 'done') finished = true;
       }
-      if (!finished) throw new TurnFailure('stream_cut', 'The connection to the server ended before the model finished. Retry to continue.', true);
+      if (!finished) throw new TurnFailure('upstream:model', 'The connection to the server ended before the model finished. Retry to continue.', true);
     } catch (error) {
       if (signal.aborted) return 'failed';
-      this.#o.sink.failure(error instanceof TurnFailure ? error : new TurnFailure('network', `Could not reach the server: ${errorText(error)}`, true));
+      this.#o.sink.failure(error instanceof TurnFailure ? error : new TurnFailure('unavailable:api', `Could not reach the server: ${errorText(error)}`, true));
       return 'failed';
     }
     return { calls };
@@ -191,7 +177,7 @@ export class AgentRunner {
       }
       const command = typeof call.args.command === 'string' ? call.args.command : undefined;
       // The policy is read from the environment (settings / UI) at each call, never from the conversation.
-      const decision = decide(this.#o.env.approval(), call.name, command);
+      const decision = await decide(this.#o.env.approval(), call.name, command);
       if (decision.action === 'deny') {
         this.#o.sink.toolStatus(call, 'denied', { decision });
         results.push(result(false, `Not allowed: ${decision.reason}`));
@@ -222,7 +208,6 @@ export class AgentRunner {
   /** Stores the results of a stopped step without letting the model go on. */
   async #deliverAfterStop(input: TurnInput): Promise<void> {
     const abort = new AbortController();
-    this.#after = undefined;
     try {
       const events = await this.#o.transport({ projectId: this.#o.projectId, chatId: this.#o.chatId(), model: this.#o.model(), input }, abort.signal);
       for await (const event of events) {

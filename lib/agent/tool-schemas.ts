@@ -84,6 +84,35 @@ export const toolDescriptions: Record<ToolName, string> = {
   update_plan: 'Replace the task list shown to the user: short steps with statuses. Keep it current.',
 };
 
+/**
+ * Tools the server runs itself (no sandbox needed). Kept apart from toolArgSchemas, whose tools the
+ * browser runs: offering one to the model is the turn's decision (see README, Memory).
+ */
+export const serverToolArgSchemas = {
+  remember: z.object({
+    text: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .describe('One decision or fact to keep for the rest of the task, e.g. "Use pnpm, not npm: the lockfile is pnpm-lock.yaml".'),
+  }),
+} as const;
+
+export type ServerToolName = keyof typeof serverToolArgSchemas;
+
+export const serverToolDescriptions: Record<ServerToolName, string> = {
+  remember:
+    'Record a decision, constraint or key fact so that it stays in your context for the rest of this chat, also after older turns are compacted. Short, one per call.',
+};
+
+/** JSON Schema of a server-run tool, as sent to the model. */
+export function serverToolJsonSchema(name: ServerToolName): Record<string, unknown> {
+  const schema = z.toJSONSchema(serverToolArgSchemas[name], { target: 'draft-7' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return schema;
+}
+
 /** JSON Schema per tool, as sent to the model. */
 export function toolJsonSchema(name: ToolName): Record<string, unknown> {
   const schema = z.toJSONSchema(toolArgSchemas[name], { target: 'draft-7' }) as Record<string, unknown>;

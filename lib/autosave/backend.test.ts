@@ -5,13 +5,14 @@ import { createTestDb, type TestDb } from '@/db/testing';
 import { classifySaveError, createFilesBackend } from '@/lib/autosave/backend';
 import { createMemoryJournal } from '@/lib/autosave/journal';
 import { FilesStore } from '@/lib/stores/files';
-import { createTrpcHandler } from '@/server/api/http';
+import { serveTrpc, type ServedTrpc } from '@/server/api/testing';
 import type { AppRouter } from '@/server/api/root';
 
-// The browser's tRPC client against the real fetch handler and a real database; "the server is
+// The browser's tRPC client against the real tRPC listener and a real database; "the server is
 // down" is a fetch that cannot connect, as when the process is stopped.
 let testDb: TestDb;
-let handle: (req: Request) => Promise<Response>;
+let served: ServedTrpc;
+const handle = (req: Request) => served.handle(req);
 let cookie = '';
 let serverDown = false;
 
@@ -32,10 +33,13 @@ const client = createTRPCClient<AppRouter>({
 let projectId: string;
 beforeAll(async () => {
   testDb = await createTestDb();
-  handle = createTrpcHandler({ getDb: async () => testDb.db });
+  served = await serveTrpc({ getDb: async () => testDb.db });
   projectId = (await client.project.create.mutate({ template: 'vite-react-ts' })).id;
 });
-afterAll(() => testDb.close());
+afterAll(async () => {
+  await served.close();
+  await testDb.close();
+});
 
 describe('files backend over tRPC', () => {
   it('classifies real errors: conflict, gone, rejected, offline', async () => {

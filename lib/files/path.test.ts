@@ -6,6 +6,10 @@ describe('normalizeProjectPath', () => {
     ['src/App.tsx', 'src/App.tsx'],
     ['./src//App.tsx', 'src/App.tsx'],
     ['src/./lib/', 'src/lib'],
+    ['docs/résumé.md', 'docs/résumé.md'],
+    ['i18n/ar/مرحبا.txt', 'i18n/ar/مرحبا.txt'],
+    ['a\u00a0b', 'a\u00a0b'],
+    ['a\u2065b', 'a\u2065b'],
   ])('normalizes %s', (input, expected) => {
     expect(normalizeProjectPath(input)).toBe(expected);
   });
@@ -20,6 +24,16 @@ describe('normalizeProjectPath', () => {
     ['', /empty/],
     ['./', /empty/],
     ['a/\u0007b', /control characters/],
+    ['a\u007fb', /control characters/],
+    ['a\u0080b', /control characters/],
+    ['src/a\u009bb.ts', /control characters/],
+    ['evil\u202etxt.js', /bidirectional/],
+    ['a\u202ab', /bidirectional/],
+    ['a\u2066b', /bidirectional/],
+    ['a\u2069b', /bidirectional/],
+    ['a\u200eb', /bidirectional/],
+    ['a\u200fb', /bidirectional/],
+    ['a\u061cb', /bidirectional/],
     ['x'.repeat(300), /too long/],
   ])('rejects %j', (input, message) => {
     expect(() => normalizeProjectPath(input)).toThrow(message);

@@ -45,7 +45,7 @@ export interface SpawnOptions {
 export interface ExitInfo {
   code: number;
   /** Why the sandbox ended it, when it did: shown to the user and the agent. */
-  reason?: 'killed' | 'timeout' | 'memory' | 'cpu' | 'processes' | 'file-size' | 'output' | 'teardown';
+  reason?: 'killed' | 'timeout' | 'memory' | 'cpu' | 'processes' | 'file-size' | 'output' | 'disk' | 'teardown';
   message?: string;
 }
 

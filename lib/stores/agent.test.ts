@@ -5,15 +5,15 @@ import { sandboxFileWriter, type AgentEnvironment } from '@/lib/agent/environmen
 import type { ApprovalPolicy } from '@/lib/agent/policy';
 import type { TurnRequest } from '@/lib/agent/protocol';
 import { createDirSandbox } from '@/lib/agent/testing/dir-sandbox';
-import { fetchTransport } from '@/lib/agent/transport';
+import { trpcTransport } from '@/lib/agent/transport';
+import { addTokens, utcDay } from '@/db/queries/usage';
 import { AgentStore, type ChatApi } from '@/lib/stores/agent';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
-import { sessionCookieHeader } from '@/server/auth/session';
 import { publicModelInfo } from '@/server/model/config';
 import { setupTurnKit } from '@/server/model/turn-test-kit';
 
-// The store end to end below the UI: the real turn endpoint over HTTP, a real PGlite, the scripted
+// The store end to end below the UI: chat.send over real HTTP (the browser's tRPC transport), a real PGlite, the scripted
 // model, and real tools on a real folder. Only the model is scripted.
 
 const kit = setupTurnKit({ maxSteps: 20 });
@@ -59,9 +59,8 @@ function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, 
     approval: () => policy,
     preview: () => ({ servers: {}, port: null, problems: [] }),
   };
-  const cookie = sessionCookieHeader(kit.owner.id, false).split(';')[0]!;
-  const withCookie: typeof fetch = (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } });
-  const post = fetchTransport(withCookie, `${kit.url}/api/agent/turn`);
+  // The browser's transport over real HTTP: chat.send through httpBatchStreamLink.
+  const post = trpcTransport(kit.client(kit.owner));
   const transport: typeof post = (request, signal) => (sent.push(request), post(request, signal));
   const store = new AgentStore({ projectId, env, chat, transport, fixBudget: 2, storage });
   stores.push(store);
@@ -108,9 +107,7 @@ describe('AgentStore', () => {
     const [turn] = store.turns.get();
     expect(turn!.changes).toEqual([{ path: 'sum.js', before: 'module.exports = (a, b) => a - b;\n', after: 'module.exports = (a, b) => a + b;\n' }]);
     expect(store.status.get()).toBe('idle');
-    // each tool_results turn names the message whose tool calls it answers (the server's early-call hint)
-    const answers = items.filter((i) => i.kind === 'assistant').map((i) => i.id);
-    expect(sent.map((r) => r.after)).toEqual([undefined, ...answers.slice(0, 3)]);
+    expect(sent.map((r) => r.input.kind)).toEqual(['user', 'tool_results', 'tool_results', 'tool_results']);
 
     const again = makeStore(storage);
     await again.init();
@@ -207,23 +204,29 @@ describe('AgentStore', () => {
     await store.send('again');
     expect(store.chatId).not.toBe(first);
     expect(store.items.get().map((i) => i.text)).toEqual(['again', 'Second chat.']);
-    // a chat the store just created is announced as new (after: null), so the server may start early
-    expect(sent.map((r) => [r.chatId, r.after])).toEqual([
-      [first, null],
-      [store.chatId, null],
-    ]);
+    expect(sent.map((r) => r.chatId)).toEqual([first, store.chatId]);
+  });
+
+  it('shows the budget message when the day’s tokens are spent, and sends nothing upstream', async () => {
+    kit.budget = { dailyTokens: 1, turnsPerMinute: 0 };
+    await addTokens(kit.db, kit.owner.id, utcDay(new Date()), 1);
+    const store = makeStore();
+    await store.init();
+    await store.send('hello');
+    expect(store.banner.get()).toMatchObject({ code: 'budget:model', message: expect.stringMatching(/^You have used today's model budget of 1 tokens; it resets at 00:00 UTC/), retryable: false });
+    expect(kit.model.requests()).toHaveLength(0);
   });
 
   it('without a configured model: the setup hint, and nothing is sent', async () => {
     // What the chat router answers when neither a key nor a base URL is set (independent of this shell's env).
     const store = makeStore(null, undefined, async () => publicModelInfo({ models: ['gpt-x'], api: 'chat' }));
     await store.init();
-    expect(store.banner.get()).toMatchObject({ code: 'no_key', message: expect.stringContaining('OPENAI_BASE_URL') });
+    expect(store.banner.get()).toMatchObject({ code: 'unavailable:model', message: expect.stringContaining('OPENAI_BASE_URL') });
     await store.send('hello');
     expect(store.items.get()).toEqual([]);
     expect(kit.model.requests()).toHaveLength(0);
     store.dismissBanner();
-    expect(store.banner.get()?.code).toBe('no_key');
+    expect(store.banner.get()?.code).toBe('unavailable:model');
   });
 
   it('edit-and-resend replaces the message and what followed', async () => {

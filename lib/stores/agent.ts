@@ -99,7 +99,7 @@ export class AgentStore {
       this.#modelInfo.set(info);
       const saved = this.#o.storage?.getItem(this.#o.storageKey ?? MODEL_STORAGE_KEY) ?? null;
       this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
-      if (!info.configured) this.#banner.set({ code: 'no_key', message: info.setupHint ?? 'No model is configured.', retryable: false });
+      if (!info.configured) this.#banner.set({ code: 'unavailable:model', message: info.setupHint ?? 'No model is configured.', retryable: false });
       this.#chatId = await this.#o.chat.latestChat();
       this.#loadTurns();
       await this.#reload();
@@ -137,7 +137,6 @@ export class AgentStore {
       const firstAnswer = items.slice(lastUser + 1).find((i): i is AssistantItem => i.kind === 'assistant' && i.id !== null);
       if (firstAnswer?.id && this.#chatId) {
         await this.#o.chat.truncateFrom(this.#chatId, firstAnswer.id);
-        this.#runner.forgetCursor();
         this.#items.set(items.slice(0, items.indexOf(firstAnswer)));
       }
     }
@@ -149,7 +148,6 @@ export class AgentStore {
   async editAndResend(messageId: string, text: string): Promise<void> {
     if (!this.#canRun() || !this.#chatId || !text.trim()) return;
     await this.#o.chat.truncateFrom(this.#chatId, messageId);
-    this.#runner.forgetCursor();
     const items = this.#items.get();
     const at = items.findIndex((i) => i.id === messageId);
     if (at >= 0) this.#items.set(items.slice(0, at));
@@ -174,7 +172,6 @@ export class AgentStore {
   newChat(): void {
     if (!this.#canRun()) return;
     this.#chatId = null;
-    this.#runner.forgetCursor();
     this.#items.set([]);
     this.#cards.set({});
     this.#plan.set([]);
@@ -195,7 +192,7 @@ export class AgentStore {
   }
 
   dismissBanner(): void {
-    if (this.#banner.get()?.code !== 'no_key') this.#banner.set(null);
+    if (this.#banner.get()?.code !== 'unavailable:model') this.#banner.set(null);
   }
 
   dispose(): void {
@@ -218,7 +215,6 @@ export class AgentStore {
     try {
       if (!this.#chatId) {
         this.#chatId = await this.#o.chat.createChat();
-        this.#runner.startedNewChat();
       }
       await run();
     } catch (error) {

@@ -22,6 +22,22 @@ export interface Problem {
   at: number;
 }
 
+/**
+ * A host sandbox's preview is private: the frame first loads this path on the preview's origin with a
+ * short-lived ticket from the IDE (tRPC sandbox.previewTicket); the proxy sets a cookie for that origin
+ * and redirects to `to`.
+ */
+export const PREVIEW_ENTRY_PATH = '/__ide/enter';
+
+/** "http://5173-x.preview.localhost:3000/about" + ticket → the entry URL that lands on /about. */
+export function previewEntryUrl(url: string, ticket: string): string {
+  const target = new URL(url);
+  const entry = new URL(PREVIEW_ENTRY_PATH, target.origin);
+  entry.searchParams.set('ticket', ticket);
+  entry.searchParams.set('to', target.pathname + target.search + target.hash);
+  return entry.toString();
+}
+
 const MAX_PROBLEMS = 100;
 const MAX_TEXT = 4000;
 

@@ -1,18 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/db/testing';
-import { createTrpcHandler } from '@/server/api/http';
+import { serveTrpc, type ServedTrpc } from '@/server/api/testing';
 
-// The real fetch handler the route exports, driven with real Request objects: status codes,
+// The tRPC listener of server/main.ts over real HTTP, driven with real Request objects: status codes,
 // error bodies and the identity cookie as a browser sees them.
 let testDb: TestDb;
-let handle: (req: Request) => Promise<Response>;
+let served: ServedTrpc;
+const handle = (req: Request) => served.handle(req);
 const base = 'http://localhost:3000/api/trpc';
 
 beforeAll(async () => {
   testDb = await createTestDb();
-  handle = createTrpcHandler({ getDb: async () => testDb.db });
+  served = await serveTrpc({ getDb: async () => testDb.db });
 });
-afterAll(() => testDb.close());
+afterAll(async () => {
+  await served.close();
+  await testDb.close();
+});
 
 async function call(path: string, input: unknown, cookie?: string) {
   const res = await handle(

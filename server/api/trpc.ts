@@ -1,28 +1,35 @@
 import 'server-only';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z, ZodError } from 'zod';
 import type { Db } from '@/db/client';
-import { getProjectRole, type ProjectSummary } from '@/db/queries/projects';
 import type { ProjectRole, User } from '@/db/schema';
 import { AppError, trpcCodeByKind, type AppErrorCode } from '@/lib/errors';
+import { requireAccess } from '@/server/access';
 import { userFromRequest } from '@/server/auth/request-user';
+import { defaultTurnDeps, type TurnDeps } from '@/server/model/turn';
 
 export interface Context {
   db: Db;
   user: User | null;
+  /** The browser's session (server/auth/request-user); absent in tests that call procedures directly. */
+  sessionId?: string;
+  /** The agent turn's process state and model setup (tests pass their own). */
+  turns: TurnDeps;
 }
 
 /** What tests call: a plain function of its parts, no request needed. */
-export function createContextInner(opts: { db: Db; user: User | null }): Context {
-  return { db: opts.db, user: opts.user };
+export function createContextInner(opts: { db: Db; user: User | null; sessionId?: string; turns?: TurnDeps }): Context {
+  return { db: opts.db, user: opts.user, sessionId: opts.sessionId, turns: opts.turns ?? defaultTurnDeps() };
 }
 
 /** Adapts an HTTP request: resolves (or issues) the anonymous identity cookie. */
-export async function createContext(opts: { req: Request; resHeaders: Headers; db: Db }): Promise<Context> {
+export async function createContext(opts: { req: IncomingMessage; res: ServerResponse; db: Db; turns?: TurnDeps }): Promise<Context> {
   const { db } = opts;
-  const user = await userFromRequest(db, opts.req, (header) => opts.resHeaders.append('set-cookie', header));
-  return createContextInner({ db, user });
+  const secure = (opts.req.socket as { encrypted?: boolean }).encrypted === true || opts.req.headers['x-forwarded-proto'] === 'https';
+  const { user, sessionId } = await userFromRequest(db, { cookie: opts.req.headers.cookie ?? null, secure }, (header) => opts.res.appendHeader('set-cookie', header));
+  return createContextInner({ db, user, sessionId, turns: opts.turns });
 }
 
 const t = initTRPC.context<Context>().create({
@@ -63,19 +70,13 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user } });
 });
 
-const rank: Record<ProjectRole, number> = { viewer: 0, editor: 1, owner: 2 };
-
 /**
- * Procedures on one project: takes `projectId`, checks the caller holds at least `minRole`.
- * A caller with no role at all is told the project does not exist, so ids leak nothing.
+ * Procedures on one project: takes `projectId`, checks the caller holds at least `minRole`
+ * (server/access.ts: no role at all reads as "project not found", so ids leak nothing).
  */
 export function projectProcedure(minRole: ProjectRole) {
   return authedProcedure.input(z.object({ projectId: z.uuid() })).use(async ({ ctx, input, next }) => {
-    const access = await getProjectRole(ctx.db, input.projectId, ctx.user.id);
-    if (!access) throw new AppError('not_found:project');
-    if (rank[access.role] < rank[minRole]) {
-      throw new AppError('forbidden:project', `This needs the ${minRole} role; you are a ${access.role}.`);
-    }
-    return next({ ctx: { ...ctx, project: access.project as ProjectSummary, role: access.role } });
+    const access = await requireAccess(ctx.db, input.projectId, ctx.user.id, minRole);
+    return next({ ctx: { ...ctx, project: access.project, role: access.role } });
   });
 }

@@ -12,8 +12,9 @@ export function getSessionSecret(): Buffer {
   const file = path.join(dataDir, 'session-secret');
   try {
     cached = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex');
+    fs.chmodSync(file, 0o600); // an older install may have left it readable
   } catch {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // owner-only, like db/index.ts makes it
     const secret = randomBytes(32).toString('hex');
     try {
       fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });

@@ -2,7 +2,6 @@ import 'server-only';
 import OpenAI from 'openai';
 import type { ModelApi } from '@/lib/agent/protocol';
 import { env } from '@/lib/env';
-import { httpFetch } from '@/server/model/http-fetch';
 
 // Where the agent's model lives: OpenAI (a key) or any OpenAI-compatible server (a base URL;
 // local servers such as Ollama need no key). Passed around as a value so tests point it anywhere.
@@ -47,8 +46,7 @@ export function modelClient(config: ModelConfig): OpenAI {
   let client = clients.get(cacheKey);
   if (!client) {
     // A local server needs no key, but the SDK insists on one: send a placeholder.
-    // The transport is node:http (see http-fetch.ts), not the built-in fetch.
-    client = new OpenAI({ apiKey: config.apiKey || 'no-key', baseURL: config.baseURL, maxRetries: 0, timeout: 10 * 60_000, fetch: httpFetch });
+    client = new OpenAI({ apiKey: config.apiKey || 'no-key', baseURL: config.baseURL, maxRetries: 0, timeout: 10 * 60_000 });
     clients.set(cacheKey, client);
   }
   return client;

@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { wrapUntrusted } from '@/server/model/conversation';
-import { retryDelayMs, toTurnError } from '@/server/model/errors';
+import { isRetryable } from '@/lib/errors';
+import { retryDelayMs, toAppError } from '@/server/model/errors';
 import { normalizeCalls, truncateOutput } from '@/server/model/turn-state';
 
 // Error mapping and the small pure pieces of the turn; the HTTP behaviour is in turn-*.test.ts.
@@ -10,22 +11,19 @@ const apiError = (status: number, body: Record<string, unknown>, headers: Record
   OpenAI.APIError.generate(status, { error: body }, undefined, new Headers(headers));
 
 describe('model errors', () => {
-  it('maps upstream failures to typed codes with actionable messages and no key', () => {
-    expect(toTurnError(new OpenAI.APIConnectionError({ message: 'ECONNREFUSED' }), config, 'm')).toMatchObject({
-      code: 'upstream',
-      message: expect.stringMatching(/Could not reach llm\.internal:8000/),
-      retryable: true,
-    });
-    expect(toTurnError(apiError(429, { message: 'You exceeded your current quota', code: 'insufficient_quota' }), config, 'm')).toMatchObject({
-      code: 'rate_limited',
-      retryable: false,
-      message: expect.stringMatching(/out of quota/),
-    });
-    const leaky = toTurnError(apiError(400, { message: 'Bad request for key sk-live-abcdef123456 and sk-other-zzzzzzzz' }), config, 'm');
+  it('maps upstream failures to app error codes with actionable messages and no key', () => {
+    const unreachable = toAppError(new OpenAI.APIConnectionError({ message: 'ECONNREFUSED' }), config, 'm');
+    expect(unreachable).toMatchObject({ code: 'upstream:model', message: expect.stringMatching(/Could not reach llm\.internal:8000/) });
+    expect(isRetryable(unreachable.code)).toBe(true);
+    const quota = toAppError(apiError(429, { message: 'You exceeded your current quota', code: 'insufficient_quota' }), config, 'm');
+    expect(quota).toMatchObject({ code: 'unavailable:model', message: expect.stringMatching(/out of quota/) });
+    expect(isRetryable(quota.code)).toBe(false);
+    expect(toAppError(apiError(429, { message: 'slow down' }), config, 'm').code).toBe('rate_limit:model');
+    const leaky = toAppError(apiError(400, { message: 'Bad request for key sk-live-abcdef123456 and sk-other-zzzzzzzz' }), config, 'm');
     expect(leaky.message).not.toMatch(/abcdef|zzzzzzzz/);
-    expect(toTurnError(apiError(401, { message: 'Incorrect API key provided: sk-live-***3456' }), config, 'm').message).not.toContain('3456');
-    expect(toTurnError(apiError(400, { message: 'Please reduce the length: maximum context length is 8192 tokens' }), config, 'm').code).toBe('context_too_long');
-    expect(toTurnError(new OpenAI.APIUserAbortError(), config, 'm').code).toBe('aborted');
+    expect(toAppError(apiError(401, { message: 'Incorrect API key provided: sk-live-***3456' }), config, 'm').message).not.toContain('3456');
+    expect(toAppError(apiError(400, { message: 'Please reduce the length: maximum context length is 8192 tokens' }), config, 'm').code).toBe('too_large:model');
+    expect(toAppError(new OpenAI.APIUserAbortError(), config, 'm').code).toBe('aborted:model');
   });
 
   it('retries only transient failures, honouring retry-after up to 20 s', () => {

@@ -1,21 +1,10 @@
 import 'server-only';
 import OpenAI from 'openai';
-import type { TurnErrorCode } from '@/lib/agent/protocol';
+import { AppError } from '@/lib/errors';
 import { SETUP_HINT, type ModelConfig } from '@/server/model/config';
 
-// Every failure of a model call becomes one of the protocol's typed codes with a message a user
+// Every failure of a model call becomes an AppError (`…:model`, lib/errors.ts) with a message a user
 // can act on. Upstream messages are passed on only after scrubbing anything key-like.
-
-export class TurnError extends Error {
-  constructor(
-    readonly code: TurnErrorCode,
-    message: string,
-    readonly retryable = false,
-  ) {
-    super(message);
-    this.name = 'TurnError';
-  }
-}
 
 /** The answer stream ended before the model finished (connection dropped). */
 export class StreamCutError extends Error {
@@ -39,44 +28,44 @@ function where(config: ModelConfig): string {
   }
 }
 
-export function noKeyError(): TurnError {
-  return new TurnError('no_key', SETUP_HINT);
+export function noKeyError(): AppError {
+  return new AppError('unavailable:model', SETUP_HINT);
 }
 
 export function isAbort(error: unknown): boolean {
   return error instanceof OpenAI.APIUserAbortError || (error instanceof Error && error.name === 'AbortError');
 }
 
-export function toTurnError(error: unknown, config: ModelConfig, model: string): TurnError {
-  if (error instanceof TurnError) return error;
-  if (isAbort(error)) return new TurnError('aborted', 'Stopped.');
-  if (error instanceof StreamCutError) return new TurnError('upstream', `${error.message} Nothing from it was kept; retry to ask again.`, true);
+export function toAppError(error: unknown, config: ModelConfig, model: string): AppError {
+  if (error instanceof AppError) return error;
+  if (isAbort(error)) return new AppError('aborted:model', 'Stopped.');
+  if (error instanceof StreamCutError) return new AppError('upstream:model', `${error.message} Nothing from it was kept; retry to ask again.`);
   if (error instanceof OpenAI.APIConnectionError) {
-    return new TurnError('upstream', `Could not reach ${where(config)}. Is the model server running and OPENAI_BASE_URL right?`, true);
+    return new AppError('upstream:model', `Could not reach ${where(config)}. Is the model server running and OPENAI_BASE_URL right?`);
   }
   if (error instanceof OpenAI.APIError) {
     const body = error.error as { message?: unknown } | undefined;
     const upstream = scrub(typeof body?.message === 'string' ? body.message : error.message, config);
     const code = typeof error.code === 'string' ? error.code : '';
     if (error.status === 401 || error.status === 403) {
-      return new TurnError('bad_key', `${where(config)} rejected the API key. Check OPENAI_API_KEY.`);
+      return new AppError('unauthorized:model', `${where(config)} rejected the API key. Check OPENAI_API_KEY.`);
     }
     if (error.status === 404 || code === 'model_not_found') {
-      return new TurnError('unknown_model', `The model "${model}" is not available on ${where(config)}. Check OPENAI_MODELS.`);
+      return new AppError('not_found:model', `The model "${model}" is not available on ${where(config)}. Check OPENAI_MODELS.`);
     }
     if (code === 'context_length_exceeded' || /context (length|window)|maximum context|too many tokens/i.test(error.message)) {
-      return new TurnError('context_too_long', 'The conversation is too long for this model. Start a new chat or pick a model with a larger context.');
+      return new AppError('too_large:model', 'The conversation is too long for this model. Start a new chat or pick a model with a larger context.');
     }
     if (error.status === 429) {
-      if (code === 'insufficient_quota') return new TurnError('rate_limited', `The account behind OPENAI_API_KEY is out of quota (${upstream}).`);
-      return new TurnError('rate_limited', `${where(config)} is rate limiting requests. Wait a moment and retry.`, true);
+      if (code === 'insufficient_quota') return new AppError('unavailable:model', `The account behind OPENAI_API_KEY is out of quota (${upstream}).`);
+      return new AppError('rate_limit:model', `${where(config)} is rate limiting requests. Wait a moment and retry.`);
     }
     if (error.status !== undefined && error.status >= 500) {
-      return new TurnError('upstream', `${where(config)} failed (HTTP ${error.status}): ${upstream}`, true);
+      return new AppError('upstream:model', `${where(config)} failed (HTTP ${error.status}): ${upstream}`);
     }
-    return new TurnError('upstream', `${where(config)} refused the request (HTTP ${error.status ?? '?'}): ${upstream}`);
+    return new AppError('upstream:model', `${where(config)} refused the request (HTTP ${error.status ?? '?'}): ${upstream}`);
   }
-  return new TurnError('upstream', `The model call failed: ${scrub(error instanceof Error ? error.message : String(error), config)}`, true);
+  return new AppError('upstream:model', `The model call failed: ${scrub(error instanceof Error ? error.message : String(error), config)}`);
 }
 
 /** 429 and 5xx (and dropped connections) may be retried, only before the first token. */

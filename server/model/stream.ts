@@ -3,7 +3,8 @@ import OpenAI from 'openai';
 import type { FinishReason, ModelApi, StoredContent, Usage } from '@/lib/agent/protocol';
 import { modelClient, type ModelConfig } from '@/server/model/config';
 import { chatMessages, chatTools, responsesInput, responsesTools, SYSTEM_PROMPT } from '@/server/model/conversation';
-import { isAbort, retryDelayMs, StreamCutError, TurnError } from '@/server/model/errors';
+import { AppError } from '@/lib/errors';
+import { isAbort, retryDelayMs, StreamCutError } from '@/server/model/errors';
 
 // One model call, streamed, for either API. Retries transient failures (429, 5xx, dropped
 // connections) with backoff, but only while nothing has been streamed yet: once a token went out
@@ -17,7 +18,8 @@ export interface ModelCall {
   model: string;
   history: StoredContent[];
   signal: AbortSignal;
-  onText: (delta: string) => void;
+  /** Awaited: the stream is read no faster than the browser takes the text. */
+  onText: (delta: string) => void | Promise<void>;
   onRetry: (info: { attempt: number; delayMs: number; reason: string }) => void;
 }
 
@@ -55,7 +57,7 @@ export async function callModel(call: ModelCall): Promise<ModelAnswer> {
     try {
       return call.api === 'responses' ? await streamResponses(call, progress) : await streamChat(call, progress);
     } catch (error) {
-      if (isAbort(error) || call.signal.aborted) throw new TurnError('aborted', 'Stopped.');
+      if (isAbort(error) || call.signal.aborted) throw new AppError('aborted:model', 'Stopped.');
       const delay = progress.streamed || attempt > MAX_RETRIES ? null : error instanceof StreamCutError ? 300 * attempt : retryDelayMs(error, attempt);
       if (delay === null) throw error;
       const reason = error instanceof OpenAI.APIError ? `HTTP ${error.status ?? '?'}` : 'connection lost';
@@ -70,7 +72,7 @@ async function* guarded<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
   try {
     yield* stream;
   } catch (error) {
-    if (isAbort(error) || error instanceof OpenAI.APIError || error instanceof TurnError) throw error;
+    if (isAbort(error) || error instanceof OpenAI.APIError || error instanceof AppError) throw error;
     throw new StreamCutError();
   }
 }
@@ -98,7 +100,7 @@ async function streamChat(call: ModelCall, progress: { streamed: boolean }): Pro
     if (choice.delta.content) {
       progress.streamed = true;
       text += choice.delta.content;
-      call.onText(choice.delta.content);
+      await call.onText(choice.delta.content);
     }
     for (const d of choice.delta.tool_calls ?? []) {
       progress.streamed = true;
@@ -131,7 +133,7 @@ async function streamResponses(call: ModelCall, progress: { streamed: boolean })
       case 'response.output_text.delta':
         progress.streamed = true;
         text += event.delta;
-        call.onText(event.delta);
+        await call.onText(event.delta);
         break;
       case 'response.output_item.added':
       case 'response.output_item.done':
@@ -158,9 +160,9 @@ async function streamResponses(call: ModelCall, progress: { streamed: boolean })
         break;
       }
       case 'response.failed':
-        throw new TurnError('upstream', `The model failed: ${event.response.error?.message ?? 'unknown error'}`, true);
+        throw new AppError('upstream:model', `The model failed: ${event.response.error?.message ?? 'unknown error'}`);
       case 'error':
-        throw new TurnError('upstream', `The model failed: ${event.message}`, true);
+        throw new AppError('upstream:model', `The model failed: ${event.message}`);
       default:
         break;
     }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readTurnEvents, type TurnEvent } from '@/lib/agent/protocol';
+import type { TurnEvent } from '@/lib/agent/protocol';
 import { startScriptedModel } from '@/e2e/scripted-model/server';
 import { KEY, setupTurnKit } from '@/server/model/turn-test-kit';
 
-// Model faults, setup errors, access and limits at the turn endpoint (see turn-handler.test.ts).
+// Model faults, setup errors, access and limits of chat.send over real HTTP (see turn-handler.test.ts).
 const kit = setupTurnKit({ maxSteps: 3 });
 const { turn, stored } = kit;
 const user = (text: string) => ({ kind: 'user' as const, text });
@@ -26,7 +26,7 @@ describe('turn faults', () => {
     const { status, events } = await turn(user('hi'));
     expect(status).toBe(200);
     expect(events.filter((e) => e.type === 'retrying')).toHaveLength(3);
-    expect(events.at(-1)).toEqual({ type: 'error', code: 'upstream', message: expect.stringMatching(/failed \(HTTP 500\): boom/), retryable: true });
+    expect(events.at(-1)).toEqual({ type: 'error', code: 'upstream:model', message: expect.stringMatching(/failed \(HTTP 500\): boom/), retryable: true });
     expect((await stored()).map((m) => m.kind)).toEqual(['user']);
     // resume asks again on the stored conversation
     kit.model.load({ name: 't2', steps: [{ text: 'Back.' }] });
@@ -45,7 +45,7 @@ describe('turn faults', () => {
     const cut = await turn(user('write a.txt'));
     expect(cut.text.length).toBeGreaterThan(0);
     expect(cut.events.some((e) => e.type === 'tool_calls' || e.type === 'retrying')).toBe(false);
-    expect(cut.events.at(-1)).toMatchObject({ type: 'error', code: 'upstream', message: expect.stringMatching(/cut off/), retryable: true });
+    expect(cut.events.at(-1)).toMatchObject({ type: 'error', code: 'upstream:model', message: expect.stringMatching(/cut off/), retryable: true });
     expect((await stored()).map((m) => m.kind)).toEqual(['user']);
     const again = await turn({ kind: 'resume' });
     expect(again.events.filter((e) => e.type === 'tool_calls')).toHaveLength(1);
@@ -57,18 +57,19 @@ describe('turn faults', () => {
   it('aborts the upstream request when the browser stops, and stores nothing of the answer', async () => {
     kit.model.load({ name: 't', steps: [{ text: 'a slow answer '.repeat(20), chunkChars: 4, chunkDelayMs: 50 }] });
     const controller = new AbortController();
-    const res = await kit.post({ projectId: kit.projectId, chatId: kit.chatId, input: user('go slowly') }, kit.owner, controller.signal);
+    const events = await kit.client().chat.send.mutate({ projectId: kit.projectId, chatId: kit.chatId, input: user('go slowly') }, { signal: controller.signal });
     const seen: TurnEvent[] = [];
     await expect(
       (async () => {
-        for await (const e of readTurnEvents(res.body!)) {
+        for await (const e of events) {
           seen.push(e);
           if (seen.filter((x) => x.type === 'text').length === 3) controller.abort();
         }
       })(),
     ).rejects.toThrow(/abort/i);
     await expect.poll(() => kit.model.requests()[0]?.clientAborted, { timeout: 3000 }).toBe(true);
-    await new Promise((r) => setTimeout(r, 100));
+    // the turn has ended on the server once it let go of the chat
+    await expect.poll(() => kit.turns.locks.busy(kit.chatId)).toBe(false);
     expect((await stored()).map((m) => m.kind)).toEqual(['user']);
   });
 
@@ -76,24 +77,24 @@ describe('turn faults', () => {
     kit.config = { models: ['scripted-model'], api: 'chat' };
     const noKey = await turn(user('hi'));
     expect(noKey.status).toBe(503);
-    expect(noKey.events).toEqual([{ type: 'error', code: 'no_key', message: expect.stringMatching(/OPENAI_API_KEY.*OPENAI_BASE_URL/s), retryable: false }]);
+    expect(noKey.events).toEqual([{ type: 'error', code: 'unavailable:model', message: expect.stringMatching(/OPENAI_API_KEY.*OPENAI_BASE_URL/s), retryable: false }]);
     expect(await stored()).toEqual([]);
 
     kit.config = { apiKey: 'sk-wrong-secret-999999', baseURL: kit.model.baseURL, models: ['scripted-model', 'ghost-model'], api: 'chat' };
     kit.model.load({ name: 't', steps: [{ text: 'x', repeat: true }] });
     const badKey = await turn(user('hi'));
-    expect(badKey.events.at(-1)).toMatchObject({ type: 'error', code: 'bad_key', message: expect.stringMatching(/rejected the API key.*OPENAI_API_KEY/) });
+    expect(badKey.events.at(-1)).toMatchObject({ type: 'error', code: 'unauthorized:model', message: expect.stringMatching(/rejected the API key.*OPENAI_API_KEY/) });
     expect(JSON.stringify(badKey.events)).not.toMatch(/sk-wrong|999999/);
 
     kit.config = { ...kit.config, apiKey: KEY };
     const notListed = await turn({ kind: 'resume' }, { model: 'gpt-99' });
-    expect(notListed).toMatchObject({ status: 400, events: [{ code: 'unknown_model', message: expect.stringMatching(/"gpt-99" is not one of the configured models/) }] });
+    expect(notListed).toMatchObject({ status: 404, events: [{ code: 'not_found:model', message: expect.stringMatching(/"gpt-99" is not one of the configured models/) }] });
     const upstream404 = await turn({ kind: 'resume' }, { model: 'ghost-model' });
-    expect(upstream404.events.at(-1)).toMatchObject({ code: 'unknown_model', message: expect.stringMatching(/"ghost-model" is not available on 127\.0\.0\.1/) });
+    expect(upstream404.events.at(-1)).toMatchObject({ code: 'not_found:model', message: expect.stringMatching(/"ghost-model" is not available on 127\.0\.0\.1/) });
 
     kit.model.load({ name: 't', steps: [{ text: 'x', fault: { status: 400, code: 'context_length_exceeded', message: "This model's maximum context length is 8192 tokens." } }] });
     const tooLong = await turn({ kind: 'resume' });
-    expect(tooLong.events.at(-1)).toMatchObject({ code: 'context_too_long', retryable: false });
+    expect(tooLong.events.at(-1)).toMatchObject({ code: 'too_large:model', retryable: false });
   });
 
   it('works with a local server that needs no key (base URL only)', async () => {
@@ -111,7 +112,7 @@ describe('turn faults', () => {
 
   it('never sends the key to the browser', async () => {
     kit.model.load({ name: 't', steps: [{ text: 'fine', toolCalls: [{ name: 'list_files' }] }] });
-    const res = await kit.post({ projectId: kit.projectId, chatId: kit.chatId, input: user('hi') });
+    const res = await kit.rawSend({ projectId: kit.projectId, chatId: kit.chatId, input: user('hi') });
     const raw = `${JSON.stringify([...res.headers])}${await res.text()}`;
     expect(raw).toContain('fine');
     expect(raw).not.toContain(KEY);
@@ -127,7 +128,7 @@ describe('turn faults', () => {
       expect(result.events[0]).toMatchObject({ type: 'start', step });
     }
     const limited = await turn({ kind: 'tool_results', results: [{ toolCallId: 'l', ok: true, output: 'a.ts' }] });
-    expect(limited).toMatchObject({ status: 409, events: [{ type: 'error', code: 'step_limit', message: expect.stringMatching(/after 3 steps/) }] });
+    expect(limited).toMatchObject({ status: 429, events: [{ type: 'error', code: 'budget:chat', message: expect.stringMatching(/after 3 steps/) }] });
     expect(kit.model.requests()).toHaveLength(3);
     expect((await stored()).at(-1)).toMatchObject({ kind: 'tool', toolCallId: 'l' }); // the results are kept
     expect((await turn(user('go on'))).events[0]).toMatchObject({ type: 'start', step: 1 });
@@ -147,22 +148,22 @@ describe('turn faults', () => {
     const long = turn(user('long'));
     await expect.poll(() => kit.model.requests().length).toBe(1);
     const refused = await turn(user('impatient'));
-    expect(refused).toMatchObject({ status: 409, events: [{ code: 'bad_request', message: expect.stringMatching(/already running in this chat/), retryable: true }] });
+    expect(refused).toMatchObject({ status: 409, events: [{ code: 'conflict:chat', message: expect.stringMatching(/already running in this chat/) }] });
     expect((await long).events.at(-1)).toMatchObject({ type: 'done' });
     expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant']);
   });
 
   it('lets only editors run turns and validates the request', async () => {
     const asViewer = await turn(user('hi'), {}, kit.viewer);
-    expect(asViewer).toMatchObject({ status: 403, events: [{ code: 'forbidden', message: expect.stringMatching(/Viewers can read/) }] });
+    expect(asViewer).toMatchObject({ status: 403, events: [{ code: 'forbidden:project', message: expect.stringMatching(/needs the editor role; you are a viewer/) }] });
     const asStranger = await turn(user('hi'), {}, kit.stranger);
-    expect(asStranger).toMatchObject({ status: 404, events: [{ code: 'forbidden', message: 'Project not found.' }] });
+    expect(asStranger).toMatchObject({ status: 404, events: [{ code: 'not_found:project', message: 'Project not found.' }] });
     const badImage = await turn({ kind: 'user', text: 'look', images: ['http://example.com/x.png'] });
-    expect(badImage).toMatchObject({ status: 400, events: [{ code: 'bad_request', message: expect.stringMatching(/data URLs/) }] });
+    expect(badImage).toMatchObject({ status: 400, events: [{ code: 'bad_request:chat', message: expect.stringMatching(/data URLs/) }] });
     const tooLong = await turn(user('x'.repeat(40_000)));
-    expect(tooLong.events[0]).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/too long/) });
-    const otherChat = await kit.post({ projectId: kit.projectId, chatId: '00000000-0000-4000-8000-000000000000', input: user('hi') });
-    expect(otherChat.status).toBe(404);
+    expect(tooLong.events[0]).toMatchObject({ code: 'bad_request:chat', message: expect.stringMatching(/too long/) });
+    const otherChat = await turn(user('hi'), { chatId: '00000000-0000-4000-8000-000000000000' });
+    expect(otherChat).toMatchObject({ status: 404, events: [{ code: 'not_found:chat' }] });
     expect(await stored()).toEqual([]);
     expect(kit.model.requests()).toHaveLength(0);
   });

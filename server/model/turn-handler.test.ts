@@ -1,16 +1,20 @@
+import superjson from 'superjson';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { chat as chatTable } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
+import { revokeSession } from '@/db/queries/sessions';
+import { sessionCookieFor } from '@/server/auth/request-user';
+import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import { KEY, setupTurnKit } from '@/server/model/turn-test-kit';
 
-// The turn endpoint over real HTTP (node:http around the route's handler), a real PGlite and the
-// scripted model server: what the browser sees, what the model receives, what is stored.
+// chat.send over real HTTP (the tRPC listener of server/main.ts, a tRPC client with httpBatchStreamLink),
+// a real PGlite and the scripted model server: what the browser sees, what the model receives, what is stored.
 const kit = setupTurnKit();
 const { turn, stored, lastModelBody } = kit;
 
-describe('POST /api/agent/turn', () => {
+describe('chat.send', () => {
   it('streams a text answer and stores both messages with usage', async () => {
     kit.model.load({ name: 't', steps: [{ text: 'Hello from the model, in several chunks.', chunkChars: 6, usage: { promptTokens: 40, completionTokens: 9 } }] });
     const { status, events, text } = await turn({ kind: 'user', text: 'Say hello\nplease' });
@@ -86,11 +90,11 @@ describe('POST /api/agent/turn', () => {
     kit.model.load({ name: 't', steps: [{ toolCalls: [{ id: 'k1', name: 'list_files' }, { id: 'k2', name: 'preview_status' }] }] });
     await turn({ kind: 'user', text: 'look around' });
     const unknown = await turn({ kind: 'tool_results', results: [{ toolCallId: 'zz', ok: true, output: '' }] });
-    expect(unknown).toMatchObject({ status: 400, events: [{ type: 'error', code: 'bad_request', message: expect.stringMatching(/No pending tool call has the id "zz"/) }] });
+    expect(unknown).toMatchObject({ status: 400, events: [{ type: 'error', code: 'bad_request:chat', message: expect.stringMatching(/No pending tool call has the id "zz"/) }] });
     const missing = await turn({ kind: 'tool_results', results: [{ toolCallId: 'k1', ok: true, output: 'a.ts' }] });
-    expect(missing.events[0]).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/Missing results for the tool calls: k2/) });
+    expect(missing.events[0]).toMatchObject({ code: 'bad_request:chat', message: expect.stringMatching(/Missing results for the tool calls: k2/) });
     const resume = await turn({ kind: 'resume' });
-    expect(resume.events[0]).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/waiting for results/) });
+    expect(resume.events[0]).toMatchObject({ code: 'bad_request:chat', message: expect.stringMatching(/waiting for results/) });
     expect((await stored()).map((m) => m.kind)).toEqual(['user', 'assistant']);
   });
 
@@ -108,6 +112,30 @@ describe('POST /api/agent/turn', () => {
     ]);
   });
 
+  it('refuses a session that was ended (a revoked access link, "sign out other browsers"), stores nothing', async () => {
+    // An ended session is a fresh anonymous visitor to the API, and a visitor with no role finds no project.
+    const cookie = await sessionCookieFor(kit.db, kit.owner.id);
+    const send = () =>
+      fetch(`${kit.url}/api/trpc/chat.send?batch=1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'trpc-accept': 'application/jsonl', cookie },
+        body: JSON.stringify({ 0: superjson.serialize({ projectId: kit.projectId, chatId: kit.chatId, input: { kind: 'user', text: 'hi' } }) }),
+      });
+    kit.model.load({ name: 't', steps: [{ text: 'one' }, { text: 'two' }] });
+    const first = await send();
+    expect(await first.text()).toContain('"done"');
+    const before = await stored();
+    expect(before).toHaveLength(2);
+    const calls = kit.model.requests().length;
+    await revokeSession(kit.db, decodeSession(readCookie(cookie, SESSION_COOKIE))!.sessionId);
+    const res = await send();
+    const body = await res.text();
+    expect(body).toContain('not_found:project');
+    expect(body).not.toContain('"done"');
+    expect(await stored()).toEqual(before);
+    expect(kit.model.requests()).toHaveLength(calls);
+  });
+
   it('truncates a huge tool result with a marker', async () => {
     kit.model.load({ name: 't', steps: [{ toolCalls: [{ id: 'r1', name: 'run_command', arguments: { command: 'npm test' } }] }, { text: 'ok' }] });
     await turn({ kind: 'user', text: 'run' });
@@ -118,7 +146,7 @@ describe('POST /api/agent/turn', () => {
   });
 });
 
-describe('POST /api/agent/turn with the Responses API and images', () => {
+describe('chat.send with the Responses API and images', () => {
   const png = `data:image/png;base64,${Buffer.from('fake png bytes').toString('base64')}`;
 
   it('sends images as input parts (chat) and stores them with the message', async () => {

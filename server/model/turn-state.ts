@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { appendMessages, listMessages, renameChat } from '@/db/queries/chats';
 import type { Chat, Message } from '@/db/schema';
 import { AGENT_LIMITS, TRUNCATION_MARKER, validateToolCall, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
-import { TurnError } from '@/server/model/errors';
+import { AppError } from '@/lib/errors';
 
 // Where a chat stands before a model call, and what a turn request appends to it. Keeps the stored
 // conversation valid for both APIs: every tool call of an assistant message gets exactly one result.
@@ -62,30 +62,30 @@ function toolRow(call: ToolCall, ok: boolean, output: string): StoredContent {
 function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
   const pending = pendingCalls(history);
   if (input.kind === 'user') {
-    if (!input.text.trim() && !input.images?.length) throw new TurnError('bad_request', 'The message is empty.');
+    if (!input.text.trim() && !input.images?.length) throw new AppError('bad_request:chat', 'The message is empty.');
     // The user moved on without running them (stopped, or declined): say so, keep the history valid.
     const skipped = pending.map((c) => toolRow(c, false, c.error ?? 'Not run: the user stopped the turn and sent a new message.'));
     return [...skipped, { kind: 'user', text: input.text, ...(input.images?.length ? { images: input.images } : {}) }];
   }
   if (input.kind === 'resume') {
-    if (pending.length) throw new TurnError('bad_request', `Tool calls are waiting for results: ${pending.map((c) => c.id).join(', ')}.`);
+    if (pending.length) throw new AppError('bad_request:chat', `Tool calls are waiting for results: ${pending.map((c) => c.id).join(', ')}.`);
     const last = history.at(-1);
-    if (!last || last.kind === 'assistant') throw new TurnError('bad_request', 'Nothing to resume: the last answer is complete.');
+    if (!last || last.kind === 'assistant') throw new AppError('bad_request:chat', 'Nothing to resume: the last answer is complete.');
     return [];
   }
-  if (!pending.length) throw new TurnError('bad_request', 'No tool calls are waiting for results.');
+  if (!pending.length) throw new AppError('bad_request:chat', 'No tool calls are waiting for results.');
   const byId = new Map(pending.map((c) => [c.id, c]));
   const given = new Map<string, { ok: boolean; output: string }>();
   for (const r of input.results) {
-    if (!byId.has(r.toolCallId)) throw new TurnError('bad_request', `No pending tool call has the id "${r.toolCallId}".`);
-    if (given.has(r.toolCallId)) throw new TurnError('bad_request', `Two results for the tool call "${r.toolCallId}".`);
+    if (!byId.has(r.toolCallId)) throw new AppError('bad_request:chat', `No pending tool call has the id "${r.toolCallId}".`);
+    if (given.has(r.toolCallId)) throw new AppError('bad_request:chat', `Two results for the tool call "${r.toolCallId}".`);
     given.set(r.toolCallId, r);
   }
   const missing = pending.filter((c) => !given.has(c.id) && !c.error);
   if (input.stop) {
     // Stopped while tools ran: what did not run is recorded as such; the model is not called.
     for (const c of missing) given.set(c.id, { ok: false, output: 'Not run: the user pressed Stop.' });
-  } else if (missing.length) throw new TurnError('bad_request', `Missing results for the tool calls: ${missing.map((c) => c.id).join(', ')}.`);
+  } else if (missing.length) throw new AppError('bad_request:chat', `Missing results for the tool calls: ${missing.map((c) => c.id).join(', ')}.`);
   // Invalid calls (unknown tool, bad arguments) are answered by the server when the browser does not.
   return pending.map((c) => {
     const r = given.get(c.id);
@@ -115,7 +115,7 @@ export interface PreparedTurn {
   history: StoredContent[];
   /** This model call's number since the last user message (1-based). */
   step: number;
-  /** Stores what the request brought (returns the rows). Run it alongside the model call: it is off the critical path. */
+  /** Stores what the request brought (returns the rows). */
   commit: () => Promise<Message[]>;
 }
 
@@ -128,17 +128,15 @@ export async function prepareTurn(
   chat: Chat,
   input: TurnInput,
   maxSteps: number,
-  /** The contents of the chat's messages when the caller already loaded them (with the access check). */
-  loaded?: unknown[],
 ): Promise<PreparedTurn> {
-  const stored = (loaded ?? (await listMessages(db, chat.id)).map((m) => m.content)) as StoredContent[];
+  const stored = (await listMessages(db, chat.id)).map((m) => m.content) as StoredContent[];
   const { rows, history, step, overLimit } = planTurn(stored, input, maxSteps);
   const commit = async () => {
     let inserted: Message[];
     try {
       inserted = await appendMessages(db, chat.id, rows.map((content) => ({ role: content.kind, content })));
     } catch {
-      throw new TurnError('bad_request', 'Another turn changed this chat at the same time. Reload the chat and try again.');
+      throw new AppError('bad_request:chat', 'Another turn changed this chat at the same time. Reload the chat and try again.');
     }
     if (input.kind === 'user' && chat.title === 'New chat' && !stored.some((m) => m.kind === 'user')) {
       const title = input.text.trim().split('\n')[0]!.slice(0, 60) || 'Image';
@@ -148,7 +146,7 @@ export async function prepareTurn(
   };
   if (overLimit) {
     await commit();
-    throw new TurnError('step_limit', `The agent stopped after ${maxSteps} steps. Send a message to let it continue.`);
+    throw new AppError('budget:chat', `The agent stopped after ${maxSteps} steps. Send a message to let it continue.`);
   }
   return { history, step, commit };
 }

@@ -27,17 +27,24 @@ export interface SandboxDirs {
   previews: string;
 }
 
-export function sandboxDirs(root: string, projectId: string): SandboxDirs {
-  const base = path.join(root, projectId);
+export function sandboxDirs(config: { root: string; runRoot: string }, projectId: string): SandboxDirs {
+  const base = path.join(config.root, projectId);
+  const run = path.join(config.runRoot, projectId);
   return {
     base,
     workspace: path.join(base, 'workspace'),
     home: path.join(base, 'home'),
     etc: path.join(base, 'etc'),
-    run: path.join(base, 'run'),
-    previews: path.join(base, 'run', 'previews'),
+    run,
+    previews: path.join(run, 'p'),
   };
 }
+
+/** The longest socket path a sandbox uses (a preview forwarder): must fit a unix socket address (107 bytes). */
+export function longestSocketPath(runRoot: string): string {
+  return path.join(runRoot, '00000000-0000-0000-0000-000000000000', 'p', 'allowlist-65535.sock');
+}
+export const MAX_SOCKET_PATH = 107;
 
 // Files of /etc that programs need (certificates for TLS, the dynamic loader's cache, alternatives for
 // /usr/bin links, locale and terminal data). Not shadow, not gshadow, not the host's passwd.
@@ -70,6 +77,22 @@ const ROOT_LINKS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
 export function nodePrefix(): string | undefined {
   const prefix = path.dirname(path.dirname(fs.realpathSync(process.execPath)));
   return prefix === '/usr' || prefix.startsWith('/usr/') ? undefined : prefix;
+}
+
+/** Host paths every sandbox sees (read-only): /usr, the /bin and /lib… folders, some /etc files, Node's prefix. */
+export function visibleHostPaths(): string[] {
+  const paths = ['/usr'];
+  for (const name of ROOT_LINKS) {
+    try {
+      if (fs.lstatSync(`/${name}`).isDirectory()) paths.push(`/${name}`);
+    } catch {
+      /* absent */
+    }
+  }
+  for (const name of ETC_ENTRIES) if (fs.existsSync(`/etc/${name}`)) paths.push(`/etc/${name}`);
+  const prefix = nodePrefix();
+  if (prefix) paths.push(prefix);
+  return paths;
 }
 
 let systemArgsCache: string[] | undefined;
@@ -145,10 +168,16 @@ export interface BwrapOptions {
   newSession: boolean;
   cwd: string;
   env: Record<string, string>;
+  /** Size of /tmp (a tmpfs, so RAM). */
+  tmpBytes: number;
   /** Extra binds: [hostPath, sandboxPath, 'ro' | 'rw']. */
   binds?: [string, string, 'ro' | 'rw'][];
   infoFd?: number;
 }
+
+/** /run holds only sockets bound in; /dev/shm POSIX shared memory and semaphores (at most /tmp's size). */
+const RUN_BYTES = 4 * 1024 ** 2;
+const SHM_BYTES = 64 * 1024 ** 2;
 
 export function bwrapArgs(options: BwrapOptions, command: string[]): string[] {
   const { dirs } = options;
@@ -170,13 +199,18 @@ export function bwrapArgs(options: BwrapOptions, command: string[]): string[] {
     '--ro-bind', path.join(dirs.etc, 'group'), '/etc/group',
     '--ro-bind', path.join(dirs.etc, 'hosts'), '/etc/hosts',
     '--proc', '/proc',
+    // Every tmpfs sized (an unsized one may take half of the host's RAM), and the unsized ones bwrap makes
+    // itself (/ and /dev, writable by the sandbox's user) read-only: /dev after its shm, / at the end.
     '--dev', '/dev',
-    '--tmpfs', '/tmp',
-    '--tmpfs', '/run',
+    '--size', String(Math.min(SHM_BYTES, options.tmpBytes)), '--tmpfs', '/dev/shm',
+    '--remount-ro', '/dev',
+    '--size', String(options.tmpBytes), '--tmpfs', '/tmp',
+    '--size', String(RUN_BYTES), '--tmpfs', '/run',
     '--bind', dirs.workspace, WORKSPACE,
     '--bind', dirs.home, SANDBOX_HOME,
   ];
   for (const [host, inside, mode] of options.binds ?? []) args.push(mode === 'ro' ? '--ro-bind' : '--bind', host, inside);
+  args.push('--remount-ro', '/');
   if (options.infoFd !== undefined) args.push('--info-fd', String(options.infoFd));
   args.push('--chdir', options.cwd, '--clearenv');
   for (const [key, value] of Object.entries(options.env)) args.push('--setenv', key, value);
@@ -188,7 +222,9 @@ export function bwrapArgs(options: BwrapOptions, command: string[]): string[] {
 export function privilegeAndLimitArgs(uid: number, limits: SandboxLimits, overrides: Partial<SandboxLimits> = {}): string[] {
   const l = { ...limits, ...overrides };
   return [
-    tool('setpriv'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--',
+    // The parent-death signal (set after the uid change, which would clear it) ends bwrap when the server
+    // dies, even by SIGKILL; bwrap's --die-with-parent then ends the sandbox's pid 1 and with it the rest.
+    tool('setpriv'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--pdeathsig=SIGKILL', '--',
     tool('prlimit'),
     // SIGXCPU at the soft limit (a clear reason); SIGKILL at the hard one for a process that catches it.
     `--cpu=${l.cpuSeconds}:${l.cpuSeconds + 5}`,

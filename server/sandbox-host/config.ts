@@ -19,13 +19,21 @@ export interface SandboxLimits {
   timeoutMs: number;
   /** Output a non-terminal command may produce before it is ended with reason 'output'. */
   outputBytes: number;
+  /** Size of the sandbox's /tmp (a tmpfs: RAM), per sandboxed process tree. */
+  tmpBytes: number;
+  /** Workspace plus home on disk; over it, every process of the sandbox is ended with reason 'disk'. */
+  diskBytes: number;
 }
 
 export interface SandboxHostConfig {
-  /** <DATA_DIR>/sandboxes: one folder per project (workspace, home, sockets). */
+  /** <SANDBOX_DIR>/sandboxes: one folder per project (workspace, home, generated /etc files). */
   root: string;
-  /** <DATA_DIR>/npm-cache: the shared, pre-warmed npm cache (read-only to sandboxes). */
+  /** <SANDBOX_DIR>/npm-cache: the shared, pre-warmed npm cache (read-only to sandboxes). */
   npmCache: string;
+  /** <SANDBOX_DIR>/helpers: copies of the in-sandbox helpers (root-owned, world-readable). */
+  helpers: string;
+  /** Unix sockets, one folder per project: short paths (a socket path may have at most 107 bytes). */
+  runRoot: string;
   limits: SandboxLimits;
   /** Hosts reachable under the 'allowlist' policy. */
   allowlist: string[];
@@ -39,6 +47,10 @@ export interface SandboxHostConfig {
   /** Host uids are taken from [uidBase, uidBase + uidRange). */
   uidBase: number;
   uidRange: number;
+  /** Host sandboxes one user may have running at once (the user who started each). */
+  livePerUser: number;
+  /** How often a sandbox with running processes measures its disk use. */
+  diskCheckMs: number;
 }
 
 export const DEFAULT_LIMITS: SandboxLimits = {
@@ -48,18 +60,30 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   fileSizeBytes: 512 * 1024 ** 2,
   timeoutMs: 15 * 60_000,
   outputBytes: 256 * 1024 ** 2,
+  tmpBytes: 256 * 1024 ** 2,
+  diskBytes: 2 * 1024 ** 3,
 };
 
-export function defaultConfig(dataDir: string, overrides: Partial<SandboxHostConfig> = {}): SandboxHostConfig {
+/**
+ * Places under the sandbox folder (SANDBOX_DIR, apart from DATA_DIR: sandbox uids must pass through
+ * every folder above a workspace, and DATA_DIR stays owner-only). Sockets go to /run/cloud-ide/<hash
+ * of that folder>, so their paths stay short wherever the folder lies, and two servers never share one.
+ */
+export function defaultConfig(sandboxDir: string, overrides: Partial<SandboxHostConfig> = {}): SandboxHostConfig {
+  const base = path.resolve(sandboxDir);
   return {
-    root: path.join(dataDir, 'sandboxes'),
-    npmCache: path.join(dataDir, 'npm-cache'),
+    root: path.join(base, 'sandboxes'),
+    npmCache: path.join(base, 'npm-cache'),
+    helpers: path.join(base, 'helpers'),
+    runRoot: path.join('/run/cloud-ide', createHash('sha256').update(base).digest('hex').slice(0, 12)),
     limits: DEFAULT_LIMITS,
     allowlist: ['registry.npmjs.org'],
     npmRegistry: 'https://registry.npmjs.org/',
     idleMs: 15 * 60_000,
     uidBase: 200_000,
     uidRange: 100_000,
+    livePerUser: 3,
+    diskCheckMs: 10_000,
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -13,8 +14,31 @@ import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 // The server's handle on a workspace's files: a node process inside the project's sandbox (sandbox-fs.mjs)
 // that does every read, write and watch with the sandbox's rights and view. Restarted on demand.
 
-const HELPER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sandbox-fs.mjs');
+const HELPER_SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sandbox-fs.mjs');
 const INSIDE = '/opt/ide/sandbox-fs.mjs';
+const installed = new Map<string, string>();
+
+/**
+ * The helper as sandboxes see it: a root-owned, world-readable copy in the sandbox folder, named by its
+ * content. Never bound from the checkout, which may lie in a folder sandbox uids cannot pass (a 700 home).
+ */
+export function installHelper(helpersDir: string): string {
+  const done = installed.get(helpersDir);
+  if (done) return done;
+  const source = fs.readFileSync(HELPER_SOURCE);
+  const file = path.join(helpersDir, `sandbox-fs-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.mjs`);
+  fs.mkdirSync(helpersDir, { recursive: true, mode: 0o755 });
+  fs.chmodSync(helpersDir, 0o755);
+  if (!fs.existsSync(file) || !source.equals(fs.readFileSync(file))) {
+    // Written whole, then renamed: a helper starting meanwhile never reads half a file.
+    const temp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, source);
+    fs.chmodSync(temp, 0o644);
+    fs.renameSync(temp, file);
+  }
+  installed.set(helpersDir, file);
+  return file;
+}
 
 const codeMap: Record<string, ConstructorParameters<typeof AppError>[0]> = {
   ENOENT: 'not_found:file',
@@ -51,7 +75,8 @@ export class FsHelper {
           newSession: true,
           cwd: '/workspace',
           env: baseEnv({ terminal: false, npmRegistry: config.npmRegistry }),
-          binds: [[HELPER_FILE, INSIDE, 'ro'], ...(fs.existsSync(config.npmCache) ? [[config.npmCache, '/opt/npm-cache', 'ro'] as [string, string, 'ro']] : [])],
+          tmpBytes: config.limits.tmpBytes,
+          binds: [[installHelper(config.helpers), INSIDE, 'ro'], ...(fs.existsSync(config.npmCache) ? [[config.npmCache, '/opt/npm-cache', 'ro'] as [string, string, 'ro']] : [])],
         },
         ['node', INSIDE],
       ),

@@ -53,7 +53,16 @@ export class NetHolder {
       ...privilegeAndLimitArgs(uid, config.limits, { cpuSeconds: 365 * 24 * 3600 }),
       tool('bwrap'),
       ...bwrapArgs(
-        { dirs, unshareNet: true, newSession: true, cwd: '/', env: baseEnv({ terminal: false, npmRegistry: config.npmRegistry }), binds, infoFd: 3 },
+        {
+          dirs,
+          unshareNet: true,
+          newSession: true,
+          cwd: '/',
+          env: baseEnv({ terminal: false, npmRegistry: config.npmRegistry }),
+          tmpBytes: config.limits.tmpBytes,
+          binds,
+          infoFd: 3,
+        },
         command,
       ),
     ];
@@ -132,7 +141,8 @@ export class NetHolder {
     fs.rmSync(socket, { force: true });
     const child = spawn(
       tool('nsenter'),
-      [`--net=${this.netnsPath}`, '--', tool('setpriv'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--',
+      // --pdeathsig: the forwarder ends with the server (it runs outside bwrap, so nothing else would end it).
+      [`--net=${this.netnsPath}`, '--', tool('setpriv'), `--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--pdeathsig=SIGKILL', '--',
         tool('socat'), `UNIX-LISTEN:${socket},fork,mode=600`, address === '[::1]' ? `TCP6:[::1]:${port}` : `TCP4:127.0.0.1:${port}`],
       { stdio: 'ignore', env: EMPTY_ENV, cwd: '/' },
     );

@@ -15,8 +15,11 @@ import { createSandboxSocketHandler } from '@/server/sandbox-host/ws-endpoint';
 
 export interface SandboxHostOptions {
   getDb: () => Promise<Db>;
-  dataDir: string;
+  /** SANDBOX_DIR: workspaces, the npm cache, helper copies (the socket folder is derived from it). */
+  sandboxDir: string;
   previewDomain: string;
+  /** The IDE's origin: previews answer capture requests from it (unset: no capture script). */
+  ideOrigin?: string;
   config?: Partial<SandboxHostConfig>;
 }
 
@@ -35,8 +38,8 @@ export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
     const found = await getProjectById(await options.getDb(), projectId);
     return found ? resolveSettings(found.settings).network : 'off';
   };
-  const manager = new SandboxManager(defaultConfig(options.dataDir, { networkCeiling, ...options.config }));
-  const preview = createPreviewProxy({ manager, domain: options.previewDomain });
+  const manager = new SandboxManager(defaultConfig(options.sandboxDir, { networkCeiling, ...options.config }));
+  const preview = createPreviewProxy({ manager, domain: options.previewDomain, getDb: options.getDb, ideOrigin: options.ideOrigin });
   const sockets = createSandboxSocketHandler({
     manager,
     getDb: options.getDb,

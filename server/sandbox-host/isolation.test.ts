@@ -30,7 +30,7 @@ beforeAll(async () => {
   loopbackPort = (loopback.address() as AddressInfo).port;
   manager = new SandboxManager(
     defaultConfig(dataDir, {
-      limits: { ...DEFAULT_LIMITS, cpuSeconds: 3, memoryBytes: 512 * 1024 ** 2, processes: 96, fileSizeBytes: 64 * 1024 ** 2 },
+      limits: { ...DEFAULT_LIMITS, cpuSeconds: 3, memoryBytes: 512 * 1024 ** 2, processes: 96, fileSizeBytes: 64 * 1024 ** 2, tmpBytes: 16 * 1024 ** 2 },
       allowlist: ['allowed.test'],
       hostOverrides: { 'allowed.test': `127.0.0.1:${loopbackPort}`, 'denied.test': `127.0.0.1:${loopbackPort}` },
     }),
@@ -187,6 +187,20 @@ describe('host sandbox isolation: resource limits', () => {
     await sh('head -c 40000000 /dev/zero > huge.bin');
     await expect(manager.get(A).fsRequest('readFile', { path: 'huge.bin' })).rejects.toMatchObject({ code: 'too_large:file' });
     await sh('rm huge.bin');
+  });
+
+  it('cannot fill RAM through /tmp, /dev/shm, /dev or the root folder (sized tmpfs, the rest read-only)', async () => {
+    const fill = (target: string) => `head -c 100000000 /dev/zero 2>&1 > ${target}; echo "${target}=$?"`;
+    const { output, exit } = await sh([fill('/tmp/fill'), fill('/dev/shm/fill'), fill('/dev/fill'), fill('/fill'), 'df -k /tmp | tail -1'].join('; '));
+    expect(exit, output).toEqual({ code: 0 });
+    expect(output).toMatch(/\/tmp\/fill=1/);
+    expect(output).toMatch(/\/dev\/shm\/fill=1/);
+    expect(output.match(/No space left on device/g), output).toHaveLength(2);
+    expect(output).toMatch(/\/dev\/fill: Read-only file system/);
+    expect(output).toMatch(/\/fill: Read-only file system/);
+    expect(output).toMatch(/^tmpfs\s+16384\s/m);
+    expect(output).not.toMatch(/File size limit/);
+    await stillServes();
   });
 
   it('ends a command at its wall-clock limit', async () => {

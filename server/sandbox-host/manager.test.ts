@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '@/server/sandbox-host/config';
 import { SandboxManager } from '@/server/sandbox-host/manager';
+import { processesOf } from '@/server/sandbox-host/testing';
 
 const P = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ide-manager-'));
@@ -15,8 +16,8 @@ afterAll(async () => {
 
 describe('sandbox manager', () => {
   it('shares one workspace per project and ends its processes after the idle time with nobody attached', async () => {
-    const release = manager.attach(P);
-    const second = manager.attach(P);
+    const release = await manager.attach(P);
+    const second = await manager.attach(P);
     const workspace = manager.get(P);
     expect(manager.get(P)).toBe(workspace);
     const proc = await workspace.spawn('sleep', ['1000']);
@@ -30,4 +31,17 @@ describe('sandbox manager', () => {
     // Files stay for next time.
     expect(fs.existsSync(path.join(dataDir, 'sandboxes', P, 'workspace'))).toBe(true);
   });
+
+  it('leaves nothing behind when a sandbox is torn down right after its commands start', async () => {
+    // bwrap's --die-with-parent alone missed sandboxes still setting up: they lived on under init.
+    const Q = 'abababab-abab-4bab-8bab-abababababab';
+    const uid = manager.get(Q).uid;
+    for (let i = 0; i < 10; i++) {
+      const workspace = manager.get(Q);
+      await workspace.spawn('sleep', ['1000']);
+      await workspace.spawn('sleep', ['1000'], { network: 'off' });
+      await manager.release(Q);
+    }
+    await expect.poll(() => processesOf(uid), { timeout: 5000, interval: 100 }).toEqual([]);
+  }, 60_000);
 });

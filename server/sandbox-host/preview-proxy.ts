@@ -2,18 +2,34 @@ import 'server-only';
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
-import { SESSION_COOKIE } from '@/server/auth/session';
+import type { Db } from '@/db/client';
+import { projectAccess } from '@/server/access';
+import { PREVIEW_BRIDGE_SCRIPT, PREVIEW_ENTRY_PATH } from '@/lib/stores/preview';
+import {
+  PREVIEW_COOKIE,
+  previewCookieHeader,
+  previewCookieValue,
+  verifyPreviewCookie,
+  verifyPreviewTicket,
+  type PreviewTarget,
+} from '@/server/auth/preview-ticket';
+import { readCookie, SESSION_COOKIE } from '@/server/auth/session';
+import { CAPTURE_SCRIPT_PATH as CAPTURE_PATH } from '@/lib/design/protocol';
+import { captureScriptFor, sendCaptureScript } from '@/server/design/capture-bundle';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 
 // Dev servers inside host sandboxes, on their own origin: http://<port>-<projectId>.<previewDomain>:<PORT>/.
 // A different origin from the IDE, so preview code can never read the IDE's cookies or call its API as
 // the user. HTTP and WebSocket upgrades (Vite HMR) pass through to the sandbox over a unix socket.
 // Responses may be embedded by the cross-origin-isolated IDE page (COEP credentialless, CORP
-// cross-origin); HTML gets <script src="/__ide/bridge.js"> right after <head> (CSP-friendly: same origin).
-// Who may view: anyone with the URL, as with a shared dev server; the project id in it is a random UUID.
+// cross-origin); HTML gets <script src="/__ide/bridge.js"> right after <head> (CSP-friendly: same origin),
+// and, when the IDE's origin is known, <script src="/__ide/capture.js"> (screenshots for the design
+// loop, answered to that origin only: lib/design/capture-script.ts).
+// Who may view: a browser that came through PREVIEW_ENTRY_PATH with a ticket from the IDE (someone with a
+// role on the project) and holds the preview cookie it set (server/auth/preview-ticket.ts); else 403.
 
 export const BRIDGE_PATH = '/__ide/bridge.js';
+export { CAPTURE_PATH };
 const MAX_HTML = 8 * 1024 * 1024;
 
 export function parsePreviewHost(host: string | undefined, domain: string): { port: number; projectId: string } | undefined {
@@ -32,14 +48,14 @@ export function previewUrlFor(options: { domain: string; port: number; projectId
   return `${options.secure ? 'https' : 'http'}://${options.port}-${options.projectId}.${options.domain}${hostPort ? `:${hostPort}` : ''}/`;
 }
 
-/** The request's headers minus the IDE's session cookie and hop-by-hop proxy headers. */
+/** The request's headers minus our cookies (the dev server is the project's code) and hop-by-hop proxy headers. */
 function forwardHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = { ...headers };
   if (typeof out.cookie === 'string') {
     const kept = out.cookie
       .split(';')
       .map((c) => c.trim())
-      .filter((c) => c && !c.startsWith(`${SESSION_COOKIE}=`));
+      .filter((c) => c && !c.startsWith(`${SESSION_COOKIE}=`) && !c.startsWith(`${PREVIEW_COOKIE}=`));
     if (kept.length > 0) out.cookie = kept.join('; ');
     else delete out.cookie;
   }
@@ -52,14 +68,47 @@ const isolationHeaders = {
   'cross-origin-resource-policy': 'cross-origin',
 };
 
-export function injectBridge(html: string): string {
-  const tag = `<script src="${BRIDGE_PATH}"></script>`;
+export function injectBridge(html: string, options: { capture?: boolean } = {}): string {
+  const tag = `<script src="${BRIDGE_PATH}"></script>` + (options.capture ? `<script src="${CAPTURE_PATH}"></script>` : '');
   const head = /<head(\s[^>]*)?>/i.exec(html);
   if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
   return tag + html;
 }
 
-export function createPreviewProxy(options: { manager: SandboxManager; domain: string }) {
+const FORBIDDEN_PAGE = `<!doctype html><meta charset="utf-8"><title>Preview not available</title>
+<body style="font:14px system-ui,sans-serif;margin:2rem;color:#3f3f46"><h1 style="font-size:1.1rem">This preview is private</h1>
+<p>Open it from its project in the IDE: the preview panel lets you in (press its reload button if this page stays).</p></body>`;
+
+function forbidden(res: ServerResponse): void {
+  res.writeHead(403, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...isolationHeaders }).end(FORBIDDEN_PAGE);
+}
+
+/** Where to go after the entry: a path on the preview's own origin, never another host. */
+function entryDestination(to: string | null): string {
+  return to && to.length <= 4096 && /^\/(?![/\\])/.test(to) ? to : '/';
+}
+
+export function createPreviewProxy(options: { manager: SandboxManager; domain: string; getDb: () => Promise<Db>; ideOrigin?: string }) {
+  const { ideOrigin } = options;
+  /** PREVIEW_ENTRY_PATH?ticket=…&to=/path: checks the ticket and the user's role, sets the preview cookie, goes to `to`. */
+  async function enter(req: IncomingMessage, res: ServerResponse, target: PreviewTarget, url: URL): Promise<void> {
+    const userId = verifyPreviewTicket(url.searchParams.get('ticket'), target);
+    const role = userId ? await projectAccess(await options.getDb(), target.projectId, userId) : undefined;
+    if (!role) return forbidden(res);
+    const https = req.headers['x-forwarded-proto'] === 'https' || 'encrypted' in req.socket;
+    res
+      .writeHead(303, {
+        location: entryDestination(url.searchParams.get('to')),
+        'set-cookie': previewCookieHeader(previewCookieValue(target), req.headers.host ?? '', https),
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+        ...isolationHeaders,
+      })
+      .end();
+  }
+
+  const admitted = (req: IncomingMessage, target: PreviewTarget) => verifyPreviewCookie(readCookie(req.headers.cookie, PREVIEW_COOKIE), target);
+
   async function socketFor(host: string | undefined): Promise<{ socket?: string; error?: string; target?: { port: number; projectId: string } }> {
     const target = parsePreviewHost(host, options.domain);
     if (!target) return {};
@@ -72,10 +121,28 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
 
   /** Handles the request when its Host is a preview host; returns false otherwise. */
   function handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
-    if (!parsePreviewHost(req.headers.host, options.domain)) return false;
+    const target = parsePreviewHost(req.headers.host, options.domain);
+    if (!target) return false;
     if (req.url === BRIDGE_PATH) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', ...isolationHeaders });
       res.end(PREVIEW_BRIDGE_SCRIPT);
+      return true;
+    }
+    if (req.url === CAPTURE_PATH && ideOrigin) {
+      sendCaptureScript(res, captureScriptFor(ideOrigin), isolationHeaders);
+      return true;
+    }
+    const url = new URL(req.url ?? '/', 'http://preview.invalid');
+    if (url.pathname === PREVIEW_ENTRY_PATH) {
+      enter(req, res, target, url).catch((error: unknown) => {
+        console.error('preview entry failed:', error);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', ...isolationHeaders });
+        res.end('The server could not check your access.\n');
+      });
+      return true;
+    }
+    if (!admitted(req, target)) {
+      forbidden(res);
       return true;
     }
     void socketFor(req.headers.host).then(({ socket, error }) => {
@@ -103,7 +170,7 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
           if (size <= MAX_HTML) chunks.push(c);
         });
         up.on('end', () => {
-          const body = size <= MAX_HTML ? Buffer.from(injectBridge(Buffer.concat(chunks).toString('utf8'))) : Buffer.concat(chunks);
+          const body = size <= MAX_HTML ? Buffer.from(injectBridge(Buffer.concat(chunks).toString('utf8'), { capture: !!ideOrigin })) : Buffer.concat(chunks);
           delete outHeaders['content-length'];
           delete outHeaders['transfer-encoding'];
           outHeaders['content-length'] = body.length;
@@ -122,8 +189,13 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
 
   /** WebSocket upgrades on a preview host (Vite's HMR socket): spliced through to the dev server. */
   function handleUpgrade(req: IncomingMessage, client: Duplex, head: Buffer): boolean {
-    if (!parsePreviewHost(req.headers.host, options.domain)) return false;
+    const target = parsePreviewHost(req.headers.host, options.domain);
+    if (!target) return false;
     client.on('error', () => {});
+    if (!admitted(req, target)) {
+      client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+      return true;
+    }
     void socketFor(req.headers.host).then(({ socket }) => {
       if (!socket) {
         client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');

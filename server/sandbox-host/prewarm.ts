@@ -1,8 +1,8 @@
-// `npm run sandbox:prewarm`: fills <DATA_DIR>/npm-cache with every template's dependencies, so host
+// `npm run sandbox:prewarm`: fills <SANDBOX_DIR>/npm-cache with every template's dependencies, so host
 // sandboxes install templates from cache (offline, in seconds). Safe to run again; run it after
 // changing a template's package.json.
-import path from 'node:path';
-import { dataDir, env } from '@/lib/env';
+import { env, sandboxDir } from '@/lib/env';
+import { defaultConfig } from '@/server/sandbox-host/config';
 import { prewarmNpmCache } from '@/server/sandbox-host/npm-cache';
 import { templates } from '@/server/templates';
 
@@ -11,7 +11,7 @@ for (const template of templates) {
   const packageJson = template.files['package.json'];
   if (packageJson) packages[template.id] = packageJson;
 }
-const cacheDir = path.join(dataDir, 'npm-cache');
+const cacheDir = defaultConfig(sandboxDir).npmCache;
 const started = Date.now();
 const result = await prewarmNpmCache({ cacheDir, packages, registry: env.SANDBOX_NPM_REGISTRY, log: (line) => console.log(line) });
 console.log(

@@ -217,6 +217,33 @@ const ops = {
   },
   // Copies the shared npm cache (read-only at /opt/npm-cache) into this sandbox's own cache, once per
   // pre-warm: npm needs a writable cache, and a shared writable one would let one project poison another's.
+  /** Bytes on disk (allocated blocks, so sparse files count as what they take) of the workspace and home. */
+  async diskUsage() {
+    let bytes = 0;
+    const seen = new Set(); // hard links count once
+    const count = async (dir) => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const abs = path.posix.join(dir, entry.name);
+        const st = await fs.lstat(abs).catch(() => undefined);
+        if (!st) continue;
+        if (st.nlink > 1 && !st.isDirectory()) {
+          if (seen.has(st.ino)) continue;
+          seen.add(st.ino);
+        }
+        bytes += st.blocks * 512;
+        if (st.isDirectory()) await count(abs);
+      }
+    };
+    await count(ROOT);
+    await count('/home/user');
+    return { bytes };
+  },
   async seedCache() {
     const stamp = await fs.readFile('/opt/npm-cache/.stamp', 'utf8').catch(() => '');
     if (!stamp) return { seeded: false };

@@ -11,9 +11,14 @@ import { ensureUser } from '@/db/queries/users';
 import { projectMember } from '@/db/schema';
 import { createTestDb, type TestDb } from '@/db/testing';
 import type { WebSocketConstructor } from '@/lib/sandbox/host-client/client';
-import { encodeSession, newUserId, SESSION_COOKIE } from '@/server/auth/session';
+import { PREVIEW_COOKIE, previewCookieValue } from '@/server/auth/preview-ticket';
+import { sessionCookieFor } from '@/server/auth/request-user';
+import { newUserId, SESSION_COOKIE } from '@/server/auth/session';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
+import { edgePolicy } from '@/server/http/edge';
+import { createIdeServer } from '@/server/http/server';
 import { createSandboxHost, type SandboxHost } from '@/server/sandbox-host/http';
+import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 
 // A real HTTP server with the sandbox WebSocket and the preview proxy (no Next), a fresh database with a
 // project and users in each role, and `ws` constructors that carry each user's session cookie.
@@ -50,11 +55,14 @@ export interface SandboxTestServer {
   userIds: { owner: string; editor: string; viewer: string; stranger: string };
   /** Creates another project owned by the owner. */
   newProject(): Promise<string>;
-  /** A `ws` constructor carrying the role's session cookie (and an Origin header when given). */
+  /** A `ws` constructor carrying the role's session cookie and an Origin header (the IDE's own unless given). */
   socketFor(role: 'owner' | 'editor' | 'viewer' | 'stranger' | 'anonymous', options?: { origin?: string }): WebSocketConstructor;
-  /** GET through the preview proxy: connects to the server, sends the preview Host. */
-  fetchPreview(url: string): Promise<{ status: number; body: string; headers: Record<string, string> }>;
-  /** Opens a WebSocket on a preview URL through the proxy, sends a text, resolves with the first reply. */
+  /**
+   * GET through the preview proxy: connects to the server, sends the preview Host and, unless `cookie`
+   * says otherwise, a valid preview cookie for that origin plus an IDE session cookie (both must be stripped).
+   */
+  fetchPreview(url: string, options?: { cookie?: string }): Promise<{ status: number; body: string; headers: Record<string, string> }>;
+  /** Opens a WebSocket on a preview URL through the proxy (with a valid preview cookie), sends a text, resolves with the first reply. */
   echoPreviewSocket(url: string, message: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -65,6 +73,9 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const db = testDb.db;
   const ids = { owner: newUserId(), editor: newUserId(), viewer: newUserId(), stranger: newUserId() };
   for (const id of Object.values(ids)) await ensureUser(db, id);
+  const cookies = Object.fromEntries(
+    await Promise.all(Object.entries(ids).map(async ([role, id]) => [role, await sessionCookieFor(db, id)] as const)),
+  ) as Record<keyof typeof ids, string>;
   const newProject = async () => (await insertProject(db, { ownerId: ids.owner, title: 'sandbox test', template: null })).id;
   const projectId = await newProject();
   await db.insert(projectMember).values([
@@ -72,23 +83,27 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     { projectId, userId: ids.viewer, role: 'viewer' },
   ]);
 
-  const host = createSandboxHost({ getDb: async () => db, dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
-  const server = http.createServer((req, res) => {
-    if (host.handleRequest(req, res)) return;
-    res.writeHead(404).end();
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (!host.handleUpgrade(req, socket, head)) socket.destroy();
+  const host = createSandboxHost({ getDb: async () => db, sandboxDir: dataDir, previewDomain: TEST_PREVIEW_DOMAIN, config });
+  // The IDE's own server and edge checks, with no Next and no API behind them.
+  const server = createIdeServer({
+    policy: edgePolicy({ allowedHosts: [], isPreviewHost: (h) => parsePreviewHost(h, TEST_PREVIEW_DOMAIN) !== undefined }),
+    sandboxHost: host,
+    trpc: (_req, res) => void res.writeHead(404).end(),
+    trpcMaxBodyBytes: 1024,
+    next: (_req, res) => void res.writeHead(404).end(),
+    nextUpgrade: (_req, socket) => void socket.destroy(),
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://localhost:${port}`;
 
   const socketFor = (role: keyof typeof ids | 'anonymous', options: { origin?: string } = {}): WebSocketConstructor => {
-    const headers = role === 'anonymous' ? {} : { cookie: `${SESSION_COOKIE}=${encodeSession(ids[role])}; other=1` };
+    const headers = role === 'anonymous' ? {} : { cookie: `${cookies[role]}; other=1` };
     return class extends WS {
       constructor(url: string) {
-        super(url, { headers, ...(options.origin ? { origin: options.origin } : {}) });
+        super(url, { headers, origin: options.origin ?? baseUrl });
+        // As in a browser, a refused handshake is an error event and a close (1006), never a throw.
+        this.on('error', () => {});
       }
     } as unknown as WebSocketConstructor;
   };
@@ -96,6 +111,10 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
   const previewTarget = (url: string) => {
     const u = new URL(url);
     return { host: u.host, path: u.pathname + u.search };
+  };
+  const admittedCookie = (url: string) => {
+    const target = parsePreviewHost(new URL(url).host, TEST_PREVIEW_DOMAIN);
+    return target ? `${PREVIEW_COOKIE}=${previewCookieValue(target)}` : '';
   };
 
   return {
@@ -108,10 +127,11 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     userIds: ids,
     newProject,
     socketFor,
-    fetchPreview: (url) =>
+    fetchPreview: (url, options = {}) =>
       new Promise((resolve, reject) => {
         const { host: hostHeader, path: p } = previewTarget(url);
-        const req = http.get({ host: '127.0.0.1', port, path: p, headers: { host: hostHeader, cookie: `${SESSION_COOKIE}=secret` } }, (res) => {
+        const cookie = options.cookie ?? `${SESSION_COOKIE}=secret; ${admittedCookie(url)}`;
+        const req = http.get({ host: '127.0.0.1', port, path: p, headers: { host: hostHeader, ...(cookie ? { cookie } : {}) } }, (res) => {
           let body = '';
           res.setEncoding('utf8');
           res.on('data', (c: string) => (body += c));
@@ -122,7 +142,7 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     echoPreviewSocket: (url, message) =>
       new Promise((resolve, reject) => {
         const { host: hostHeader, path: p } = previewTarget(url);
-        const ws = new WS(`ws://127.0.0.1:${port}${p}`, { headers: { host: hostHeader } });
+        const ws = new WS(`ws://127.0.0.1:${port}${p}`, { headers: { host: hostHeader, cookie: admittedCookie(url) } });
         const timer = setTimeout(() => reject(new Error('no reply on the preview socket')), 10_000);
         ws.on('open', () => ws.send(message));
         ws.on('message', (data) => {
@@ -159,4 +179,19 @@ export function openTunnel(socketPath: string, target: string) {
     socket.on('data', onData);
     socket.on('close', () => resolve({ line: text.split('\r\n')[0] ?? '', socket }));
   });
+}
+
+/** Host processes of a sandbox uid still alive (zombies, which run nothing, left out). */
+export function processesOf(uid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return fs.statSync(`/proc/${pid}`).uid === uid && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

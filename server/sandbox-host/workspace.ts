@@ -9,7 +9,7 @@ import { assertProjectId, uidFor, WORKSPACE, type SandboxHostConfig } from '@/se
 import { FsHelper } from '@/server/sandbox-host/fs-helper';
 import { NetHolder } from '@/server/sandbox-host/holder';
 import { HostProcess } from '@/server/sandbox-host/process';
-import { tool } from '@/server/sandbox-host/tools';
+import { killLeftovers, tool } from '@/server/sandbox-host/tools';
 
 // One project's host sandbox: its folders, its file helper, its network namespaces (one per policy in use),
 // its processes and its dev servers. Shared by every socket of the project; torn down when the manager says.
@@ -37,25 +37,32 @@ export class Workspace {
   readonly #portListeners = new Set<WorkspaceEvents>();
   #ports = new Map<number, NetHolder>();
   #pollTimer?: NodeJS.Timeout;
+  #diskTimer?: NodeJS.Timeout;
+  #checkingDisk = false;
   #disposed = false;
 
   constructor(projectId: string, config: SandboxHostConfig) {
     assertProjectId(projectId);
     this.projectId = projectId;
     this.#config = config;
-    this.dirs = sandboxDirs(config.root, projectId);
+    this.dirs = sandboxDirs(config, projectId);
     this.uid = uidFor(projectId, config);
     this.#prepareDirs();
     this.#helper = new FsHelper({ dirs: this.dirs, uid: this.uid, config, onEvents: (events) => this.#dispatch(events) });
   }
 
   #prepareDirs(): void {
-    const { root } = this.#config;
-    fs.mkdirSync(root, { recursive: true, mode: 0o711 });
-    fs.chmodSync(root, 0o711);
-    // bwrap runs as the project's uid, so it must be able to pass through DATA_DIR (traverse, not list).
-    const parent = path.dirname(root);
-    if ((fs.statSync(parent).mode & 0o001) === 0) fs.chmodSync(parent, fs.statSync(parent).mode | 0o001);
+    // bwrap runs as the project's uid, so it must pass through these (traverse, not list). Bits are only
+    // added to the folders above ours; placement.ts checked the rest of the way at start.
+    for (const [dir, own] of [
+      [path.dirname(this.#config.root), false],
+      [this.#config.root, true],
+      [path.dirname(this.#config.runRoot), false],
+      [this.#config.runRoot, true],
+    ] as const) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+      fs.chmodSync(dir, own ? 0o711 : fs.statSync(dir).mode | 0o011);
+    }
     const d = this.dirs;
     for (const [dir, owned, mode] of [
       [d.base, false, 0o711],
@@ -122,7 +129,10 @@ export class Workspace {
       '--',
       ...privilegeAndLimitArgs(this.uid, this.#config.limits),
       tool('bwrap'),
-      ...bwrapArgs({ dirs: this.dirs, unshareNet: false, newSession: !terminal, cwd, env }, terminal ? terminalWrapper(command, args) : [command, ...args]),
+      ...bwrapArgs(
+        { dirs: this.dirs, unshareNet: false, newSession: !terminal, cwd, env, tmpBytes: this.#config.limits.tmpBytes },
+        terminal ? terminalWrapper(command, args) : [command, ...args],
+      ),
     ];
     const id = randomUUID();
     const proc = new HostProcess({
@@ -140,7 +150,36 @@ export class Workspace {
       this.#pollPorts();
     });
     this.#startPolling();
+    this.#diskTimer ??= setInterval(() => void this.checkDisk(), this.#config.diskCheckMs);
     return proc;
+  }
+
+  /**
+   * Measures the workspace and home (the helper walks them inside the sandbox: no quota works on every
+   * file system) and ends every process when they are over the limit. Runs while processes run: only
+   * they can grow a workspace past the project's own size cap. Returns the bytes measured.
+   */
+  async checkDisk(): Promise<number | undefined> {
+    if (this.processes.size === 0 || this.#disposed) {
+      clearInterval(this.#diskTimer);
+      this.#diskTimer = undefined;
+    }
+    if (this.#checkingDisk || this.#disposed) return undefined;
+    this.#checkingDisk = true;
+    try {
+      const { bytes } = await this.#helper.request<{ bytes: number }>('diskUsage');
+      const limit = this.#config.limits.diskBytes;
+      if (bytes > limit) {
+        const mb = (n: number) => Math.round(n / 1024 ** 2);
+        const message = `Stopped: the workspace takes ${mb(bytes)} MB on disk, over its limit of ${mb(limit)} MB. Delete files (node_modules, build output) to go on.`;
+        for (const proc of this.processes.values()) proc.kill('disk', message);
+      }
+      return bytes;
+    } catch {
+      return undefined; // the helper restarts on the next request
+    } finally {
+      this.#checkingDisk = false;
+    }
   }
 
   #holder(policy: NetworkPolicy): Promise<NetHolder> {
@@ -211,17 +250,26 @@ export class Workspace {
     if (this.#disposed) return;
     this.#disposed = true;
     clearInterval(this.#pollTimer);
+    clearInterval(this.#diskTimer);
     const exits = [...this.processes.values()].map((p) => {
       p.kill('teardown', 'The sandbox was shut down.');
       return p.exit;
     });
-    // Bounded: teardown must finish even if a process or a namespace does not report back.
-    await Promise.race([Promise.allSettled(exits), sleep(5000)]);
+    // Bounded: teardown must finish even if a process or a namespace does not report back. A sandbox that
+    // missed its bwrap's death (see killLeftovers) keeps the pipes open: end it, then wait again.
+    const exited = Promise.allSettled(exits).then(() => true);
+    if (!(await Promise.race([exited, sleep(1000).then(() => false)]))) {
+      killLeftovers(this.uid, this.dirs.workspace);
+      await Promise.race([exited, sleep(4000)]);
+    }
     const holders = await Promise.race([Promise.allSettled([...this.#holders.values()]), sleep(5000).then(() => [])]);
     await Promise.race([Promise.all(holders.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined))), sleep(5000)]);
     for (const port of this.#ports.keys()) for (const l of this.#portListeners) l.onPortClosed(port);
     this.#ports.clear();
     this.#helper.dispose();
+    killLeftovers(this.uid, this.dirs.workspace);
+    // Its sockets are dead now; the files (workspace, home) stay for next time.
+    fs.rmSync(this.dirs.run, { recursive: true, force: true });
   }
 
   #assertOpen(): void {

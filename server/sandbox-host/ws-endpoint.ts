@@ -3,16 +3,16 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Db } from '@/db/client';
-import { getProjectRole } from '@/db/queries/projects';
 import { AppError } from '@/lib/errors';
 import { effectiveNetwork, resolveSettings } from '@/lib/project-settings';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, type ServerMessage } from '@/lib/sandbox/host-client/protocol';
-import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
+import { allows, projectAccess } from '@/server/access';
+import { liveSessionOf } from '@/server/auth/request-user';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
 import { unavailableReason } from '@/server/sandbox-host/tools';
 
-/** Requests a client may send before its access check has finished. */
+/** Requests (and at most MAX_MESSAGE_BYTES of them) a client may send before its access check has finished. */
 const MAX_EARLY_MESSAGES = 64;
 
 // /api/sandbox/ws?projectId=…: the browser's line to its project's host sandbox. The session cookie says
@@ -43,14 +43,11 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(projectId)) {
       return { close: CLOSE_CODES.badRequest, reason: 'projectId must be a project id' };
     }
-    // Only the IDE's own pages may open it (a browser always sends Origin; previews have another origin).
-    const origin = req.headers.origin;
-    if (origin && origin !== 'null' && new URL(origin).host !== req.headers.host) {
-      return { close: CLOSE_CODES.forbidden, reason: 'The sandbox socket only accepts connections from the IDE itself.' };
-    }
-    const userId = decodeSession(readCookie(req.headers.cookie, SESSION_COOKIE));
+    // Only the IDE's own pages reach this point: the edge (server/http/edge.ts) refuses other origins.
+    const db = await options.getDb();
+    const userId = (await liveSessionOf(db, req.headers.cookie))?.userId;
     if (!userId) return { close: CLOSE_CODES.unauthorized, reason: 'Your session is missing or invalid. Reload the page.' };
-    const access = await getProjectRole(await options.getDb(), projectId, userId);
+    const access = await projectAccess(db, projectId, userId);
     if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
     const unavailable = unavailableReason();
     if (unavailable) return { close: CLOSE_CODES.unavailable, reason: unavailable };
@@ -61,18 +58,31 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Requests sent before the access check ends wait for it (a few at most), rather than being lost.
       const early: [RawData, boolean][] = [];
+      let earlyBytes = 0;
       const hold = (raw: RawData, isBinary: boolean) => {
-        if (early.push([raw, isBinary]) > MAX_EARLY_MESSAGES) ws.close(CLOSE_CODES.badRequest, 'Too many requests before the connection was ready.');
+        earlyBytes += Array.isArray(raw) ? raw.reduce((n, b) => n + b.length, 0) : raw.byteLength;
+        if (early.push([raw, isBinary]) > MAX_EARLY_MESSAGES || earlyBytes > MAX_MESSAGE_BYTES) {
+          ws.close(CLOSE_CODES.badRequest, 'Too many requests before the connection was ready.');
+        }
       };
       ws.on('message', hold);
       authorize(req).then(
-        (result) => {
-          ws.off('message', hold);
-          if ('close' in result) ws.close(result.close, result.reason);
-          else {
-            serve(ws, req, result.projectId, result.userId, result.role);
-            for (const [raw, isBinary] of early) ws.emit('message', raw, isBinary);
+        async (result) => {
+          if ('close' in result) {
+            ws.off('message', hold);
+            ws.close(result.close, result.reason);
+            return;
           }
+          // Starting a sandbox counts against the user's cap of running sandboxes.
+          const release = await options.manager.attach(result.projectId, result.userId).catch((error: unknown) => {
+            ws.off('message', hold);
+            ws.close(CLOSE_CODES.unavailable, (error instanceof AppError ? error.message : 'The sandbox could not start.').slice(0, 120));
+          });
+          if (!release) return;
+          ws.off('message', hold);
+          if (ws.readyState !== ws.OPEN) return release();
+          serve(ws, req, result.projectId, result.userId, result.role, release);
+          for (const [raw, isBinary] of early) ws.emit('message', raw, isBinary);
         },
         (error: unknown) => {
           console.error('sandbox socket authorization failed:', error);
@@ -82,9 +92,15 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     });
   }
 
-  function serve(ws: WebSocket, req: IncomingMessage, projectId: string, userId: string, role: 'owner' | 'editor' | 'viewer'): void {
+  function serve(
+    ws: WebSocket,
+    req: IncomingMessage,
+    projectId: string,
+    userId: string,
+    role: 'owner' | 'editor' | 'viewer',
+    release: () => void,
+  ): void {
     const { manager } = options;
-    const release = manager.attach(projectId);
     const workspace = manager.get(projectId);
     const mine = new Map<string, HostProcess>();
     const watches = new Map<string, () => void>();
@@ -111,7 +127,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     };
 
     const handle = async (request: SandboxRequest): Promise<unknown> => {
-      if (role === 'viewer' && WRITE_OPS.has(request.op)) {
+      if (!allows(role, 'editor') && WRITE_OPS.has(request.op)) {
         throw new AppError('forbidden:project', 'Viewers can look at files but not change them or run commands.');
       }
       switch (request.op) {
@@ -140,8 +156,8 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           await manager.ready(projectId);
           // The caller's role and the project's network setting (the default and the ceiling) are read
           // again now: a membership revoked or a setting changed since the socket opened counts at once.
-          const current = await getProjectRole(await options.getDb(), projectId, userId);
-          if (!current || current.role === 'viewer') throw new AppError('forbidden:project', 'You can no longer run commands in this project.');
+          const current = await projectAccess(await options.getDb(), projectId, userId);
+          if (!current || !allows(current.role, 'editor')) throw new AppError('forbidden:project', 'You can no longer run commands in this project.');
           const network = effectiveNetwork(request.network, resolveSettings(current.project.settings).network);
           const proc = await workspace.spawn(request.command, request.args, { ...request, network });
           mine.set(proc.id, proc);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type WS from 'ws';
@@ -6,7 +5,7 @@ import { runConformance } from '@/lib/sandbox/conformance/suite';
 import { createHostSandbox, SANDBOX_WS_PATH, type HostSandbox } from '@/lib/sandbox/host-client';
 import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
 import { uidFor } from '@/server/sandbox-host/config';
-import { startSandboxTestServer, type SandboxTestServer } from '@/server/sandbox-host/testing';
+import { processesOf, startSandboxTestServer, type SandboxTestServer } from '@/server/sandbox-host/testing';
 import { nodeVitestTemplate } from '@/server/templates/node-vitest';
 
 // The conformance suite against the host adapter: a real HTTP server with the sandbox WebSocket and the
@@ -17,22 +16,6 @@ beforeAll(async () => {
   server = await startSandboxTestServer();
 });
 afterAll(async () => server?.close());
-
-/** Host processes of a project's sandbox uid still alive. */
-function processesOf(uid: number): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        // Zombies (exited, waiting for the container's init to reap them) run nothing.
-        return fs.statSync(`/proc/${pid}`).uid === uid && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 runConformance(
   'host (bubblewrap)',
@@ -61,7 +44,8 @@ describe('host sandbox over the socket', () => {
   it('refuses a socket opened by another origin (a preview page or another site), accepts its own', async () => {
     const origin = `http://4173-${server.projectId}.preview.localhost:${server.port}`;
     const error = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner', { origin }) }).catch((e: Error) => e);
-    expect(error).toMatchObject({ code: 'forbidden:project' });
+    // The edge refuses the handshake (HTTP 403, server/http/edge.ts): the page sees a socket that never opened.
+    expect(error).toMatchObject({ code: 'unavailable:sandbox', message: expect.stringMatching(/1006/) });
     const own = await createHostSandbox({ projectId: server.projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('owner', { origin: server.baseUrl }) });
     expect(own.role).toBe('owner');
     await own.dispose();

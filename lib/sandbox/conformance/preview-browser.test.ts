@@ -5,10 +5,13 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SERVER_SOURCE } from '@/lib/sandbox/conformance/dev-server';
 import { createHostSandbox, type HostSandbox } from '@/lib/sandbox/host-client';
+import { previewEntryUrl } from '@/lib/stores/preview';
+import { issuePreviewTicket } from '@/server/auth/preview-ticket';
 import { startSandboxTestServer, type SandboxTestServer } from '@/server/sandbox-host/testing';
 
 // A host sandbox's preview in real Chromium, the way the IDE shows it: a cross-origin-isolated page
-// (COOP same-origin, COEP credentialless) embeds the preview origin in an iframe; the page loads, the
+// (COOP same-origin, COEP credentialless) embeds the preview origin in an iframe through the ticket entry;
+// the preview cookie set there (another site: SameSite=None, Secure, Partitioned) carries the page, the
 // bridge script reports its location to the parent, and a WebSocket from the preview reaches the dev server.
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -34,9 +37,11 @@ describe('host preview in Chromium', () => {
     const ready = new Promise<string>((resolve) => sandbox.onServerReady((e) => e.port === 4173 && resolve(e.url)));
     await sandbox.spawn('node', ['server.js', '4173']);
     const url = await ready;
+    const { ticket } = issuePreviewTicket(server.userIds.owner, { projectId: server.projectId, port: 4173 });
+    const entry = previewEntryUrl(`${url}page`, ticket);
     ide = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html', 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'credentialless' });
-      res.end(`<html><body><script>window.msgs = []; addEventListener('message', (e) => window.msgs.push({ origin: e.origin, data: e.data }));</script><iframe src="${url}page"></iframe></body></html>`);
+      res.end(`<html><body><script>window.msgs = []; addEventListener('message', (e) => window.msgs.push({ origin: e.origin, data: e.data }));</script><iframe src="${entry.replaceAll('&', '&amp;')}"></iframe></body></html>`);
     });
     await new Promise<void>((resolve) => ide.listen(0, '127.0.0.1', resolve));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -1,4 +1,5 @@
 import {
+  MOUNT_BATCH_BYTES,
   base64ToBytes,
   CLOSE_CODES,
   bytesToBase64,
@@ -235,9 +236,18 @@ export async function createHostSandbox(options: HostSandboxOptions): Promise<Ho
       return () => closedListeners.delete(listener);
     },
     async mount(tree) {
-      const wire: Record<string, string> = {};
+      // In batches under the message cap (MAX_MESSAGE_BYTES); a mount only adds files, so batches compose.
+      let wire: Record<string, string> = {};
+      let size = 0;
       for (const [path, data] of Object.entries(tree)) {
-        wire[path] = bytesToBase64(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+        const encoded = bytesToBase64(typeof data === 'string' ? new TextEncoder().encode(data) : data);
+        if (size > 0 && size + encoded.length + path.length > MOUNT_BATCH_BYTES) {
+          await request('mount', { tree: wire });
+          wire = {};
+          size = 0;
+        }
+        wire[path] = encoded;
+        size += encoded.length + path.length;
       }
       await request('mount', { tree: wire });
     },

@@ -11,8 +11,12 @@ export const SANDBOX_WS_PATH = '/api/sandbox/ws';
 export const CLOSE_CODES = { unauthorized: 4401, forbidden: 4403, notFound: 4404, badRequest: 4400, unavailable: 4503, shutdown: 4000 } as const;
 
 export const MAX_PATH = 1024;
-/** One message's cap: a whole project (50 MiB) mounted at once is about 67 MiB of base64. */
-export const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+/**
+ * One message's cap from the browser (the server closes the socket with 1009 past it): a file of up to
+ * 2 MiB is about 2.7 MiB of base64. A project is mounted in batches of MOUNT_BATCH_BYTES.
+ */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+export const MOUNT_BATCH_BYTES = 3 * 1024 * 1024;
 
 const path = z.string().max(MAX_PATH);
 const size = z.object({ cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) });

@@ -1,6 +1,8 @@
 import type { WebContainer, WebContainerProcess } from '@webcontainer/api';
 import type { DirEntry, ExitInfo, FsEvent, Sandbox, SandboxFs, SandboxProcess, ServerReadyEvent, SpawnOptions, Unsubscribe } from '@/lib/sandbox/types';
 import { EXPORT_EXCLUDES, toFlatTree, toNestedTree } from '@/lib/sandbox/webcontainer/tree';
+import { withIdeOrigin } from '@/lib/design/capture-origin';
+import { CAPTURE_SCRIPT_PATH } from '@/lib/design/protocol';
 import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
 
 // The WebContainer adapter: the sandbox runs in this tab (StackBlitz's runtime, loaded from
@@ -19,8 +21,19 @@ export function bootWebContainer(): Promise<WebContainer> {
   return booting;
 }
 
+/** The capture script (lib/design/capture-script.ts) answering this page's origin; empty if unavailable. */
+async function captureScript(): Promise<string> {
+  try {
+    const res = await fetch(CAPTURE_SCRIPT_PATH);
+    return res.ok ? withIdeOrigin(await res.text(), location.origin) : '';
+  } catch (error) {
+    console.warn('capture script not loaded:', error);
+    return '';
+  }
+}
+
 export async function createWebContainerSandbox(wc: WebContainer): Promise<Sandbox> {
-  await wc.setPreviewScript(PREVIEW_BRIDGE_SCRIPT).catch((e: unknown) => console.warn('preview script not set:', e));
+  await wc.setPreviewScript(`${PREVIEW_BRIDGE_SCRIPT}\n${await captureScript()}`).catch((e: unknown) => console.warn('preview script not set:', e));
   const processes = new Set<WebContainerProcess>();
   const fs = webContainerFs(wc);
   return {

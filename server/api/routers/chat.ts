@@ -12,14 +12,14 @@ import {
   usageTotals,
 } from '@/db/queries/chats';
 import type { StoredContent } from '@/lib/agent/protocol';
-import { toolArgSchemas } from '@/lib/agent/protocol';
+import { toolArgSchemas, turnRequestSchema } from '@/lib/agent/protocol';
 import { AppError } from '@/lib/errors';
 import { authedProcedure, projectProcedure, router } from '@/server/api/trpc';
-import { modelConfigFromEnv, publicModelInfo } from '@/server/model/config';
+import { publicModelInfo } from '@/server/model/config';
+import { startTurn } from '@/server/model/turn';
 
-// Chats of a project: the conversation, its plan and token usage. Running a turn is the streaming
-// route POST /api/agent/turn (server/model/turn-handler.ts); this router reads and edits the rest.
-// Viewers read; editors change.
+// Chats of a project: the conversation, its plan and token usage, and `send`, one turn of the agent
+// (server/model/turn.ts), whose events stream back through httpBatchStreamLink. Viewers read; editors change.
 
 const title = z.string().trim().min(1, 'A title is required.').max(100, 'Titles are at most 100 characters.');
 const chatInput = z.object({ chatId: z.uuid() });
@@ -32,7 +32,14 @@ async function requireChat(ctx: { db: Parameters<typeof getChat>[0] }, projectId
 
 export const chatRouter = router({
   /** Which models the picker offers, and a setup hint when none is configured. Never the key. */
-  models: authedProcedure.query(() => publicModelInfo(modelConfigFromEnv())),
+  models: authedProcedure.query(({ ctx }) => publicModelInfo(ctx.turns.getModelConfig())),
+
+  /** One model call of the agent loop (lib/agent/protocol.ts): yields TurnEvents; the request's signal aborts it. */
+  send: projectProcedure('editor')
+    .input(turnRequestSchema.omit({ projectId: true }))
+    .mutation(({ ctx, input, signal }) =>
+      startTurn({ db: ctx.db, deps: ctx.turns, user: ctx.user, project: ctx.project, request: input, signal }),
+    ),
 
   list: projectProcedure('viewer').query(({ ctx, input }) => listChats(ctx.db, input.projectId)),
 

@@ -3,6 +3,7 @@ import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
 import type { User } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
+import { env } from '@/lib/env';
 
 let testDb: TestDb;
 let alice: User;
@@ -74,4 +75,25 @@ describe('project router', () => {
     // @ts-expect-error: the template id is validated at run time too
     await expect(callerFor(alice).project.create({ template: 'nope' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
+
+  it('caps the projects one user may own, including concurrent creates; deleting one makes room', async () => {
+    const [carol, dave] = (await seedUsers(testDb.db, 2)) as [User, User];
+    const limit = env.PROJECTS_PER_USER;
+    // All at once: the count is taken under a lock on the user's row, so none slips past it.
+    const results = await Promise.allSettled(Array.from({ length: limit + 3 }, (_, i) => callerFor(carol).project.create({ title: `p${i}` })));
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(limit);
+    expect(refused).toHaveLength(3);
+    expect((refused[0] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      message: `You have ${limit} projects, the most one person may have. Delete one to make room.`,
+      cause: { code: 'rate_limit:project' },
+    });
+    expect(await callerFor(carol).project.list()).toHaveLength(limit);
+    // Someone else is not affected; a deletion frees a place.
+    await expect(callerFor(dave).project.create({ title: 'mine' })).resolves.toMatchObject({ ownerId: dave.id });
+    const [first] = await callerFor(carol).project.list();
+    await callerFor(carol).project.remove({ projectId: first!.id });
+    await expect(callerFor(carol).project.create({ title: 'again' })).resolves.toMatchObject({ title: 'again' });
+  }, 60_000);
 });

@@ -1,7 +1,9 @@
 import 'server-only';
 import { z } from 'zod';
 import { createFiles } from '@/db/queries/files';
-import { deleteProject, insertProject, listProjectsByOwner, renameProject } from '@/db/queries/projects';
+import { countOwnedProjectsForUpdate, deleteProject, insertProject, listProjectsByOwner, renameProject } from '@/db/queries/projects';
+import { env } from '@/lib/env';
+import { AppError } from '@/lib/errors';
 import { authedProcedure, projectProcedure, publicProcedure, router } from '@/server/api/trpc';
 import { getTemplate, mainFileOf, templateIds, templates } from '@/server/templates';
 
@@ -23,6 +25,9 @@ export const projectRouter = router({
   create: authedProcedure.input(createProjectInput).mutation(async ({ ctx, input }) => {
     const template = input.template ? getTemplate(input.template) : null;
     return ctx.db.transaction(async (tx) => {
+      if ((await countOwnedProjectsForUpdate(tx, ctx.user.id)) >= env.PROJECTS_PER_USER) {
+        throw new AppError('rate_limit:project', `You have ${env.PROJECTS_PER_USER} projects, the most one person may have. Delete one to make room.`);
+      }
       const created = await insertProject(tx, {
         ownerId: ctx.user.id,
         title: input.title ?? template?.title ?? 'Untitled project',

@@ -9,6 +9,7 @@ import { FILE_LIMITS } from '@/lib/files/limits';
 import { normalizeProjectPath } from '@/lib/files/path';
 import { projectSettingsSchema, resolveSettings } from '@/lib/project-settings';
 import { projectProcedure, router } from '@/server/api/trpc';
+import { issuePreviewTicket } from '@/server/auth/preview-ticket';
 
 // The project's sandbox as the page sees it: which adapters the operator allows, the project's
 // settings, and the sync between the database and a sandbox's working copy (lib/sandbox/sync.ts).
@@ -20,7 +21,14 @@ export const applyChangesInput = z.object({
   remove: z.array(pathInput).max(500),
 });
 
+export const previewTicketInput = z.object({ port: z.number().int().min(1).max(65535) });
+
 export const sandboxRouter = router({
+  /** A 60-second pass into this project's host-sandbox preview on that port (server/auth/preview-ticket.ts). */
+  previewTicket: projectProcedure('viewer')
+    .input(previewTicketInput)
+    .query(({ ctx, input }) => issuePreviewTicket(ctx.user.id, { projectId: ctx.project.id, port: input.port })),
+
   /** What the page needs to choose and boot a sandbox. Never includes secrets. */
   config: projectProcedure('viewer').query(({ ctx }) => ({
     adapters: env.SANDBOX_ADAPTERS,

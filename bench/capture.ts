@@ -1,0 +1,69 @@
+// npm run bench:capture → bench/results/capture.json: for each design fixture, the time to capture
+// it at 1280×800 through the preview's capture script in headless Chromium (request posted to the
+// reply received, as the IDE sees it) and the time to score the capture against the design's PNG
+// (both PNGs decoded, then server/design/score.ts), median of 10, with the scoring's CPU time beside
+// it and the load average in the inputs (on a shared machine wall time mostly measures the queue).
+// Goals: capture ≤ 300 ms, score ≤ 200 ms.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { median, runBench, type Row } from './harness';
+import { VIEWPORTS } from '@/lib/design/protocol';
+import { designNames, designsDir } from '@/server/design/fixtures';
+import { decodePng } from '@/server/design/image';
+import { openCapturer } from '@/server/design/render';
+import { scoreImages } from '@/server/design/score';
+
+const RUNS = 10;
+
+await runBench('capture', async () => {
+  const dir = designsDir();
+  const names = designNames(dir);
+  if (names.length === 0) throw new Error(`no design fixtures in ${dir}`);
+  const capturer = await openCapturer();
+  const rows: Row[] = [];
+  try {
+    for (const name of names) {
+      const html = fs.readFileSync(path.join(dir, `${name}.html`), 'utf8');
+      const design = fs.readFileSync(path.join(dir, `${name}.png`));
+      await capturer.capture(html, VIEWPORTS.desktop); // warm-up: the browser's first page and the bundle's first run
+      const captureMs: number[] = [];
+      const scoreMs: number[] = [];
+      const scoreCpuMs: number[] = [];
+      let score = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const { png, ms } = await capturer.capture(html, VIEWPORTS.desktop);
+        captureMs.push(ms);
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        score = scoreImages(decodePng(design), decodePng(png)).score;
+        scoreMs.push(performance.now() - started);
+        const used = process.cpuUsage(cpu);
+        scoreCpuMs.push((used.user + used.system) / 1000);
+      }
+      rows.push({
+        design: name,
+        elements: (html.match(/<[a-z][a-z0-9-]*/gi) ?? []).length,
+        'capture ms (median)': Math.round(median(captureMs)),
+        'capture ms (min)': Math.round(Math.min(...captureMs)),
+        'score ms (median)': Math.round(median(scoreMs)),
+        'score ms (min)': Math.round(Math.min(...scoreMs)),
+        // CPU time of this process: what scoring costs when the machine is shared (wall time waits for a core).
+        'score cpu ms (median)': Math.round(median(scoreCpuMs)),
+        score,
+      });
+    }
+  } finally {
+    await capturer.close();
+  }
+  return {
+    inputs: { viewport: VIEWPORTS.desktop, runs: RUNS, designs: names, cpus: os.cpus().length, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 10) / 10) },
+    rows,
+    summary: {
+      captureMsMedianOfMedians: median(rows.map((r) => r['capture ms (median)'] as number)),
+      scoreMsMedianOfMedians: median(rows.map((r) => r['score ms (median)'] as number)),
+      scoreCpuMsMedianOfMedians: median(rows.map((r) => r['score cpu ms (median)'] as number)),
+      goals: { captureMs: 300, scoreMs: 200 },
+    },
+  };
+});

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { requestCapture } from '@/lib/design/capture-client';
+import { bundleForBrowser, captureScriptFor } from '@/server/design/capture-bundle';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/server/design/render';
+
+// The capture script in a real browser, on real origins: the IDE (127.0.0.1:P) frames a preview
+// (localhost:P) that carries the script; a sibling frame on the IDE's origin and a page on a third
+// origin (127.0.0.1:Q) try to get captures too.
+
+type Client = { requestCapture: typeof requestCapture };
+const skip = !fs.existsSync(CHROMIUM_PATH) ? `no ${CHROMIUM_PATH}` : '';
+if (skip) console.warn(`capture script tests skipped: ${skip}`);
+
+describe.skipIf(!!skip)('capture script in the preview', () => {
+  let browser: Browser;
+  let main: http.Server;
+  let other: http.Server;
+  let ide = '';
+  let preview = '';
+  let hostile = '';
+
+  beforeAll(async () => {
+    const listen = async (server: http.Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    let script = '';
+    let client = '';
+    const html = (res: http.ServerResponse, body: string) => res.writeHead(200, { 'content-type': 'text/html' }).end(body);
+    const framing = (src: string, extra = '') =>
+      `<!doctype html><script>${client}</script><iframe id="preview" src="${src}" style="width:400px;height:300px;border:0"></iframe>${extra}`;
+    main = http.createServer((req, res) => {
+      const onPreview = req.headers.host?.startsWith('localhost:');
+      if (onPreview && req.url === '/__ide/capture.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      if (onPreview && req.url === '/') {
+        return html(res, '<!doctype html><html><head><script src="/__ide/capture.js"></script></head><body style="background:#2563eb"><h1>Preview</h1></body></html>');
+      }
+      if (!onPreview && req.url === '/') return html(res, framing(`${preview}/`, `<iframe id="sibling" src="${ide}/sibling"></iframe>`));
+      if (!onPreview && req.url === '/sibling') return html(res, '<!doctype html><p>sibling</p>');
+      res.writeHead(404).end();
+    });
+    other = http.createServer((req, res) => (req.url === '/' ? html(res, framing(`${preview}/`)) : res.writeHead(404).end()));
+    const [p, q] = await Promise.all([listen(main), listen(other)]);
+    ide = `http://127.0.0.1:${p}`;
+    preview = `http://localhost:${p}`;
+    hostile = `http://127.0.0.1:${q}`;
+    [script, client] = await Promise.all([captureScriptFor(ide), bundleForBrowser('lib/design/capture-client.ts', '__client')]);
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    main?.close();
+    other?.close();
+  });
+
+  async function open(url: string): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    await page.goto(url);
+    await page.frameLocator('#preview').locator('h1').waitFor();
+    return page;
+  }
+
+  /** Asks the #preview frame for a capture from the page's own origin, through the capture client. */
+  const ask = (page: Page, options: { viewport?: { width: number; height: number }; timeoutMs?: number } = {}) =>
+    page.evaluate(
+      async ({ previewOrigin, options }) => {
+        const client = (window as unknown as { __client: Client }).__client;
+        const frame = (document.getElementById('preview') as HTMLIFrameElement).contentWindow!;
+        try {
+          const capture = await client.requestCapture(frame, previewOrigin, options);
+          return { ok: true as const, png: capture.png.slice(0, 22), width: capture.width, height: capture.height };
+        } catch (error) {
+          return { ok: false as const, error: String(error) };
+        }
+      },
+      { previewOrigin: preview, options },
+    );
+
+  it('answers the IDE page that embeds it with a PNG of the frame', async () => {
+    const page = await open(`${ide}/`);
+    expect(await ask(page, { viewport: { width: 400, height: 300 } })).toEqual({ ok: true, png: 'data:image/png;base64,', width: 400, height: 300 });
+    await page.close();
+  });
+
+  it('says so when the frame is not at the requested viewport', async () => {
+    const page = await open(`${ide}/`);
+    const result = await ask(page, { viewport: { width: 1280, height: 800 } });
+    expect(result).toMatchObject({ ok: false, error: expect.stringContaining('The preview is 400×300, not 1280×800') });
+    await page.close();
+  });
+
+  it('ignores a request from another window on the IDE origin (not the embedding parent)', async () => {
+    const page = await open(`${ide}/`);
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      addEventListener('message', (e) => {
+        if (e.data?.type === 'capture-result') seen.push(e.data.id);
+      });
+    });
+    const sibling = page.frames().find((f) => f.url().endsWith('/sibling'))!;
+    await sibling.evaluate((previewOrigin) => {
+      window.parent.frames[0]!.postMessage({ source: 'ide-capture', type: 'capture', id: 'from-sibling' }, previewOrigin);
+    }, preview);
+    // Captures are answered one at a time in the order asked, so had the sibling's been taken,
+    // its answer would arrive before this one.
+    expect(await ask(page)).toMatchObject({ ok: true });
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).not.toContain('from-sibling');
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toHaveLength(1);
+    await page.close();
+  });
+
+  it('gives a page on another origin that frames the preview nothing', async () => {
+    const page = await open(`${hostile}/`);
+    const result = await ask(page, { timeoutMs: 3000 });
+    expect(result).toMatchObject({ ok: false, error: expect.stringContaining('did not answer') });
+    await page.close();
+  });
+});

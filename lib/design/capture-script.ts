@@ -1,0 +1,52 @@
+import { domToPng } from 'modern-screenshot';
+import { CAPTURE_SOURCE, captureRequestSchema, type CaptureReply, type Viewport } from '@/lib/design/protocol';
+
+// Runs inside a preview page: the host preview proxy serves it as /__ide/capture.js, the WebContainer
+// adapter adds it to the preview script. Bundled with modern-screenshot by server/design/capture-bundle.ts,
+// which puts the IDE's origin in place of IDE_ORIGIN below. It answers a capture request only when the
+// request comes from the window that embeds this page (event.source) and from the IDE's origin
+// (event.origin), and sends the picture only to that origin: any other page that frames the preview
+// gets nothing.
+
+const IDE_ORIGIN = '__IDE_ORIGIN__';
+
+/** The first viewport of the page, as the browser shows it at scroll position 0. */
+async function capture(viewport: Viewport | undefined): Promise<{ png: string; width: number; height: number }> {
+  const width = window.innerWidth;
+  const height = window.innerHeight;
+  if (viewport && (viewport.width !== width || viewport.height !== height)) {
+    throw new Error(`The preview is ${width}×${height}, not ${viewport.width}×${viewport.height}.`);
+  }
+  await document.fonts.ready;
+  const root = document.documentElement;
+  const canvasColour = getComputedStyle(root).backgroundColor;
+  const bodyColour = document.body ? getComputedStyle(document.body).backgroundColor : '';
+  const transparent = (c: string) => c === '' || c === 'transparent' || c === 'rgba(0, 0, 0, 0)';
+  // The page's canvas colour as the browser paints it: html's background, else body's, else white.
+  const backgroundColor = !transparent(canvasColour) ? canvasColour : !transparent(bodyColour) ? bodyColour : '#ffffff';
+  const png = await domToPng(root, { width, height, scale: 1, backgroundColor });
+  return { png, width, height };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+function start(ideOrigin: string): void {
+  if (window.parent === window || (window as { __ideCapture?: boolean }).__ideCapture) return;
+  (window as { __ideCapture?: boolean }).__ideCapture = true;
+  window.addEventListener('message', (event: MessageEvent) => {
+    if (event.source !== window.parent || event.origin !== ideOrigin) return;
+    const request = captureRequestSchema.safeParse(event.data);
+    if (!request.success) return;
+    const { id, viewport } = request.data;
+    const reply = (m: { ok: true; png: string; width: number; height: number } | { ok: false; error: string }) =>
+      window.parent.postMessage({ source: CAPTURE_SOURCE, type: 'capture-result', id, ...m } satisfies CaptureReply, ideOrigin);
+    // One capture at a time, in the order asked: two DOM clones at once would only slow both.
+    queue = queue.then(() => capture(viewport)).then(
+      (result) => reply({ ok: true, ...result }),
+      (error: unknown) => reply({ ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 500) }),
+    );
+    queue = queue.catch(() => undefined);
+  });
+}
+
+start(IDE_ORIGIN);

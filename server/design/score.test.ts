@@ -1,0 +1,113 @@
+import zlib from 'node:zlib';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { decodePng, encodePng, fitTo, ImageError, MAX_SIDE, pngSize, type Rgba } from '@/server/design/image';
+import { dominantPalette, paletteDistance } from '@/server/design/palette';
+import { scoreImages } from '@/server/design/score';
+
+type Rect = { x: number; y: number; w: number; h: number; rgb: [number, number, number] };
+
+/** A white page with filled rectangles. */
+function page(width: number, height: number, rects: Rect[]): Rgba {
+  const data = new Uint8ClampedArray(width * height * 4).fill(255);
+  for (const r of rects) {
+    for (let y = r.y; y < r.y + r.h; y++) {
+      for (let x = r.x; x < r.x + r.w; x++) data.set([...r.rgb, 255], (y * width + x) * 4);
+    }
+  }
+  return { width, height, data };
+}
+
+// A toy "design": a header bar, a blue button and lines of "text".
+const header: Rect = { x: 0, y: 0, w: 320, h: 24, rgb: [15, 23, 42] };
+const button: Rect = { x: 40, y: 60, w: 80, h: 24, rgb: [37, 99, 235] };
+const lines: Rect[] = [100, 110, 120, 130].map((y) => ({ x: 40, y, w: 200, h: 4, rgb: [71, 85, 105] }));
+const design = page(320, 200, [header, button, ...lines]);
+
+describe('scoreImages', () => {
+  it('scores an identical capture 100 with every part at 1', () => {
+    const result = scoreImages(design, page(320, 200, [header, button, ...lines]));
+    expect(result.score).toBe(100);
+    expect(result.parts).toEqual({ structure: 1, pixels: 1, colour: 1 });
+    expect(result.details.mismatchedPixels).toBe(0);
+  });
+
+  it('scores a capture with other colours lower, mostly in the colour part', () => {
+    const red: Rect = { ...button, rgb: [220, 38, 38] };
+    const result = scoreImages(design, page(320, 200, [header, red, ...lines]));
+    expect(result.score).toBeLessThan(100);
+    expect(result.parts.colour).toBeLessThan(1);
+    expect(result.details.deltaE).toBeGreaterThan(0);
+  });
+
+  it('scores a capture without the text lines lower than the design, and lower still with nothing on it', () => {
+    const noText = scoreImages(design, page(320, 200, [header, button]));
+    const blank = scoreImages(design, page(320, 200, []));
+    expect(noText.score).toBeLessThan(95);
+    expect(blank.score).toBeLessThan(noText.score);
+  });
+
+  it('marks the mismatched pixels in the diff image when asked', () => {
+    const result = scoreImages(design, page(320, 200, [header, button]), { diff: true });
+    expect(result.diff).toMatchObject({ width: 320, height: 200 });
+    const marked = (x: number, y: number) => result.diff!.data[(y * 320 + x) * 4 + 3]! > 0;
+    expect(marked(100, 101)).toBe(true); // where a text line was
+    expect(marked(300, 190)).toBe(false); // empty in both
+  });
+
+  it('compares at the design size: a smaller capture is padded with white, a larger one is cut', () => {
+    const small = scoreImages(design, page(320, 150, [header, button, ...lines]));
+    expect(small.details).toMatchObject({ width: 320, height: 200 });
+    expect(small.score).toBe(100); // nothing was drawn below y = 150 in the design either
+    const large = scoreImages(design, page(400, 300, [header, button, ...lines, { x: 330, y: 210, w: 50, h: 50, rgb: [0, 0, 0] }]));
+    expect(large.details).toMatchObject({ width: 320, height: 200 });
+    expect(large.score).toBe(100);
+  });
+});
+
+describe('fitTo', () => {
+  it('composites transparent pixels onto white', () => {
+    const image: Rgba = { width: 1, height: 1, data: new Uint8ClampedArray([0, 0, 0, 0]) };
+    expect([...fitTo(image, 1, 1).data]).toEqual([255, 255, 255, 255]);
+    const half: Rgba = { width: 1, height: 1, data: new Uint8ClampedArray([0, 0, 0, 128]) };
+    expect(fitTo(half, 1, 1).data[0]).toBe(127);
+  });
+});
+
+describe('dominantPalette and paletteDistance', () => {
+  it('finds the main colours with weights that sum to 1', () => {
+    const palette = dominantPalette(design);
+    expect(palette[0]).toMatchObject({ r: 255, g: 255, b: 255 });
+    expect(palette.reduce((s, c) => s + c.weight, 0)).toBeCloseTo(1, 6);
+    expect(palette.some((c) => c.r === 37 && c.g === 99 && c.b === 235)).toBe(true);
+  });
+
+  it('is 0 for the same palette and grows with the colour difference', () => {
+    const p = dominantPalette(design);
+    expect(paletteDistance(p, p)).toBe(0);
+    const slightly = dominantPalette(page(320, 200, [header, { ...button, rgb: [40, 100, 230] }, ...lines]));
+    const very = dominantPalette(page(320, 200, [header, { ...button, rgb: [234, 179, 8] }, ...lines]));
+    expect(paletteDistance(p, slightly)).toBeLessThan(paletteDistance(p, very));
+  });
+});
+
+describe('decodePng', () => {
+  it('round-trips through encodePng', () => {
+    const back = decodePng(encodePng(design));
+    expect(back.width).toBe(320);
+    expect(Buffer.from(back.data).equals(Buffer.from(design.data))).toBe(true);
+  });
+
+  it('refuses bytes that are not a PNG', () => {
+    expect(() => decodePng(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toThrow(ImageError);
+  });
+
+  it('refuses a PNG whose header claims a huge size, before inflating any pixel', () => {
+    const png = PNG.sync.write(Object.assign(new PNG({ width: 1, height: 1 }), { data: Buffer.from([0, 0, 0, 255]) }));
+    // A decompression bomb's header: a huge width, with a valid checksum so only the size check stops it.
+    png.writeUInt32BE(MAX_SIDE * 10, 16);
+    png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
+    expect(pngSize(png).width).toBe(MAX_SIDE * 10);
+    expect(() => decodePng(png)).toThrow(/each side must be/);
+  });
+});

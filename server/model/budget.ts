@@ -1,0 +1,69 @@
+import 'server-only';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Db } from '@/db/client';
+import { addTokens, tokensUsedOn, utcDay } from '@/db/queries/usage';
+import type { ProjectSummary } from '@/db/queries/projects';
+import type { StoredContent, Usage } from '@/lib/agent/protocol';
+import { env } from '@/lib/env';
+import { AppError } from '@/lib/errors';
+import { chatMessages, chatTools } from '@/server/model/conversation';
+
+// What one identity may spend of the operator's model key: tokens per UTC day (counted from the usage
+// the model reports) and turns per minute. Both are checked before anything is sent upstream.
+
+export interface Budget {
+  /** Tokens (prompt + completion) per UTC day; 0 = no limit. */
+  dailyTokens: number;
+  /** Model calls per minute; 0 = no limit. */
+  turnsPerMinute: number;
+}
+
+/** The budget of a user in a project. One place to change it: a workshop can give each student its own. */
+export function budgetFor(_user: { id: string }, _project: Pick<ProjectSummary, 'id'>): Budget {
+  return { dailyTokens: env.MODEL_DAILY_TOKENS, turnsPerMinute: env.AGENT_TURNS_PER_MINUTE };
+}
+
+/** Refuses (budget:model) when the user's tokens today reach the budget. */
+export async function checkTokenBudget(db: Db, userId: string, budget: Budget, now = new Date()): Promise<void> {
+  if (budget.dailyTokens <= 0) return;
+  const used = await tokensUsedOn(db, userId, utcDay(now));
+  if (used < budget.dailyTokens) return;
+  throw new AppError(
+    'budget:model',
+    `You have used today's model budget of ${budget.dailyTokens.toLocaleString('en-US')} tokens; it resets at 00:00 UTC (in ${untilMidnight(now)}).`,
+  );
+}
+
+function untilMidnight(now: Date): string {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  const minutes = Math.ceil((next - now.getTime()) / 60_000);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/**
+ * Counts a model call's tokens; without reported usage (stopped, cut off) an estimate of 4 characters
+ * a token of what was sent (system prompt, tools, conversation) and what came back.
+ */
+export async function chargeTokens(db: Db, userId: string, usage: Usage | null, estimate: { history: StoredContent[]; answer: string }, now = new Date()): Promise<void> {
+  const sentChars = () => JSON.stringify(chatMessages(estimate.history)).length + JSON.stringify(chatTools()).length;
+  const tokens = usage ? usage.promptTokens + usage.completionTokens : Math.ceil((sentChars() + estimate.answer.length) / 4);
+  await addTokens(db, userId, utcDay(now), tokens);
+}
+
+/** Turns per identity per minute, in this process (rate-limiter-flexible's memory store). */
+export class TurnRateLimit {
+  readonly #limiters = new Map<number, RateLimiterMemory>();
+
+  async take(userId: string, budget: Budget): Promise<void> {
+    if (budget.turnsPerMinute <= 0) return;
+    let limiter = this.#limiters.get(budget.turnsPerMinute);
+    if (!limiter) this.#limiters.set(budget.turnsPerMinute, (limiter = new RateLimiterMemory({ points: budget.turnsPerMinute, duration: 60 })));
+    try {
+      await limiter.consume(userId);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw new AppError('rate_limit:chat', `Too many agent turns: at most ${budget.turnsPerMinute} a minute. Try again in ${seconds} s.`);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import 'server-only';
+import { Repeater } from '@repeaterjs/repeater';
+import type { Db } from '@/db/client';
+import { appendMessages, getChat, setPlan } from '@/db/queries/chats';
+import type { ProjectSummary } from '@/db/queries/projects';
+import type { PlanItem, User } from '@/db/schema';
+import { AGENT_MAX_STEPS, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
+import { AppError, isRetryable } from '@/lib/errors';
+import { budgetFor, chargeTokens, checkTokenBudget, TurnRateLimit } from '@/server/model/budget';
+import { chatLocks, type ChatLocks } from '@/server/model/chat-locks';
+import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
+import { noKeyError, toAppError } from '@/server/model/errors';
+import { callModel, type ModelAnswer } from '@/server/model/stream';
+import { normalizeCalls, prepareTurn } from '@/server/model/turn-state';
+
+// One model call of the agent loop (lib/agent/protocol.ts), behind the tRPC mutation chat.send, which
+// has checked the session and the editor role. Everything that can refuse the turn is checked before
+// the events start (so it fails the mutation with an AppError) and before anything goes upstream.
+
+export interface TurnDeps {
+  getModelConfig: () => ModelConfig;
+  maxSteps: number;
+  locks: ChatLocks;
+  rateLimit: TurnRateLimit;
+  budgetFor: typeof budgetFor;
+}
+
+export function createTurnDeps(overrides: Partial<TurnDeps> = {}): TurnDeps {
+  return {
+    getModelConfig: modelConfigFromEnv,
+    maxSteps: AGENT_MAX_STEPS,
+    locks: chatLocks(),
+    rateLimit: new TurnRateLimit(),
+    budgetFor,
+    ...overrides,
+  };
+}
+
+let shared: TurnDeps | undefined;
+/** The process's turn state (chat locks, rate limit), shared by every request. */
+export function defaultTurnDeps(): TurnDeps {
+  return (shared ??= createTurnDeps());
+}
+
+export interface TurnOptions {
+  db: Db;
+  deps: TurnDeps;
+  user: User;
+  project: ProjectSummary;
+  request: Omit<TurnRequest, 'projectId'>;
+  /** The request's signal: the browser stopped or left. */
+  signal?: AbortSignal;
+}
+
+/** Checks what may refuse the turn (throws AppError), then returns its events. */
+export async function startTurn(options: TurnOptions): Promise<AsyncIterable<TurnEvent>> {
+  const { db, deps, user, project, request } = options;
+  const chat = await getChat(db, project.id, request.chatId);
+  if (!chat) throw new AppError('not_found:chat');
+  const config = deps.getModelConfig();
+  if (!isConfigured(config)) throw noKeyError();
+  const model = request.model ?? config.models[0];
+  if (!model || !config.models.includes(model)) {
+    throw new AppError('not_found:model', `"${request.model}" is not one of the configured models (${config.models.join(', ')}).`);
+  }
+  const api = request.api ?? config.api;
+  const stopOnly = request.input.kind === 'tool_results' && request.input.stop === true;
+  if (!stopOnly) {
+    const budget = deps.budgetFor(user, project);
+    await deps.rateLimit.take(user.id, budget);
+    await checkTokenBudget(db, user.id, budget);
+  }
+  const lock = await deps.locks.acquire(chat.id);
+  if (!lock) throw new AppError('conflict:chat');
+  let turn;
+  try {
+    turn = await prepareTurn(db, chat, request.input, deps.maxSteps);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const { history, step, commit } = turn;
+  const maxSteps = deps.maxSteps;
+
+  return new Repeater<TurnEvent>(async (push, stop) => {
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    if (options.signal?.aborted) abort();
+    void stop.then(abort);
+    let text = '';
+    let answer: ModelAnswer | undefined;
+    try {
+      await push({ type: 'start', chatId: chat.id, model, api, step, maxSteps });
+      if (stopOnly) {
+        // tool_results with stop: store them and answer at once, without a model call.
+        const rows = await commit();
+        await push({ type: 'done', finishReason: 'stop', messageId: rows.at(-1)!.id, step });
+        return;
+      }
+      const call = callModel({
+        config,
+        api,
+        model,
+        history,
+        signal: controller.signal,
+        onText: async (delta) => {
+          text += delta;
+          await push({ type: 'text', delta });
+        },
+        onRetry: (info) => void push({ type: 'retrying', ...info }),
+      });
+      // The request's messages are stored while the model starts answering.
+      const committed = commit().then(
+        () => null,
+        (error: unknown) => (abort(), error),
+      );
+      answer = await call.catch(async (error: unknown) => {
+        throw (await committed) ?? error;
+      });
+      const commitError = await committed;
+      if (commitError) throw commitError;
+      if (controller.signal.aborted) throw new AppError('aborted:model', 'Stopped.');
+      const toolCalls = normalizeCalls(answer.toolCalls);
+      const content: StoredContent = { kind: 'assistant', text: answer.text, toolCalls, finishReason: answer.finishReason, model };
+      const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage }]);
+      const plan = toolCalls.findLast((c) => c.name === 'update_plan' && c.args);
+      if (plan) await setPlan(db, chat.projectId, chat.id, (plan.args as { items: PlanItem[] }).items);
+      if (toolCalls.length) await push({ type: 'tool_calls', messageId: stored!.id, calls: toolCalls });
+      if (answer.usage) await push({ type: 'usage', usage: answer.usage });
+      await push({ type: 'done', finishReason: answer.finishReason, messageId: stored!.id, step });
+    } catch (error) {
+      const failure = toAppError(error, config, model);
+      if (failure.kind === 'upstream' || failure.kind === 'aborted') console.warn(`agent turn ${chat.id}: ${failure.code}: ${failure.message}`);
+      await push({ type: 'error', code: failure.code, message: failure.message, retryable: isRetryable(failure.code) });
+    } finally {
+      lock.release();
+      options.signal?.removeEventListener('abort', abort);
+      // What the call cost: the reported usage; for a stopped call (the model read the prompt) an estimate.
+      if (!stopOnly && (answer || controller.signal.aborted)) {
+        const spent = answer ? answer.text + JSON.stringify(answer.toolCalls) : text;
+        await chargeTokens(db, user.id, answer?.usage ?? null, { history, answer: spent }).catch((error: unknown) =>
+          console.error('agent turn: could not record token usage:', error),
+        );
+      }
+      stop();
+    }
+  });
+}
