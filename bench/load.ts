@@ -47,7 +47,9 @@ await runBench('load', async () => {
   const browser = await launchChromium();
   try {
     const setup = await browser.newContext({ baseURL: ide.baseUrl });
-    const created = await setup.request.post('/api/trpc/project.create', { data: { json: { template: 'vite-react-ts' } } });
+    // The edge accepts a POST only with the IDE's own Origin.
+    const created = await setup.request.post('/api/trpc/project.create', { data: { json: { template: 'vite-react-ts' } }, headers: { origin: ide.baseUrl } });
+    if (!created.ok()) throw new Error(`creating the project failed: ${created.status()} ${await created.text()}`);
     const projectId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
     const cookies = await setup.cookies();
     await setup.close();
