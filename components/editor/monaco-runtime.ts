@@ -76,7 +76,10 @@ const typeScriptAllowed = new Promise<void>((resolve) => (allowTypeScript = reso
 let allowWorkers = () => {};
 const workersAllowed = new Promise<void>((resolve) => (allowWorkers = resolve));
 void typeScriptAllowed.then(() => allowWorkers());
-monaco.editor.onDidCreateEditor((editor) => editor.onDidChangeModelContent(() => allowWorkers()));
+// After the edit has been drawn: the worker's download never competes with showing the key.
+const allowWorkersWhenIdle = () =>
+  typeof requestIdleCallback === 'function' ? requestIdleCallback(() => allowWorkers(), { timeout: 1000 }) : setTimeout(() => allowWorkers(), 50);
+monaco.editor.onDidCreateEditor((editor) => editor.onDidChangeModelContent(allowWorkersWhenIdle));
 monaco.editor.onDidCreateDiffEditor(() => allowWorkers());
 
 self.MonacoEnvironment = {

@@ -32,6 +32,19 @@ export function loadMonaco(): Promise<Monaco> {
   return loading;
 }
 
+let settled: Promise<void> | undefined;
+
+/**
+ * Resolves once Monaco has loaded (or failed to) and the page has had a moment to show the editor: what
+ * the workbench's other panels wait for, so their chunks stay off the path to the first keystroke.
+ */
+export function editorSettled(): Promise<void> {
+  const idle = () =>
+    new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 500 }) : setTimeout(resolve, 0)));
+  settled ??= loadMonaco().then(idle, idle);
+  return settled;
+}
+
 interface Runtime {
   api: Monaco;
   allowTypeScript: () => void;

@@ -10,15 +10,11 @@ import { EditorCommands } from '@/components/editor/commands';
 import { EditorArea } from '@/components/editor/editor-area';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
-import { SearchPanel } from '@/components/files/search-panel';
-import { PreviewPanel } from '@/components/preview/preview-panel';
-import { TerminalPanel } from '@/components/terminal/terminal-panel';
 import { IconButton } from '@/components/ui/icon-button';
 import { AgentIcon, FilesIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
-import { AgentSlot } from '@/components/workbench/agent-slot';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
-import { SettingsDialog } from '@/components/workbench/settings-dialog';
+import { AgentSlot, PreviewPanel, SearchPanel, SettingsDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
@@ -208,7 +204,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
       </div>
       <WorkbenchStatus wb={wb} />
       <QuickOpen />
-      <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      {settingsOpen && <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />}
     </div>
   );
 }
