@@ -90,6 +90,20 @@ describe.skipIf(!canRun)('command runner', () => {
     expect(output.trim().split('\n')).toEqual(['2', '7']);
   }, 30_000);
 
+  it('refuses a command with a NUL byte without ending the runner or the commands it runs', async () => {
+    const workspace = manager.get(P);
+    const running = await workspace.spawn('sleep', ['1006']);
+    const bad = await workspace.spawn('echo', ['a\0b'], { env: { X: 'y\0z' } });
+    let output = '';
+    bad.onOutput((c) => (output += c));
+    expect((await bad.exit).code).not.toBe(0);
+    expect(output).toMatch(/null bytes/);
+    expect(running.exited).toBe(false);
+    expect((await sh('echo still')).output).toBe('still\n');
+    running.kill();
+    expect(await running.exit).toMatchObject({ reason: 'killed' });
+  });
+
   it('reports a command that cannot start, and runs the next one', async () => {
     const proc = await manager.get(P).spawn('no-such-command', []);
     let output = '';

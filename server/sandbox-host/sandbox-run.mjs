@@ -70,7 +70,15 @@ function cleanTemp() {
 
 function start({ id, command, args, cwd, env }) {
   if (commands.has(id)) return;
-  const child = spawn(PRLIMIT, [`--cpu=${cpuSoft}:${cpuHard}`, '--', command, ...args], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  let child;
+  try {
+    child = spawn(PRLIMIT, [`--cpu=${cpuSoft}:${cpuHard}`, '--', command, ...args], { cwd, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (error) {
+    // A NUL byte in an argument or variable, say: this command cannot start; the others run on.
+    send({ id, type: 'out', data: `${error.message}\n` });
+    send({ id, type: 'exit', code: 127, signal: null });
+    return;
+  }
   // detached: setsid() in the child before exec, so its session id is its pid.
   const entry = { child, sid: child.pid, exit: undefined };
   commands.set(id, entry);
@@ -140,7 +148,12 @@ process.stdin.on('data', (chunk) => {
   while ((newline = buffered.indexOf('\n')) >= 0) {
     const line = buffered.slice(0, newline);
     buffered = buffered.slice(newline + 1);
-    if (line) handle(JSON.parse(line));
+    if (!line) continue;
+    try {
+      handle(JSON.parse(line));
+    } catch (error) {
+      process.stderr.write(`sandbox-run: ${error.message}\n`);
+    }
   }
 });
 // The server closed our stdin (it is going away): end everything.
