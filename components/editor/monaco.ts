@@ -11,8 +11,9 @@ const ENTRY = '/monaco/editor.js';
 const STYLES = '/monaco/editor.css';
 
 /** Starts fetching the editor while the workbench boots (a hint in the page's head; safe to call while rendering). */
-export function preloadMonaco(): void {
+export function preloadMonaco(chunks: string[] = []): void {
   preloadModule(ENTRY, { as: 'script' });
+  for (const chunk of chunks) preloadModule(chunk, { as: 'script' });
   preload(STYLES, { as: 'style' });
 }
 

@@ -20,8 +20,8 @@ const Workbench = dynamic(() => import('@/components/workbench/workbench').then(
   ),
 });
 
-export function WorkbenchLoader({ projectId }: { projectId: string }) {
-  // The editor's module and styles download beside the workbench's own chunks.
-  preloadMonaco();
+export function WorkbenchLoader({ projectId, editorChunks }: { projectId: string; editorChunks: string[] }) {
+  // The editor's module, the chunks it imports and its styles download beside the workbench's own chunks.
+  preloadMonaco(editorChunks);
   return <Workbench projectId={projectId} />;
 }

@@ -46,8 +46,9 @@ const onlyWorkerFactory = {
 
 const common = { bundle: true, format: 'esm', minify: true, target: 'es2022', legalComments: 'none', logLevel: 'warning' };
 fs.rmSync(outdir, { recursive: true, force: true });
-await build({
+const editor = await build({
   ...common,
+  metafile: true,
   entryPoints: { editor: entry },
   splitting: true,
   outdir,
@@ -57,5 +58,20 @@ await build({
   plugins: [onlyWorkerFactory],
 });
 await build({ ...common, entryPoints: workers, outdir });
+// The chunks editor.js imports statically, for the project page to preload with it (a module preload
+// fetches only the file it names, and the chunks are named by their hash).
+const outputs = editor.metafile.outputs;
+const key = (file) => path.relative(root, file).split(path.sep).join('/');
+const chunks = new Set();
+const visit = (output) => {
+  for (const { path: imported, kind } of outputs[output]?.imports ?? []) {
+    if (kind !== 'import-statement' || chunks.has(imported)) continue;
+    chunks.add(imported);
+    visit(imported);
+  }
+};
+visit(key(path.join(outdir, 'editor.js')));
+const urls = [...chunks].map((file) => `/monaco/${path.basename(file)}`);
+fs.writeFileSync(path.join(outdir, 'preload.json'), `${JSON.stringify(urls)}\n`);
 fs.writeFileSync(marker, `${stamp}\n`);
 console.log(`bundled monaco-editor ${version} into public/monaco`);
