@@ -114,7 +114,8 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
   return (
     <div className="flex h-dvh flex-col overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="workbench">
       <header className="flex h-10 shrink-0 items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-2 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/" className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+        {/* Not prefetched: the home page's payload would compete with the editor's chunks. */}
+        <Link href="/" prefetch={false} className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
           ← Projects
         </Link>
         <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
