@@ -112,7 +112,8 @@ test('go to line and format document', async ({ home, page }) => {
   const projectId = await home.createProject('vite-react-ts');
   const wb = new WorkbenchPage(page);
   await wb.goto(projectId);
-  await wb.createFile('config.json');
+  // A first visit opens the template's main file (src/App.tsx), so a new file goes beside it, as in VS Code.
+  await wb.createFile('src/config.json');
   await wb.editor.setText('{"a":1,"b":[1,2]}');
   await page.getByRole('button', { name: 'Format' }).click();
   await expect(wb.editor.text).toContainText('"a": 1,');

@@ -92,6 +92,8 @@ export interface ColdLoads {
   settled: LoadMedians;
   /** How many of the runs saw the network go idle within the cap (the others were cut at 3 s). */
   idleRuns: number;
+  /** How many of the runs fetched Monaco's TypeScript worker (a page that opened no TS/JS file should not). */
+  tsWorkerRuns: number;
 }
 
 /** Over `runs` cold loads of `url` (a fresh context each): median JavaScript at 'load' and after settle(), and DOMContentLoaded. */
@@ -99,6 +101,7 @@ export async function coldLoads(browser: Browser, baseURL: string, url: string, 
   const atLoad: LoadMedians[] = [];
   const settled: LoadMedians[] = [];
   let idleRuns = 0;
+  let tsWorkerRuns = 0;
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ baseURL });
     await context.addCookies(cookies);
@@ -111,11 +114,12 @@ export async function coldLoads(browser: Browser, baseURL: string, url: string, 
     if (await settle(page)) idleRuns++;
     const domContentLoaded = await domContentLoadedMs(page);
     const [load, all] = [await js.tally(loadMark), await js.tally()];
+    if (all.byFile.some((f) => f.path.endsWith('/ts.worker.js'))) tsWorkerRuns++;
     atLoad.push({ rawBytes: load.rawBytes, gzipBytes: load.gzipBytes, files: load.files, domContentLoadedMs: domContentLoaded });
     settled.push({ rawBytes: all.rawBytes, gzipBytes: all.gzipBytes, files: all.files, domContentLoadedMs: domContentLoaded });
     await context.close();
   }
-  return { atLoad: summarise(atLoad), settled: summarise(settled), idleRuns };
+  return { atLoad: summarise(atLoad), settled: summarise(settled), idleRuns, tsWorkerRuns };
 }
 
 export const kib = (bytes: number) => Math.round(bytes / 102.4) / 10;

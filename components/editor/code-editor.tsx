@@ -8,8 +8,8 @@ import { useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { useEditorCommands, useWorkbench } from '@/components/workbench/context';
 import { BinaryView } from '@/components/editor/binary-view';
-import { ModelRegistry } from '@/components/editor/models';
-import { loadMonaco, pathOf, type Monaco } from '@/components/editor/monaco';
+import { isScriptPath, ModelRegistry } from '@/components/editor/models';
+import { loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
 import { useProjectModels } from '@/components/editor/use-project-models';
 import { useTRPC } from '@/lib/trpc/client';
 
@@ -37,6 +37,9 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
   const shown = useStore(shownAtom);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // The TypeScript service (a 7 MB worker, and every project file loaded for it) starts once the
+  // editor has focus on a TS/JS file: a page that only shows code, or shows other files, never fetches it.
+  const [typeScriptOn, setTypeScriptOn] = useState(false);
 
   useEffect(() => {
     let disposed = false;
@@ -71,6 +74,14 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
           const model = editor.getModel();
           commands.setCursor(model ? { line: e.position.lineNumber, column: e.position.column, language: model.getLanguageId() } : null);
         });
+        const maybeStartTypeScript = () => {
+          const model = editor.getModel();
+          if (!editor.hasTextFocus() || !model || !isScriptPath(pathOf(model.uri))) return;
+          startTypeScript();
+          setTypeScriptOn(true);
+        };
+        editor.onDidFocusEditorText(maybeStartTypeScript);
+        editor.onDidChangeModel(maybeStartTypeScript);
         commands.attach(editor);
         created = { monaco, editor, registry };
         setRuntime(created);
@@ -95,7 +106,7 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
     runtime?.editor.updateOptions({ readOnly });
   }, [runtime, readOnly]);
 
-  useProjectModels(runtime?.registry ?? null);
+  useProjectModels(typeScriptOn ? (runtime?.registry ?? null) : null);
 
   const file = useQuery({ ...trpc.files.read.queryOptions({ projectId: wb.projectId, path: active ?? '' }), enabled: !!active });
   const data = file.data && file.data.path === active ? file.data : undefined;

@@ -121,6 +121,11 @@ export class ModelRegistry {
   }
 }
 
+/** A file the TypeScript service handles (its models start the service). */
+export function isScriptPath(path: string): boolean {
+  return /\.(tsx?|mts|cts|jsx?|mjs|cjs)$/.test(path);
+}
+
 /** Files the TypeScript service should see. node_modules and build output are the sandbox's business. */
 export function isTypeScriptRelevant(path: string, size: number): boolean {
   if (size > 512 * 1024) return false;

@@ -1,18 +1,30 @@
-import { loader } from '@monaco-editor/react';
 import type * as MonacoNs from 'monaco-editor';
+import { preload, preloadModule } from 'react-dom';
 
-// Monaco, self-hosted: public/monaco/vs is node_modules/monaco-editor/min/vs (copied by
-// scripts/copy-monaco.mjs). This module is only reached through dynamic import, so none of it
-// ships with pages that have no editor.
+// Monaco, bundled from its ESM build into public/monaco by server/runtime/build-monaco.mjs (entry:
+// components/editor/monaco-runtime.ts): only the editor's features and languages the IDE uses.
+// Loaded from our origin when the workbench asks for it, never with other pages.
 
 export type Monaco = typeof MonacoNs;
 
+const ENTRY = '/monaco/editor.js';
+const STYLES = '/monaco/editor.css';
+
+/** Starts fetching the editor while the workbench boots (a hint in the page's head; safe to call while rendering). */
+export function preloadMonaco(chunks: string[] = []): void {
+  preloadModule(ENTRY, { as: 'script' });
+  for (const chunk of chunks) preloadModule(chunk, { as: 'script' });
+  preload(STYLES, { as: 'style' });
+}
+
 let loading: Promise<Monaco> | undefined;
+let allowTypeScript: (() => void) | undefined;
 
 export function loadMonaco(): Promise<Monaco> {
   loading ??= (async () => {
-    loader.config({ paths: { vs: '/monaco/vs' } });
-    const monaco = (await loader.init()) as unknown as Monaco;
+    const [runtime] = await Promise.all([import(/* webpackIgnore: true */ /* turbopackIgnore: true */ ENTRY) as Promise<Runtime>, loadStyles()]);
+    const monaco = runtime.api;
+    allowTypeScript = runtime.allowTypeScript;
     configure(monaco);
     return monaco;
   })();
@@ -21,6 +33,40 @@ export function loadMonaco(): Promise<Monaco> {
   return loading;
 }
 
+let settled: Promise<void> | undefined;
+
+/**
+ * Resolves once Monaco has loaded (or failed to) and the page has had a moment to show the editor: what
+ * the workbench's other panels wait for, so their chunks stay off the path to the first keystroke.
+ */
+export function editorSettled(): Promise<void> {
+  const idle = () =>
+    new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 500 }) : setTimeout(resolve, 0)));
+  settled ??= loadMonaco().then(idle, idle);
+  return settled;
+}
+
+interface Runtime {
+  api: Monaco;
+  allowTypeScript: () => void;
+}
+
+/** Lets the TypeScript service start (its worker downloads then); until this, its requests wait. */
+export function startTypeScript(): void {
+  allowTypeScript?.();
+}
+
+function loadStyles(): Promise<void> {
+  if (document.querySelector(`link[rel="stylesheet"][href="${STYLES}"]`)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = STYLES;
+    link.onload = () => resolve();
+    link.onerror = () => (link.remove(), reject(new Error('The editor styles did not load.')));
+    document.head.append(link);
+  });
+}
 /** Diagnostics that only say a package's types are not loaded: noise until node_modules is typed. */
 const IGNORED_DIAGNOSTICS = [
   2307, // Cannot find module 'x'

@@ -1,6 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
+import { preloadMonaco } from '@/components/editor/monaco';
 
 // The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
 // storage, and Monaco and xterm need the DOM. Loading it dynamically also keeps it out of other pages.
@@ -19,6 +20,8 @@ const Workbench = dynamic(() => import('@/components/workbench/workbench').then(
   ),
 });
 
-export function WorkbenchLoader({ projectId }: { projectId: string }) {
+export function WorkbenchLoader({ projectId, editorChunks }: { projectId: string; editorChunks: string[] }) {
+  // The editor's module, the chunks it imports and its styles download beside the workbench's own chunks.
+  preloadMonaco(editorChunks);
   return <Workbench projectId={projectId} />;
 }

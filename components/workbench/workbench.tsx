@@ -10,15 +10,11 @@ import { EditorCommands } from '@/components/editor/commands';
 import { EditorArea } from '@/components/editor/editor-area';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
-import { SearchPanel } from '@/components/files/search-panel';
-import { PreviewPanel } from '@/components/preview/preview-panel';
-import { TerminalPanel } from '@/components/terminal/terminal-panel';
 import { IconButton } from '@/components/ui/icon-button';
 import { AgentIcon, FilesIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
-import { AgentSlot } from '@/components/workbench/agent-slot';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
-import { SettingsDialog } from '@/components/workbench/settings-dialog';
+import { AgentSlot, PreviewPanel, SearchPanel, SettingsDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
@@ -35,6 +31,11 @@ export function Workbench({ projectId }: { projectId: string }) {
   const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
   const { store, error } = useCreateWorkbench(projectId);
   const commands = useMemo(() => new EditorCommands(), []);
+  const mainFile = project.data?.mainFile;
+  useEffect(() => {
+    // A first visit (no tabs remembered) shows the template's main file: code at once, from the database.
+    if (store && mainFile && store.editor.tabs.get().length === 0) store.editor.open(mainFile);
+  }, [store, mainFile]);
 
   if (project.error) {
     return (
@@ -113,7 +114,8 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
   return (
     <div className="flex h-dvh flex-col overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="workbench">
       <header className="flex h-10 shrink-0 items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-2 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/" className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+        {/* Not prefetched: the home page's payload would compete with the editor's chunks. */}
+        <Link href="/" prefetch={false} className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
           ← Projects
         </Link>
         <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
@@ -203,7 +205,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
       </div>
       <WorkbenchStatus wb={wb} />
       <QuickOpen />
-      <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      {settingsOpen && <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />}
     </div>
   );
 }

@@ -14,19 +14,21 @@ import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 // The server's handle on a workspace's files: a node process inside the project's sandbox (sandbox-fs.mjs)
 // that does every read, write and watch with the sandbox's rights and view. Restarted on demand.
 
-const HELPER_SOURCE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sandbox-fs.mjs');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 const INSIDE = '/opt/ide/sandbox-fs.mjs';
 const installed = new Map<string, string>();
 
 /**
- * The helper as sandboxes see it: a root-owned, world-readable copy in the sandbox folder, named by its
- * content. Never bound from the checkout, which may lie in a folder sandbox uids cannot pass (a 700 home).
+ * A helper script (sandbox-fs, sandbox-run) as sandboxes see it: a root-owned, world-readable copy in the
+ * sandbox folder, named by its content. Never bound from the checkout, which may lie in a folder sandbox
+ * uids cannot pass (a 700 home).
  */
-export function installHelper(helpersDir: string): string {
-  const done = installed.get(helpersDir);
+export function installHelper(helpersDir: string, name: 'sandbox-fs' | 'sandbox-run' = 'sandbox-fs'): string {
+  const key = `${helpersDir}\0${name}`;
+  const done = installed.get(key);
   if (done) return done;
-  const source = fs.readFileSync(HELPER_SOURCE);
-  const file = path.join(helpersDir, `sandbox-fs-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.mjs`);
+  const source = fs.readFileSync(path.join(HERE, `${name}.mjs`));
+  const file = path.join(helpersDir, `${name}-${createHash('sha256').update(source).digest('hex').slice(0, 12)}.mjs`);
   fs.mkdirSync(helpersDir, { recursive: true, mode: 0o755 });
   fs.chmodSync(helpersDir, 0o755);
   if (!fs.existsSync(file) || !source.equals(fs.readFileSync(file))) {
@@ -36,7 +38,7 @@ export function installHelper(helpersDir: string): string {
     fs.chmodSync(temp, 0o644);
     fs.renameSync(temp, file);
   }
-  installed.set(helpersDir, file);
+  installed.set(key, file);
   return file;
 }
 

@@ -15,10 +15,26 @@ type Reason = NonNullable<ExitInfo['reason']>;
 
 const TAIL = 8 * 1024;
 
+/** What a process started elsewhere (the workspace's command runner, launcher.ts) reports. */
+export interface ProcessEvents {
+  onOutput(chunk: string): void;
+  onExit(code: number, signal: string | null, message?: string): void;
+}
+
+/** A process started elsewhere, as HostProcess drives it. */
+export interface ProcessBackend {
+  write(data: string): void;
+  end(): void;
+  kill(): void;
+  pause(): void;
+  resume(): void;
+}
+
 export interface HostProcessOptions {
   id: string;
-  /** argv: [file, ...args], already wrapped in setpriv/prlimit/bwrap. */
-  argv: string[];
+  /** argv: [file, ...args], already wrapped in setpriv/prlimit/bwrap; or `start`, for a command the runner starts. */
+  argv?: string[];
+  start?: (events: ProcessEvents) => ProcessBackend;
   terminal?: { cols: number; rows: number };
   /** Wall clock; undefined for none (terminals). */
   timeoutMs?: number;
@@ -35,6 +51,7 @@ export class HostProcess {
   #listeners = new Set<(chunk: string) => void>();
   #pty?: IPty;
   #child?: ChildProcess;
+  #backend?: ProcessBackend;
   #tail = '';
   #outputBytes = 0;
   #endedBy?: { reason: Reason; message: string };
@@ -45,9 +62,17 @@ export class HostProcess {
   constructor(private readonly options: HostProcessOptions) {
     this.id = options.id;
     this.exit = new Promise((resolve) => (this.#resolveExit = resolve));
-    const [file, ...args] = options.argv;
-    if (!file) throw new Error('empty argv');
-    if (options.terminal) {
+    const [file, ...args] = options.argv ?? [];
+    if (options.start) {
+      this.#backend = options.start({
+        onOutput: (chunk) => this.#output(chunk),
+        onExit: (code, signal, message) => {
+          if (message) this.#endedBy ??= { reason: 'killed', message };
+          this.#finish(code, signal);
+        },
+      });
+    } else if (!file) throw new Error('empty argv');
+    else if (options.terminal) {
       this.#pty = spawnPty(file, args, { name: 'xterm-256color', cols: options.terminal.cols, rows: options.terminal.rows, cwd: '/', env: EMPTY_ENV });
       this.#pty.onData((data) => this.#output(data));
       // node-pty reports a signal by number; 128+N is how shells and bwrap say it too.
@@ -90,11 +115,13 @@ export class HostProcess {
   write(data: string): void {
     if (this.#done) return;
     if (this.#pty) this.#pty.write(data);
+    else if (this.#backend) this.#backend.write(data);
     else this.#child?.stdin?.write(data);
   }
 
   /** Closes stdin (pipes only). */
   endInput(): void {
+    if (this.#backend && !this.#done) this.#backend.end();
     this.#child?.stdin?.end();
   }
 
@@ -107,6 +134,7 @@ export class HostProcess {
     if (this.#paused || this.#done) return;
     this.#paused = true;
     if (this.#pty) this.#pty.pause();
+    else if (this.#backend) this.#backend.pause();
     else {
       this.#child?.stdout?.pause();
       this.#child?.stderr?.pause();
@@ -117,6 +145,7 @@ export class HostProcess {
     if (!this.#paused) return;
     this.#paused = false;
     if (this.#pty) this.#pty.resume();
+    else if (this.#backend) this.#backend.resume();
     else {
       this.#child?.stdout?.resume();
       this.#child?.stderr?.resume();
@@ -127,6 +156,7 @@ export class HostProcess {
     if (this.#done) return;
     this.#endedBy ??= { reason, message };
     this.resume();
+    if (this.#backend) return this.#backend.kill();
     const pid = this.pid;
     try {
       if (pid) process.kill(pid, 'SIGKILL');

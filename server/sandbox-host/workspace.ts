@@ -5,9 +5,11 @@ import path from 'node:path';
 import { AppError } from '@/lib/errors';
 import type { FsEvent, NetworkPolicy, SpawnOptions } from '@/lib/sandbox/types';
 import { baseEnv, bwrapArgs, privilegeAndLimitArgs, sandboxDirs, writeEtc, type SandboxDirs } from '@/server/sandbox-host/bwrap';
-import { assertProjectId, uidFor, WORKSPACE, type SandboxHostConfig } from '@/server/sandbox-host/config';
+import { assertProjectId, uidFor, type SandboxHostConfig } from '@/server/sandbox-host/config';
 import { FsHelper } from '@/server/sandbox-host/fs-helper';
 import { NetHolder } from '@/server/sandbox-host/holder';
+import { resolveCwd, terminalWrapper } from '@/server/sandbox-host/command-line';
+import { Launcher } from '@/server/sandbox-host/launcher';
 import { HostProcess } from '@/server/sandbox-host/process';
 import { killLeftovers, tool } from '@/server/sandbox-host/tools';
 
@@ -33,6 +35,7 @@ export class Workspace {
   readonly #helper: FsHelper;
   readonly #holders = new Map<NetworkPolicy, Promise<NetHolder>>();
   readonly #resolved = new Map<NetworkPolicy, NetHolder>();
+  readonly #launchers = new Map<NetworkPolicy, Launcher>();
   readonly #watchers = new Set<{ prefix: string; listener: (events: FsEvent[]) => void }>();
   readonly #portListeners = new Set<WorkspaceEvents>();
   #ports = new Map<number, NetHolder>();
@@ -123,21 +126,24 @@ export class Workspace {
       ...baseEnv({ terminal: Boolean(terminal), npmRegistry: this.#config.npmRegistry, proxyPort: holder.proxyPort }),
       ...(options.env ?? {}),
     };
-    const argv = [
-      tool('nsenter'),
-      `--net=${holder.netnsPath}`,
-      '--',
-      ...privilegeAndLimitArgs(this.uid, this.#config.limits),
-      tool('bwrap'),
-      ...bwrapArgs(
-        { dirs: this.dirs, unshareNet: false, newSession: !terminal, cwd, env, tmpBytes: this.#config.limits.tmpBytes },
-        terminal ? terminalWrapper(command, args) : [command, ...args],
-      ),
-    ];
     const id = randomUUID();
+    // Commands start from the policy's long-lived runner (launcher.ts); a terminal gets a sandbox of its
+    // own, whose pty (a `script` inside) its shell's job control needs.
+    const launcher = terminal ? undefined : this.#launcher(holder);
+    const argv = terminal
+      ? [
+          tool('nsenter'),
+          `--net=${holder.netnsPath}`,
+          '--',
+          ...privilegeAndLimitArgs(this.uid, this.#config.limits),
+          tool('bwrap'),
+          ...bwrapArgs({ dirs: this.dirs, unshareNet: false, newSession: false, cwd, env, tmpBytes: this.#config.limits.tmpBytes }, terminalWrapper(command, args)),
+        ]
+      : undefined;
     const proc = new HostProcess({
       id,
       argv,
+      start: launcher && ((events) => launcher.run(id, { command, args, cwd, env }, events)),
       terminal,
       timeoutMs: terminal ? options.timeoutMs : (options.timeoutMs ?? this.#config.limits.timeoutMs),
       limits: this.#config.limits,
@@ -180,6 +186,16 @@ export class Workspace {
     } finally {
       this.#checkingDisk = false;
     }
+  }
+
+  /** The runner for the holder's policy, started with the first command (again if it or its holder ended). */
+  #launcher(holder: NetHolder): Launcher {
+    const current = this.#launchers.get(holder.policy);
+    if (current?.alive && current.holder === holder) return current;
+    current?.stop();
+    const launcher = new Launcher({ dirs: this.dirs, uid: this.uid, config: this.#config, holder });
+    this.#launchers.set(holder.policy, launcher);
+    return launcher;
   }
 
   #holder(policy: NetworkPolicy): Promise<NetHolder> {
@@ -262,6 +278,7 @@ export class Workspace {
       killLeftovers(this.uid, this.dirs.workspace);
       await Promise.race([exited, sleep(4000)]);
     }
+    for (const launcher of this.#launchers.values()) launcher.stop();
     const holders = await Promise.race([Promise.allSettled([...this.#holders.values()]), sleep(5000).then(() => [])]);
     await Promise.race([Promise.all(holders.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined))), sleep(5000)]);
     for (const port of this.#ports.keys()) for (const l of this.#portListeners) l.onPortClosed(port);
@@ -275,23 +292,4 @@ export class Workspace {
   #assertOpen(): void {
     if (this.#disposed) throw new AppError('unavailable:sandbox', 'The sandbox was shut down.');
   }
-}
-
-function resolveCwd(cwd: string | undefined): string {
-  const rel = (cwd ?? '').replace(/^\/workspace(?=\/|$)/, '');
-  if (rel.includes('\0')) throw new AppError('bad_request:sandbox', 'That working directory is not allowed.');
-  // Normalizing an absolute path clamps any "..", so the result stays inside the workspace.
-  const clean = path.posix.normalize(`/${rel}`).replace(/\/+$/, '');
-  return clean ? `${WORKSPACE}${clean}` : WORKSPACE;
-}
-
-const shellQuote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
-
-/**
- * Terminals run under `script`, which gives the command a pty of its own inside the sandbox: a shell's
- * job control needs a controlling terminal whose process groups live in its pid namespace (the server's
- * pty belongs to the namespace outside). `script` passes data and window size changes through.
- */
-function terminalWrapper(command: string, args: string[]): string[] {
-  return ['script', '--quiet', '--flush', '--return', '--command', [command, ...args].map(shellQuote).join(' '), '/dev/null'];
 }

@@ -12,3 +12,8 @@ export function getTemplate(id: TemplateId): Template {
   if (!template) throw new Error(`unknown template ${id}`);
   return template;
 }
+
+/** The template's main file, for a project made from it (null for a blank project or an unknown id). */
+export function mainFileOf(id: string | null): string | null {
+  return templates.find((t) => t.id === id)?.main ?? null;
+}

@@ -4,6 +4,7 @@ export const nodeVitestTemplate: Template = {
   id: 'node-vitest',
   title: 'Node + Vitest',
   description: 'A TypeScript library with unit tests.',
+  main: 'src/strings.ts',
   files: {
     'package.json': `${JSON.stringify(
       {

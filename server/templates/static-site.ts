@@ -4,6 +4,7 @@ export const staticTemplate: Template = {
   id: 'static',
   title: 'Static HTML/CSS/JS',
   description: 'Plain files served as they are; no install step.',
+  main: 'index.html',
   files: {
     'package.json': `${JSON.stringify(
       { name: 'static-site', private: true, scripts: { dev: 'node serve.mjs' } },

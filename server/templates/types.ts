@@ -5,6 +5,8 @@ export interface Template {
   id: TemplateId;
   title: string;
   description: string;
+  /** The file the editor shows when the project is first opened. */
+  main: string;
   /** path → UTF-8 text */
   files: Record<string, string>;
 }

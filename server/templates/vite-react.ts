@@ -4,6 +4,7 @@ export const viteReactTemplate: Template = {
   id: 'vite-react-ts',
   title: 'Vite + React + TypeScript + Vitest',
   description: 'A React app with hot reload and unit tests.',
+  main: 'src/App.tsx',
   files: {
     'package.json': `${JSON.stringify(
       {

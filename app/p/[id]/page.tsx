@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { WorkbenchLoader } from '@/components/workbench/workbench-loader';
+import { monacoPreloads } from '@/server/runtime/monaco-preloads';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -9,5 +10,5 @@ export const metadata: Metadata = { title: 'Project · Cloud IDE' };
 export default async function ProjectPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!uuid.test(id)) notFound();
-  return <WorkbenchLoader projectId={id} />;
+  return <WorkbenchLoader projectId={id} editorChunks={monacoPreloads()} />;
 }

@@ -24,6 +24,17 @@ describe('project router', () => {
     expect(tree.map((f) => f.path)).toEqual(expect.arrayContaining(['package.json', 'src/App.tsx', 'src/math.test.ts']));
   });
 
+  it("names each template's main file, which the project holds, so the editor can open it first", async () => {
+    for (const template of ['vite-react-ts', 'static', 'node-vitest'] as const) {
+      const p = await callerFor(alice).project.create({ template });
+      const { mainFile } = await callerFor(alice).project.byId({ projectId: p.id });
+      expect(mainFile).toBeTruthy();
+      const file = await callerFor(alice).files.read({ projectId: p.id, path: mainFile! });
+      expect(file.content.length).toBeGreaterThan(0);
+    }
+    expect(await callerFor(alice).project.byId({ projectId: (await callerFor(alice).project.create({ title: 'blank' })).id })).toMatchObject({ mainFile: null });
+  });
+
   it('creates an empty project and lists only my projects, newest first', async () => {
     const first = await callerFor(bob).project.create({ title: 'first' });
     const second = await callerFor(bob).project.create({ title: 'second' });

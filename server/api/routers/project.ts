@@ -5,7 +5,7 @@ import { countOwnedProjectsForUpdate, deleteProject, insertProject, listProjects
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { authedProcedure, projectProcedure, publicProcedure, router } from '@/server/api/trpc';
-import { getTemplate, templateIds, templates } from '@/server/templates';
+import { getTemplate, mainFileOf, templateIds, templates } from '@/server/templates';
 
 const title = z.string().trim().min(1, 'A title is required.').max(100, 'Titles are at most 100 characters.');
 
@@ -20,7 +20,7 @@ export const projectRouter = router({
 
   list: authedProcedure.query(({ ctx }) => listProjectsByOwner(ctx.db, ctx.user.id)),
 
-  byId: projectProcedure('viewer').query(({ ctx }) => ({ ...ctx.project, role: ctx.role })),
+  byId: projectProcedure('viewer').query(({ ctx }) => ({ ...ctx.project, role: ctx.role, mainFile: mainFileOf(ctx.project.template) })),
 
   create: authedProcedure.input(createProjectInput).mutation(async ({ ctx, input }) => {
     const template = input.template ? getTemplate(input.template) : null;
