@@ -2,6 +2,7 @@ import 'server-only';
 import { authRouter } from '@/server/api/routers/auth';
 import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
+import { historyRouter } from '@/server/api/routers/history';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
@@ -13,6 +14,7 @@ export const appRouter = router({
   files: filesRouter,
   chat: chatRouter,
   sandbox: sandboxRouter,
+  history: historyRouter,
 });
 
 export type AppRouter = typeof appRouter;
