@@ -1,4 +1,5 @@
 import 'server-only';
+import { archiveRouter } from '@/server/api/routers/archive';
 import { authRouter } from '@/server/api/routers/auth';
 import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
@@ -15,6 +16,7 @@ export const appRouter = router({
   chat: chatRouter,
   sandbox: sandboxRouter,
   history: historyRouter,
+  archive: archiveRouter,
 });
 
 export type AppRouter = typeof appRouter;
