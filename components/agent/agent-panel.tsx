@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Composer } from '@/components/agent/composer';
 import { MessageList } from '@/components/agent/message-list';
 import { PlanList } from '@/components/agent/plan-list';
-import { TurnChanges } from '@/components/agent/turn-changes';
+import { UndoTurn } from '@/components/agent/undo-turn';
 import { useAgentStore } from '@/components/agent/use-agent-store';
 import { Button } from '@/components/ui/button';
 import { AgentIcon, AlertIcon, CloseIcon, PlusIcon, RefreshIcon } from '@/components/ui/icons';
@@ -83,7 +83,7 @@ function PanelBody({ store, readOnly }: { store: AgentStore; readOnly: boolean }
       <PlanList store={store} />
       <MessageList store={store} />
       <Feedback store={store} />
-      <TurnChanges store={store} />
+      {!readOnly && <UndoTurn store={store} />}
       <Composer store={store} readOnly={readOnly} />
     </>
   );
