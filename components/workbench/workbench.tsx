@@ -11,10 +11,11 @@ import { EditorArea } from '@/components/editor/editor-area';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
 import { SearchPanel } from '@/components/files/search-panel';
+import { HistoryPanel } from '@/components/history/history-panel';
 import { PreviewPanel } from '@/components/preview/preview-panel';
 import { TerminalPanel } from '@/components/terminal/terminal-panel';
 import { IconButton } from '@/components/ui/icon-button';
-import { AgentIcon, FilesIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
+import { AgentIcon, FilesIcon, HistoryIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
 import { AgentSlot } from '@/components/workbench/agent-slot';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
@@ -26,6 +27,7 @@ import { useFileSync } from '@/components/workbench/use-file-sync';
 import { useShortcuts } from '@/components/workbench/use-shortcuts';
 import { appCodeOf } from '@/lib/autosave/backend';
 import type { SandboxKind } from '@/lib/sandbox/types';
+import type { SidebarView } from '@/lib/stores/editor';
 import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC } from '@/lib/trpc/client';
 
@@ -154,12 +156,15 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
           >
             <SearchIcon size={20} />
           </ActivityButton>
+          <ActivityButton label="History" active={panels.sidebar && sidebar === 'history'} onClick={() => toggleView(wb, 'history')}>
+            <HistoryIcon size={20} />
+          </ActivityButton>
         </nav>
         <Group orientation="horizontal" id={`ide-${wb.projectId}-outer`} className="min-w-0 flex-1" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
           {panels.sidebar && (
             <>
               <Panel id="sidebar" defaultSize="18%" minSize={170} maxSize="40%" className="bg-zinc-50 dark:bg-zinc-900">
-                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
+                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : sidebar === 'history' ? <HistoryPanel readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
               </Panel>
               <ResizeHandle orientation="horizontal" />
             </>
@@ -216,7 +221,7 @@ function WorkbenchStatus({ wb }: { wb: WorkbenchStore }) {
 const NO_KIND = atom<SandboxKind | null>(null);
 const NO_REASON = atom<string | null>(null);
 
-function toggleView(wb: WorkbenchStore, view: 'files' | 'search') {
+function toggleView(wb: WorkbenchStore, view: SidebarView) {
   const open = wb.panels.get().sidebar;
   if (open && wb.editor.sidebar.get() === view) wb.togglePanel('sidebar', false);
   else {
