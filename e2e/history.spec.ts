@@ -34,6 +34,7 @@ test('an agent turn whose command writes files is undone: editor, database and s
   const { wb, agent, history } = await openProject(page, projectId);
 
   await agent.useScenario(page.request, {
+    name: 'command-writes-files',
     steps: [
       { toolCalls: [{ name: 'run_command', arguments: { command: 'echo made by a command > made.txt && echo changed by a command > notes.txt' } }] },
       { text: 'Done: made.txt written.', repeat: true },
