@@ -60,6 +60,7 @@ test('an agent turn whose command writes files is undone: editor, database and s
   await history.pick(history.row('turn_start'));
   await history.pick(history.row('turn_end'));
   await expect(history.diffPaths).toHaveCount(2);
+  await page.screenshot({ path: test.info().outputPath('history-panel.png') });
   await history.openDiff('notes.txt');
   await expect(history.diffEditor).toContainText('original notes');
   await expect(history.diffEditor).toContainText('changed by a command');
@@ -73,6 +74,8 @@ test('an agent turn whose command writes files is undone: editor, database and s
   expect((await readFile(page.request, projectId, 'notes.txt')).content).toBe('original notes\n');
   await expect(agent.messages).toHaveCount(0);
   // Editor: the file is gone from the tree, the other one shows its old text.
+  await wb.showExplorer();
+  await wb.expectFiles(['notes.txt']);
   await wb.expectNoFile('made.txt');
   await wb.openFile('notes.txt');
   await expect(wb.editor.text).toContainText('original notes');

@@ -25,7 +25,7 @@ export function ExportZip({ projectId }: { projectId: string }) {
     }
   };
   return (
-    <Button className="ml-auto !px-2 !py-0.5 text-xs" data-testid="export-zip" disabled={busy} onClick={() => void download()}>
+    <Button className="ml-auto !px-2 !py-0.5 text-xs whitespace-nowrap" data-testid="export-zip" disabled={busy} onClick={() => void download()}>
       Export zip
     </Button>
   );

@@ -51,7 +51,7 @@ export function HistoryPanel({ readOnly }: { readOnly: boolean }) {
         <h2 className="text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">History</h2>
         <ExportZip projectId={projectId} />
         {!readOnly && (
-          <Button className="!px-2 !py-0.5 text-xs" data-testid="save-checkpoint" disabled={busy} onClick={() => save.mutate({ projectId, chatId, message: 'Saved checkpoint' })}>
+          <Button className="!px-2 !py-0.5 text-xs whitespace-nowrap" data-testid="save-checkpoint" disabled={busy} onClick={() => save.mutate({ projectId, chatId, message: 'Saved checkpoint' })}>
             Save checkpoint
           </Button>
         )}
