@@ -85,6 +85,7 @@ test('an agent turn whose command writes files is undone: editor, database and s
   await wb.terminal.expectOutput('MADE-GONE');
   await wb.terminal.expectOutput('original notes');
   // Nothing destroyed: the state before the undo is a checkpoint of its own.
+  await history.open();
   await expect(history.row('restore')).toBeVisible();
 });
 

@@ -135,11 +135,14 @@ export class SandboxSync {
    * a little after the command ends).
    */
   async settle(quietMs = 300): Promise<void> {
+    // Quiet since the call at least: events of a command that just ended may not have arrived yet.
+    const since = () => Math.max(this.#lastEventAt, started);
+    const started = Date.now();
     for (;;) {
-      const wait = this.#lastEventAt + quietMs - Date.now();
+      const wait = since() + quietMs - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await this.flush();
-      if (this.#dirty.size === 0 && Date.now() - this.#lastEventAt >= quietMs) return;
+      if (this.#dirty.size === 0 && Date.now() - since() >= quietMs) return;
     }
   }
 
