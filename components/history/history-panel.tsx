@@ -50,16 +50,14 @@ export function HistoryPanel({ readOnly }: { readOnly: boolean }) {
       <header className="flex h-9 shrink-0 items-center justify-between gap-2 px-3">
         <h2 className="text-[11px] font-semibold tracking-wider text-zinc-500 uppercase">History</h2>
         <ExportZip projectId={projectId} />
-        {!readOnly && (
-          <Button className="!px-2 !py-0.5 text-xs whitespace-nowrap" data-testid="save-checkpoint" disabled={busy} onClick={() => save.mutate({ projectId, chatId, message: 'Saved checkpoint' })}>
-            Save checkpoint
-          </Button>
-        )}
       </header>
       {!readOnly && (
-        <div className="px-3 pb-2">
-          <Button className="w-full !py-1 text-xs" data-testid="history-undo-turn" disabled={busy} onClick={() => undo.mutate({ projectId, chatId })}>
-            Undo last agent turn
+        <div className="flex gap-2 px-3 pb-2">
+          <Button className="flex-1 !px-2 !py-1 text-xs" data-testid="save-checkpoint" disabled={busy} onClick={() => save.mutate({ projectId, chatId, message: 'Saved checkpoint' })}>
+            Save checkpoint
+          </Button>
+          <Button className="flex-1 !px-2 !py-1 text-xs" data-testid="history-undo-turn" title="Undo last agent turn" disabled={busy} onClick={() => undo.mutate({ projectId, chatId })}>
+            Undo last turn
           </Button>
         </div>
       )}
