@@ -3,6 +3,7 @@ import { count } from 'drizzle-orm';
 import { zipSync } from 'fflate';
 import { blob, project, projectFile, type User } from '@/db/schema';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
+import { TRPC_BODY_LIMITS, trpcBodyLimit } from '@/server/api/http';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 
@@ -66,7 +67,14 @@ describe('archive router', () => {
   });
 
   it('validates the upload: base64 only, capped in size', async () => {
-    await expect(as(owner).archive.import({ title: 'x', zip: 'not base64!' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(as(owner).archive.import({ title: 'x', zip: 'not base64!' })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/must be base64/) });
     await expect(as(owner).archive.import({ title: 'x', zip: 'A'.repeat(23 * 1024 * 1024) })).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/larger than 16 MiB/) });
+  });
+
+  it('caps the upload body at the large limit only for archive.import (and the anonymous cap without a session)', () => {
+    const LARGE = 24 * 1024 * 1024;
+    expect(trpcBodyLimit('/api/trpc/archive.import', true, LARGE)).toBe(LARGE);
+    expect(trpcBodyLimit('/api/trpc/archive.export', true, LARGE)).toBe(TRPC_BODY_LIMITS.small);
+    expect(trpcBodyLimit('/api/trpc/archive.import', false, LARGE)).toBe(TRPC_BODY_LIMITS.anonymous);
   });
 });
