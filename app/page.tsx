@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { AccessLink } from '@/components/home/access-link';
+import { ImportZip } from '@/components/home/import-zip';
 import { NewProject } from '@/components/home/new-project';
 import { ProjectList } from '@/components/home/project-list';
 
@@ -14,6 +15,7 @@ export default function HomePage() {
         </p>
       </header>
       <NewProject />
+      <ImportZip />
       <ProjectList />
       <Suspense>
         <AccessLink />

@@ -151,11 +151,17 @@ export const projectFile = pgTable(
     version: integer().notNull().default(1),
     updatedAt: updatedAt(),
   },
-  (t) => [primaryKey({ columns: [t.projectId, t.path] })],
+  (t) => [primaryKey({ columns: [t.projectId, t.path] }), index('project_file_blob_idx').on(t.blobHash)],
 );
 export type ProjectFile = typeof projectFile.$inferSelect;
 
-/** A saved snapshot of the whole tree; parent links make a history. */
+export const checkpointKind = pgEnum('checkpoint_kind', ['turn_start', 'turn_end', 'manual', 'restore']);
+
+/**
+ * A saved state of a project: its tree (checkpoint_file rows pointing at blobs, never contents), the
+ * conversation position (chat and last message) and the memory position (that chat's newest
+ * memory_record version then). Restoring one brings back both (db/queries/checkpoints.ts).
+ */
 export const checkpoint = pgTable(
   'checkpoint',
   {
@@ -164,14 +170,35 @@ export const checkpoint = pgTable(
       .notNull()
       .references(() => project.id, { onDelete: 'cascade' }),
     parentId: uuid(),
+    kind: checkpointKind().notNull().default('manual'),
     message: text().notNull(),
-    tree: jsonb().$type<Record<string, string>>().notNull(),
+    chatId: uuid().references(() => chat.id, { onDelete: 'set null' }),
+    /** The conversation's last message when the checkpoint was taken; null: the chat was empty. */
+    messageId: uuid().references(() => message.id, { onDelete: 'set null' }),
+    memoryVersion: integer(),
+    fileCount: integer().notNull().default(0),
     createdById: uuid().references(() => user.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
   (t) => [index('checkpoint_project_idx').on(t.projectId, t.createdAt)],
 );
 export type Checkpoint = typeof checkpoint.$inferSelect;
+
+/** One file of a checkpoint's tree: a path and the blob it held (copy-on-write: rows, not contents). */
+export const checkpointFile = pgTable(
+  'checkpoint_file',
+  {
+    checkpointId: uuid()
+      .notNull()
+      .references(() => checkpoint.id, { onDelete: 'cascade' }),
+    path: text().notNull(),
+    blobHash: text()
+      .notNull()
+      .references(() => blob.hash),
+    size: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.checkpointId, t.path] }), index('checkpoint_file_blob_idx').on(t.blobHash)],
+);
 
 export const chat = pgTable(
   'chat',

@@ -64,11 +64,10 @@ test('"make the tests pass": read, edit, npm test fails, edit, npm test passes; 
   const passedRun = agent.card('run_command', 1);
   await passedRun.getByTestId('tool-card-toggle').click();
   await expect(passedRun.getByTestId('tool-output')).toContainText(/1 passed/);
-  // An edit card shows its diff; the turn lists the changed file with "revert this turn".
+  // An edit card shows its diff.
   const edit = agent.card('edit_file', 1);
   await edit.getByTestId('tool-card-toggle').click();
   await expect(edit.locator('[data-diff="add"]')).toContainText('word.slice(1)');
-  await expect(page.getByTestId('turn-changes')).toContainText('src/strings.ts');
   await expect(agent.usage).toContainText('tokens');
   // the end of the turn in view: the last cards and the answer
   await agent.assistantMessages.last().scrollIntoViewIfNeeded();
@@ -82,11 +81,11 @@ test('"make the tests pass": read, edit, npm test fails, edit, npm test passes; 
   expect(await agent.cardSummary()).toEqual(cards);
   await agent.expectAnswer('All tests pass now');
 
-  // "Revert this turn" still works after the reload: the file is back as it was before the turn.
-  await expect(page.getByTestId('turn-changes')).toContainText('src/strings.ts');
-  await page.getByTestId('revert-turn').click();
-  await expect(page.getByTestId('turn-changes')).toContainText('reverted');
-  expect((await readFile(page, projectId, 'src/strings.ts')).content).toBe(broken);
+  // "Undo last agent turn" still works after the reload (server checkpoints): the file is back as it was
+  // before the turn, and the conversation too.
+  await page.getByTestId('undo-last-turn').click();
+  await expect(agent.messages).toHaveCount(0);
+  await expect.poll(async () => (await readFile(page, projectId, 'src/strings.ts')).content).toBe(broken);
 
   // The model saw the tool results as data, and never the key.
   const requests = await agent.modelRequests(page.request);

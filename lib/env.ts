@@ -108,6 +108,10 @@ const schema = z.object({
   /** The origin users open the IDE at; previews answer capture requests from it only. Unset → http://localhost:PORT. */
   IDE_ORIGIN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin).optional()),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */
+  /** How often unreferenced blobs are collected (db/queries/blob-gc.ts); 0: never. */
+  BLOB_GC_INTERVAL_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(7 * 24 * 60).default(60)),
+  /** A blob stored more recently than this is never collected: a write may be about to point at it. */
+  BLOB_GC_GRACE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(7 * 24 * 60).default(60)),
   SANDBOX_IDLE_MINUTES: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(24 * 60).default(15)),
   /** How long the page waits for a WebContainer to boot before it falls back to the host sandbox. */
   SANDBOX_WEBCONTAINER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(12_000)),

@@ -15,7 +15,21 @@ export type ErrorKind =
   /** The caller stopped the request. */
   | 'aborted';
 
-export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat' | 'host' | 'origin' | 'request';
+export type ErrorSurface =
+  | 'project'
+  | 'file'
+  | 'auth'
+  | 'api'
+  | 'sandbox'
+  | 'model'
+  | 'chat'
+  | 'host'
+  | 'origin'
+  | 'request'
+  /** Checkpoints: list, diff, restore, undo (server/api/routers/history.ts). */
+  | 'history'
+  /** Zip import and export (server/archive). */
+  | 'archive';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -59,6 +73,9 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'upstream:model': 'The model call failed. Retry to ask again.',
   'aborted:model': 'Stopped.',
   'unavailable:api': 'Could not reach the IDE server. Check the connection and retry.',
+  'not_found:history': 'That checkpoint does not exist in this project.',
+  'bad_request:archive': 'That file is not a zip archive this IDE can import.',
+  'too_large:archive': 'The archive is over the size, file-count or compression limits.',
   // The HTTP edge (server/http/edge.ts).
   'bad_request:host': 'This server does not answer to that host name. Set ALLOWED_HOSTS or PUBLIC_URL to add one.',
   'forbidden:origin': 'This request must come from the IDE itself.',

@@ -16,6 +16,7 @@ import { captureScriptTemplate, sendCaptureScript } from '@/server/design/captur
 import { createSandboxHost } from '@/server/sandbox-host/http';
 import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 import { placementProblems } from '@/server/sandbox-host/placement';
+import { startBlobCollector } from '@/server/storage/blob-collector';
 
 async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   if (problems.length > 0) throw new Error(`The IDE cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   // Open the database (and apply pending migrations) before taking requests.
   await getDbHandle();
+  startBlobCollector({ getDb, intervalMs: env.BLOB_GC_INTERVAL_MINUTES * 60_000, graceMs: env.BLOB_GC_GRACE_MINUTES * 60_000 });
   const app = next({
     // Next attaches its own 'upgrade' listener to the request's server on the first request, and it ends
     // sockets it has no route for — previews' WebSockets among them. Give it a stand-in to attach to;

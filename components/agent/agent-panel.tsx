@@ -9,7 +9,7 @@ import { ContextMeter } from '@/components/agent/context-meter';
 import { MemoryPanel } from '@/components/agent/memory-panel';
 import { MessageList } from '@/components/agent/message-list';
 import { PlanList } from '@/components/agent/plan-list';
-import { TurnChanges } from '@/components/agent/turn-changes';
+import { UndoTurn } from '@/components/agent/undo-turn';
 import { useAgentStore } from '@/components/agent/use-agent-store';
 import { Button } from '@/components/ui/button';
 import { AgentIcon, AlertIcon, CloseIcon, PlusIcon, RefreshIcon } from '@/components/ui/icons';
@@ -103,7 +103,7 @@ function PanelBody({ store, readOnly, projectId }: { store: AgentStore; readOnly
       <PlanList store={store} />
       <MessageList store={store} />
       <Feedback store={store} />
-      <TurnChanges store={store} />
+      {!readOnly && <UndoTurn store={store} />}
       <Composer store={store} readOnly={readOnly} />
     </>
   );

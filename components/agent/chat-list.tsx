@@ -10,7 +10,7 @@ import { useTRPC } from '@/lib/trpc/client';
 /** The project's chats, newest first: switch, create, rename, delete. */
 export function ChatList({ store, projectId, readOnly }: { store: AgentStore; projectId: string; readOnly: boolean }) {
   const trpc = useTRPC();
-  const current = useStore(store.currentChat);
+  const current = useStore(store.chat);
   const status = useStore(store.status);
   const chats = useQuery(trpc.chat.list.queryOptions({ projectId }));
   const { refetch } = chats;

@@ -8,7 +8,7 @@ import type { AgentStore } from '@/lib/stores/agent';
 export function ContextMeter({ store, readOnly }: { store: AgentStore; readOnly: boolean }) {
   const context = useStore(store.context);
   const status = useStore(store.status);
-  const chatId = useStore(store.currentChat);
+  const chatId = useStore(store.chat);
   if (!context) return null;
   const share = Math.min(1, context.used / context.window);
   const tone = share > 0.8 ? 'bg-red-500' : share > 0.6 ? 'bg-amber-500' : 'bg-indigo-500';

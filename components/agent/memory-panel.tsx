@@ -12,7 +12,7 @@ import { useTRPC } from '@/lib/trpc/client';
 export function MemoryPanel({ store, projectId, readOnly }: { store: AgentStore; projectId: string; readOnly: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const chatId = useStore(store.currentChat);
+  const chatId = useStore(store.chat);
   const status = useStore(store.status);
   const model = useStore(store.model);
   const query = useQuery({

@@ -5,7 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { AgentEnvironment, AgentFileWriter } from '@/lib/agent/environment';
 import { trpcTransport } from '@/lib/agent/transport';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '@/lib/project-settings';
-import { AgentStore, type ChatApi } from '@/lib/stores/agent';
+import { AgentStore, type ChatApi, type TurnHistory } from '@/lib/stores/agent';
 import type { WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
@@ -24,6 +24,21 @@ export function chatApi(client: Client, projectId: string): ChatApi {
     truncateFrom: async (chatId, messageId) => void (await client.chat.truncateFrom.mutate({ projectId, chatId, messageId })),
     context: async (chatId, model) => (await client.memory.get.query({ projectId, chatId, ...(model ? { model } : {}) })).context,
     compact: async (chatId, model) => void (await client.chat.compact.mutate({ projectId, chatId, ...(model ? { model } : {}) })),
+  };
+}
+
+/** Checkpoints around each turn and "undo last agent turn" (server/api/routers/history.ts). */
+export function turnHistory(client: Client, projectId: string, wb: WorkbenchStore, onRestored: () => void): TurnHistory {
+  return {
+    checkpoint: async (kind, chatId, message) => void (await client.history.create.mutate({ projectId, kind, chatId, message })),
+    settle: async () => {
+      await wb.sandboxState?.sync?.settle();
+    },
+    async undoLastTurn(chatId) {
+      const result = await client.history.undoLastTurn.mutate({ projectId, chatId });
+      onRestored();
+      return { chatId: result.chatId };
+    },
   };
 }
 
@@ -104,9 +119,15 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       network: () => settings.current.network,
       preview: () => ({ servers: wb.preview.servers.get(), port: wb.preview.port.get(), problems: wb.preview.problems.get() }),
     };
+    // A restore changes files in the database; the tree's refetch brings them to the sandbox and the editor.
+    const restored = () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.files.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.history.pathKey() });
+    };
     const created = new AgentStore({
       projectId,
       env,
+      history: turnHistory(client, projectId, wb, restored),
       chat: chatApi(client, projectId),
       transport: trpcTransport(client),
       storage: safeStorage(),
@@ -114,7 +135,11 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
     });
     setStore(created);
     void created.init();
+    const offOut = created.chat.subscribe((chatId) => wb.showAgentChat(chatId));
+    const offIn = wb.agentChat.listen((chatId) => void created.openChat(chatId));
     return () => {
+      offOut();
+      offIn();
       created.dispose();
       setStore(null);
     };

@@ -32,4 +32,9 @@ export const SearchPanel = dynamic(async () => (await import('@/components/files
   loading: placeholder('search-panel-loading'),
 });
 
+export const HistoryPanel = dynamic(async () => (await import('@/components/history/history-panel')).HistoryPanel, {
+  ssr: false,
+  loading: placeholder('history-panel-loading'),
+});
+
 export const SettingsDialog = dynamic(async () => (await import('@/components/workbench/settings-dialog')).SettingsDialog, { ssr: false });

@@ -11,10 +11,10 @@ import { EditorArea } from '@/components/editor/editor-area';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
 import { IconButton } from '@/components/ui/icon-button';
-import { AgentIcon, FilesIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
+import { AgentIcon, FilesIcon, HistoryIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
-import { AgentSlot, PreviewPanel, SearchPanel, SettingsDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
+import { AgentSlot, HistoryPanel, PreviewPanel, SearchPanel, SettingsDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
@@ -22,6 +22,7 @@ import { useFileSync } from '@/components/workbench/use-file-sync';
 import { useShortcuts } from '@/components/workbench/use-shortcuts';
 import { appCodeOf } from '@/lib/autosave/backend';
 import type { SandboxKind } from '@/lib/sandbox/types';
+import type { SidebarView } from '@/lib/stores/editor';
 import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC } from '@/lib/trpc/client';
 
@@ -156,12 +157,15 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
           >
             <SearchIcon size={20} />
           </ActivityButton>
+          <ActivityButton label="History" active={panels.sidebar && sidebar === 'history'} onClick={() => toggleView(wb, 'history')}>
+            <HistoryIcon size={20} />
+          </ActivityButton>
         </nav>
         <Group orientation="horizontal" id={`ide-${wb.projectId}-outer`} className="min-w-0 flex-1" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
           {panels.sidebar && (
             <>
               <Panel id="sidebar" defaultSize="18%" minSize={170} maxSize="40%" className="bg-zinc-50 dark:bg-zinc-900">
-                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
+                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : sidebar === 'history' ? <HistoryPanel readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
               </Panel>
               <ResizeHandle orientation="horizontal" />
             </>
@@ -218,7 +222,7 @@ function WorkbenchStatus({ wb }: { wb: WorkbenchStore }) {
 const NO_KIND = atom<SandboxKind | null>(null);
 const NO_REASON = atom<string | null>(null);
 
-function toggleView(wb: WorkbenchStore, view: 'files' | 'search') {
+function toggleView(wb: WorkbenchStore, view: SidebarView) {
   const open = wb.panels.get().sidebar;
   if (open && wb.editor.sidebar.get() === view) wb.togglePanel('sidebar', false);
   else {

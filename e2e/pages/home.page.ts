@@ -25,6 +25,15 @@ export class HomePage {
     return new URL(await this.page.getByTestId('access-link-url').inputValue()).pathname;
   }
 
+  get importError(): Locator {
+    return this.page.getByTestId('import-error');
+  }
+
+  /** Uploads a zip through the import control; a good one opens the new project's page. */
+  async importZip(name: string, zip: Buffer): Promise<void> {
+    await this.page.getByTestId('import-zip-input').setInputFiles({ name, mimeType: 'application/zip', buffer: zip });
+  }
+
   projectItem(projectId: string): Locator {
     return this.page.locator(`[data-testid="project-list-item"][data-project-id="${projectId}"]`);
   }

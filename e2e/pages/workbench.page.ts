@@ -20,6 +20,13 @@ export class WorkbenchPage {
     await expect(this.fileTree).toBeVisible();
   }
 
+  /** Shows the Explorer in the side bar (another view, such as History, may be showing). */
+  async showExplorer(): Promise<void> {
+    const button = this.page.getByRole('button', { name: 'Explorer (Ctrl+Shift+E)' });
+    if ((await button.getAttribute('aria-pressed')) !== 'true') await button.click();
+    await expect(this.fileTree).toBeVisible();
+  }
+
   get fileTree(): Locator {
     return this.page.getByTestId('file-tree');
   }

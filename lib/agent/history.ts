@@ -1,4 +1,4 @@
-import type { FileChange, PlanItem } from '@/lib/agent/environment';
+import type { PlanItem } from '@/lib/agent/environment';
 import type { Decision } from '@/lib/agent/policy';
 import type { StoredContent, ToolCall, TurnEvent, Usage } from '@/lib/agent/protocol';
 import type { ToolStatus } from '@/lib/agent/runner';
@@ -205,16 +205,6 @@ export function cardTitle(card: Pick<ToolCard, 'name' | 'args'>): string {
     default:
       return card.name;
   }
-}
-
-/** A turn's record for the diff view and "revert this turn". */
-export interface TurnRecord {
-  id: number;
-  /** The user message that started it (its text, for the heading). */
-  prompt: string;
-  changes: FileChange[];
-  usage: Usage;
-  reverted: boolean;
 }
 
 export function addUsage(a: Usage, b: Usage): Usage {

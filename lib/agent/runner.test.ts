@@ -67,7 +67,6 @@ function makeRunner(script: Script, extra: Partial<RunnerSink> = {}) {
     event: (e) => e.type === 'text' && log.push(`text:${e.delta}`),
     toolStatus: (call, status: ToolStatus) => log.push(`${call.name}:${status}`),
     approve: () => new Promise((resolve) => approvals.push(resolve)),
-    changes: () => {},
     plan: () => {},
     feedback: (used, budget) => log.push(`feedback:${used}/${budget}`),
     failure: (f) => failures.push(f),
@@ -211,7 +210,7 @@ describe('AgentRunner', () => {
 
   it('a stream cut is a retryable failure; retry resumes without running tools again', async () => {
     const script: Script = (r, i) => (i === 0 ? calls(['write_file', { path: 'once.txt', content: 'x' }]) : i === 1 ? 'cut' : answer('ok'));
-    const runner = makeRunner(script, { changes: () => log.push('changes') });
+    const runner = makeRunner(script);
     await runner.send('go');
     expect(failures.map((f) => [f.code, f.retryable])).toEqual([['upstream:model', true]]);
     expect(log.at(-1)).toBe('settled:error');

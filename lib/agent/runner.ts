@@ -1,4 +1,4 @@
-import { ChangeSet, type AgentEnvironment, type FileChange, type PlanItem } from '@/lib/agent/environment';
+import { ChangeSet, type AgentEnvironment, type PlanItem } from '@/lib/agent/environment';
 import { autoFeedback, problemKeys, type CommandRecord } from '@/lib/agent/feedback';
 import { decide, type Decision } from '@/lib/agent/policy';
 import { isServerTool, type ToolCall, type ToolResult, type TurnEvent, type TurnInput, type TurnRequest } from '@/lib/agent/protocol';
@@ -32,7 +32,6 @@ export interface RunnerSink {
   toolStatus(call: ToolCall, status: ToolStatus, extra?: { decision?: Decision; outcome?: ToolOutcome }): void;
   /** Resolves true (run) or false (skip) when the user clicks; the runner races it with Stop. */
   approve(call: ToolCall, decision: Extract<Decision, { action: 'ask' }>): Promise<boolean>;
-  changes(changes: FileChange[]): void;
   plan(items: PlanItem[]): void;
   feedback(used: number, budget: number, reason: string): void;
   failure(error: TurnFailure): void;
@@ -99,7 +98,6 @@ export class AgentRunner {
         }
         if (turn.calls.length > 0) {
           const results = await this.#runTools(turn.calls, changes, commands, abort.signal);
-          this.#o.sink.changes(changes.list());
           // Stopped mid-way: the results of what ran are stored without a model call, so the
           // conversation tells the model next time what already happened.
           if (abort.signal.aborted) {
@@ -126,7 +124,6 @@ export class AgentRunner {
       }
     } finally {
       this.#abort = null;
-      this.#o.sink.changes(changes.list());
       this.#o.sink.settled(abort.signal.aborted ? 'stopped' : settled);
     }
   }

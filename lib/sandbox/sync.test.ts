@@ -108,4 +108,13 @@ describe('SandboxSync on the host sandbox', () => {
     await until(tree, (t) => !('made.txt' in t), 'made.txt removed');
     expect(skipped).toEqual([]);
   });
+
+  it('settle resolves only once what a command just wrote is saved (the after-turn checkpoint waits on it)', async () => {
+    await run(sandbox, 'sh', ['-c', 'for i in 1 2; do echo "$i" > "settled-$i.txt"; done']);
+    // One more write lands a moment after settle is called, as the watch events of a command that just ended may.
+    const late = await sandbox.spawn('sh', ['-c', 'sleep 0.1; echo 3 > settled-3.txt']);
+    await sync.settle();
+    expect(Object.keys(await tree()).filter((p) => p.startsWith('settled-'))).toEqual(['settled-1.txt', 'settled-2.txt', 'settled-3.txt']);
+    await late.exit;
+  });
 });

@@ -73,6 +73,7 @@ export class SandboxSync {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #unwatch: Unsubscribe | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  #lastEventAt = 0;
 
   constructor(options: SyncOptions) {
     this.#sandbox = options.sandbox;
@@ -128,12 +129,30 @@ export class SandboxSync {
     await this.#flushing;
   }
 
+  /**
+   * Waits until the sandbox has reported no change for `quietMs` and everything it reported is saved:
+   * after an agent turn, so the checkpoint holds what its commands wrote (their watch events arrive
+   * a little after the command ends).
+   */
+  async settle(quietMs = 300): Promise<void> {
+    // Quiet since the call at least: events of a command that just ended may not have arrived yet.
+    const since = () => Math.max(this.#lastEventAt, started);
+    const started = Date.now();
+    for (;;) {
+      const wait = since() + quietMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await this.flush();
+      if (this.#dirty.size === 0 && Date.now() - since() >= quietMs) return;
+    }
+  }
+
   stop(): void {
     clearTimeout(this.#timer);
     this.#unwatch?.();
   }
 
   #onEvents(events: FsEvent[]): void {
+    this.#lastEventAt = Date.now();
     for (const e of events) {
       if (e.type === 'addDir') continue;
       if (this.#ignore(e.path)) continue;

@@ -8,7 +8,7 @@ import type { TurnRequest } from '@/lib/agent/protocol';
 import { createDirSandbox } from '@/lib/agent/testing/dir-sandbox';
 import { trpcTransport } from '@/lib/agent/transport';
 import { addTokens, utcDay } from '@/db/queries/usage';
-import { AgentStore, type ChatApi } from '@/lib/stores/agent';
+import { AgentStore, type ChatApi, type TurnHistory } from '@/lib/stores/agent';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { publicModelInfo } from '@/server/model/config';
@@ -33,9 +33,12 @@ beforeEach(async () => {
 
 /** The turn requests the stores posted, in order. */
 const sent: TurnRequest[] = [];
+/** What the stores asked of the project's history, in order. */
+const historyLog: string[] = [];
 
 afterEach(async () => {
   sent.length = 0;
+  historyLog.length = 0;
   stores.splice(0).forEach((s) => s.dispose());
   await sandbox.dispose();
 });
@@ -65,7 +68,15 @@ function makeStore(storage: Pick<Storage, 'getItem' | 'setItem'> | null = null, 
   // The browser's transport over real HTTP: chat.send through httpBatchStreamLink.
   const post = trpcTransport(kit.client(kit.owner));
   const transport: typeof post = (request, signal) => (sent.push(request), post(request, signal));
-  const store = new AgentStore({ projectId, env, chat, transport, fixBudget: 2, storage });
+  const history: TurnHistory = {
+    checkpoint: async (kind, chatId, message) => {
+      historyLog.push(kind);
+      await caller.history.create({ projectId, kind, chatId, message });
+    },
+    settle: async () => void historyLog.push('settle'),
+    undoLastTurn: async (chatId) => ({ chatId: (await caller.history.undoLastTurn({ projectId, chatId })).chatId }),
+  };
+  const store = new AgentStore({ projectId, env, chat, transport, fixBudget: 2, storage, history });
   stores.push(store);
   return store;
 }
@@ -74,7 +85,7 @@ const RUN = { name: 'run_command', arguments: { command: 'node test.js' } };
 const textOf = (i: ChatItem) => (i.kind === 'compaction' ? i.kind : i.text);
 
 describe('AgentStore', () => {
-  it('runs a full turn: read, edit, failing test, edit, passing test; reload shows the same conversation; revert undoes it', async () => {
+  it('runs a full turn: read, edit, failing test, edit, passing test; reload shows the same conversation; checkpoints around it; undo goes back before it', async () => {
     kit.model.load({
       name: 'fix',
       steps: [
@@ -107,9 +118,14 @@ describe('AgentStore', () => {
     expect(store.plan.get()).toEqual([{ title: 'Fix sum', status: 'in_progress' }]);
     const usage = store.usage.get();
     expect(usage.promptTokens).toBeGreaterThan(300);
-    expect(store.turns.get()[0]!.usage).toEqual(usage);
-    const [turn] = store.turns.get();
-    expect(turn!.changes).toEqual([{ path: 'sum.js', before: 'module.exports = (a, b) => a - b;\n', after: 'module.exports = (a, b) => a + b;\n' }]);
+    // A checkpoint before the turn and, once the sandbox's changes are saved, one after it.
+    expect(historyLog).toEqual(['turn_start', 'settle', 'turn_end']);
+    const caller = createCaller(createContextInner({ db: kit.db, user: kit.owner }));
+    const checkpoints = await caller.history.list({ projectId: kit.projectId });
+    expect(checkpoints.slice(0, 2).map((c) => [c.kind, c.chatId])).toEqual([
+      ['turn_end', store.chatId],
+      ['turn_start', store.chatId],
+    ]);
     expect(store.status.get()).toBe('idle');
     expect(sent.map((r) => r.input.kind)).toEqual(['user', 'tool_results', 'tool_results', 'tool_results']);
 
@@ -119,11 +135,12 @@ describe('AgentStore', () => {
     expect(Object.values(again.cards.get()).map((c) => [c.name, c.status])).toEqual(cards.map((c) => [c.name, c.status]));
     expect(again.usage.get()).toEqual(usage);
 
-    // After a reload the turn is still there to revert.
-    expect(again.turns.get()).toEqual(store.turns.get());
-    await again.revertTurn(turn!.id);
-    expect(await readFile(join(sandbox.root, 'sum.js'), 'utf8')).toContain('a - b');
-    expect(again.turns.get()[0]!.reverted).toBe(true);
+    // After a reload the turn can still be undone: the conversation goes back to before it (files: history.test.ts).
+    const before = again.chatId;
+    await again.undoLastTurn();
+    expect(again.chatId).not.toBe(before);
+    expect(again.items.get().filter((i) => i.kind === 'user' && i.text === 'make the tests pass')).toEqual([]);
+    expect(again.banner.get()).toBeNull();
   });
 
   it('in ask mode the command waits for the click, whatever a file read earlier says', async () => {

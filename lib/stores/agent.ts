@@ -1,17 +1,16 @@
 import { atom, computed, type ReadableAtom } from 'nanostores';
 import type { AgentEnvironment, PlanItem } from '@/lib/agent/environment';
-import { addUsage, cardFor, NO_USAGE, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type ToolCard, type TurnRecord } from '@/lib/agent/history';
+import { addUsage, cardFor, NO_USAGE, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type ToolCard } from '@/lib/agent/history';
 import type { TurnEvent, Usage } from '@/lib/agent/protocol';
 import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } from '@/lib/agent/runner';
 import { ProcessRegistry } from '@/lib/agent/tools';
-import { loadTurns, revertChanges, saveTurns } from '@/lib/agent/turn-records';
 import type { ChatApi, ContextSize, ModelInfo } from '@/lib/agent/chat-api';
 import { errorText } from '@/lib/errors';
 
 export type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
 
 // The agent panel's state for one project page: the conversation and its tool cards, the running
-// state, per-turn file changes (revert), token usage, the model picker, the plan, the error banner
+// state, checkpoints before and after each turn (and "undo last agent turn"), token usage, the model picker, the plan, the error banner
 // and the fix budget. The loop itself is lib/agent/runner; this store is its sink and its remote.
 
 /** Where the model picker's choice is kept (localStorage). */
@@ -25,7 +24,18 @@ export interface AgentBanner {
 
 export type AgentStatus = 'loading' | 'idle' | 'running' | 'stopping';
 
+/** The project's server-side history, as the store uses it (server/api/routers/history.ts). */
+export interface TurnHistory {
+  checkpoint(kind: 'turn_start' | 'turn_end', chatId: string, message: string): Promise<void>;
+  /** Resolves once the sandbox's file changes so far (the turn's commands) are saved to the database. */
+  settle(): Promise<void>;
+  /** Restores the state before the chat's last turn; returns the chat to continue in. */
+  undoLastTurn(chatId: string | null): Promise<{ chatId: string | null }>;
+}
+
 export interface AgentStoreOptions {
+  /** Checkpoints around each turn; without it (tests of the loop alone) none are taken. */
+  history?: TurnHistory;
   projectId: string;
   env: AgentEnvironment;
   chat: ChatApi;
@@ -39,7 +49,7 @@ export class AgentStore {
   readonly #items = atom<ChatItem[]>([]);
   readonly #cards = atom<Record<string, ToolCard>>({});
   readonly #status = atom<AgentStatus>('loading');
-  readonly #turns = atom<TurnRecord[]>([]);
+  readonly #chat = atom<string | null>(null);
   readonly #storedUsage = atom<Usage>(NO_USAGE);
   /** Usage of answers streamed since the last reload (not yet in the stored total). */
   readonly #liveUsage = atom<Usage>(NO_USAGE);
@@ -50,12 +60,14 @@ export class AgentStore {
   readonly #feedback = atom<{ used: number; budget: number; reason: string } | null>(null);
   readonly #retrying = atom<string | null>(null);
   readonly #context = atom<ContextSize | null>(null);
-  readonly #chatIdAtom = atom<string | null>(null);
 
   readonly items: ReadableAtom<ChatItem[]> = this.#items;
   readonly cards: ReadableAtom<Record<string, ToolCard>> = this.#cards;
   readonly status: ReadableAtom<AgentStatus> = this.#status;
-  readonly turns: ReadableAtom<TurnRecord[]> = this.#turns;
+  /** The conversation shown (null: a new chat, made with its first message). */
+  readonly chat: ReadableAtom<string | null> = this.#chat;
+  /** The last prompt's size and the model's window (the context meter). */
+  readonly context: ReadableAtom<ContextSize | null> = this.#context;
   readonly modelInfo: ReadableAtom<ModelInfo | null> = this.#modelInfo;
   readonly model: ReadableAtom<string | null> = this.#model;
   readonly plan: ReadableAtom<PlanItem[]> = this.#plan;
@@ -63,10 +75,6 @@ export class AgentStore {
   readonly feedback: ReadableAtom<{ used: number; budget: number; reason: string } | null> = this.#feedback;
   /** "Rate limited, retrying in 2 s" while the server backs off. */
   readonly retrying: ReadableAtom<string | null> = this.#retrying;
-  /** The last prompt's size and the model's window (the context meter). */
-  readonly context: ReadableAtom<ContextSize | null> = this.#context;
-  /** The chat shown (null: a new one, created with its first message). */
-  readonly currentChat: ReadableAtom<string | null> = this.#chatIdAtom;
   /** Tokens of the whole chat: stored answers plus what streamed since the last reload. */
   readonly usage: ReadableAtom<Usage> = computed([this.#storedUsage, this.#liveUsage], addUsage);
   /** Tool calls waiting for the user's click. */
@@ -76,8 +84,6 @@ export class AgentStore {
   readonly #processes = new ProcessRegistry();
   readonly #runner: AgentRunner;
   readonly #approvals = new Map<string, (ok: boolean) => void>();
-  #chatId: string | null = null;
-  #turnSeq = 0;
   #disposed = false;
 
   constructor(options: AgentStoreOptions) {
@@ -95,12 +101,15 @@ export class AgentStore {
   }
 
   get chatId(): string | null {
-    return this.#chatId;
+    return this.#chat.get();
   }
 
-  set #chat(chatId: string | null) {
-    this.#chatId = chatId;
-    this.#chatIdAtom.set(chatId);
+  get #chatId(): string | null {
+    return this.#chat.get();
+  }
+
+  set #chatId(id: string | null) {
+    this.#chat.set(id);
   }
 
   /** Loads the model list and the latest chat. */
@@ -111,8 +120,7 @@ export class AgentStore {
       const saved = this.#o.storage?.getItem(this.#o.storageKey ?? MODEL_STORAGE_KEY) ?? null;
       this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
       if (!info.configured) this.#banner.set({ code: 'unavailable:model', message: info.setupHint ?? 'No model is configured.', retryable: false });
-      this.#chat = await this.#o.chat.latestChat();
-      this.#loadTurns();
+      this.#chatId = await this.#o.chat.latestChat();
       await this.#reload();
     } catch (error) {
       this.#banner.set({ code: 'load', message: `Could not load the conversation: ${errorText(error)}`, retryable: false });
@@ -179,13 +187,16 @@ export class AgentStore {
     resolve?.(run);
   }
 
-  /** Shows another chat of the project. */
-  async openChat(chatId: string): Promise<void> {
-    if (!this.#canRun() || chatId === this.#chatId) return;
-    this.newChat();
-    this.#chat = chatId;
-    this.#loadTurns();
-    await this.#reload().catch((error: unknown) => this.#banner.set({ code: 'load', message: `Could not load the chat: ${errorText(error)}`, retryable: false }));
+  /** Starts over: the chat itself is created with its first message. */
+  newChat(): void {
+    if (this.#canRun()) this.#reset(null);
+  }
+
+  /** Shows another conversation (a restore continues in a copy of the chat); null starts a new one. */
+  async openChat(chatId: string | null): Promise<void> {
+    if (this.#disposed || this.#status.get() === 'running' || chatId === this.#chatId) return;
+    this.#reset(chatId);
+    await this.#reload().catch((error: unknown) => this.#banner.set({ code: 'load', message: `Could not load the conversation: ${errorText(error)}`, retryable: false }));
   }
 
   /** "Compact now": the server summarizes the older turns; the list then shows the notice. */
@@ -203,28 +214,21 @@ export class AgentStore {
     }
   }
 
-  /** Starts over: the chat itself is created with its first message. */
-  newChat(): void {
-    if (!this.#canRun()) return;
-    this.#chat = null;
-    this.#context.set(null);
-    this.#items.set([]);
-    this.#cards.set({});
-    this.#plan.set([]);
-    this.#storedUsage.set(NO_USAGE);
-    this.#liveUsage.set(NO_USAGE);
-    this.#setTurns([]);
-    this.#banner.set(null);
-    this.#feedback.set(null);
-  }
-
-  /** Puts back every file the turn changed, as it was before the turn (through the same writer). */
-  async revertTurn(turnId: number): Promise<void> {
-    const turn = this.#turns.get().find((t) => t.id === turnId);
-    if (!turn || turn.reverted || this.#status.get() === 'running') return;
-    const failed = await revertChanges(this.#o.env.files, turn.changes);
-    this.#setTurns(this.#turns.get().map((t) => (t.id === turnId ? { ...t, reverted: failed.length === 0 } : t)));
-    if (failed.length) this.#banner.set({ code: 'revert', message: `Could not revert: ${failed.join(', ')}`, retryable: false });
+  /** Puts the project back as it was before the last turn: every file it changed (its commands' too) and the conversation. */
+  async undoLastTurn(): Promise<void> {
+    const history = this.#o.history;
+    if (!history || !this.#canRun()) return;
+    this.#status.set('running');
+    try {
+      const { chatId } = await history.undoLastTurn(this.#chatId);
+      this.#status.set('idle');
+      if (chatId !== this.#chatId) await this.openChat(chatId);
+      else await this.#reload();
+    } catch (error) {
+      this.#banner.set({ code: 'undo', message: errorText(error), retryable: false });
+    } finally {
+      this.#status.set('idle');
+    }
   }
 
   dismissBanner(): void {
@@ -246,17 +250,23 @@ export class AgentStore {
     this.#status.set('running');
     this.#banner.set(null);
     this.#feedback.set(null);
-    const turn: TurnRecord = { id: ++this.#turnSeq, prompt, changes: [], usage: NO_USAGE, reverted: false };
-    this.#setTurns([...this.#turns.get(), turn]);
+    let started = false;
     try {
-      if (!this.#chatId) this.#chat = await this.#o.chat.createChat();
+      if (!this.#chatId) {
+        this.#chatId = await this.#o.chat.createChat();
+      }
+      started = await this.#checkpoint('turn_start', `Before: ${prompt}`);
       await run();
     } catch (error) {
       this.#banner.set({ code: 'internal', message: errorText(error), retryable: false });
     } finally {
       this.#retrying.set(null);
+      if (started && !this.#disposed) {
+        // After the turn's commands' file changes have reached the database, so the checkpoint holds them.
+        await this.#o.history?.settle().catch((error: unknown) => console.warn('agent: sandbox changes not yet saved:', error));
+        await this.#checkpoint('turn_end', `After: ${prompt}`);
+      }
       if (!this.#disposed) {
-        this.#setTurns(this.#turns.get().filter((t) => t.id !== turn.id || t.changes.length > 0 || t.usage.promptTokens + t.usage.completionTokens > 0));
         await this.#reload().catch((error: unknown) => console.warn('agent: could not reload the conversation:', error));
         this.#status.set('idle');
       }
@@ -273,7 +283,7 @@ export class AgentStore {
     ]);
     if (chatId !== this.#chatId) return;
     const { items, cards } = itemsFromHistory(messages, compactions);
-    if (context) this.#context.set(context);
+    this.#context.set(context);
     const live = this.#cards.get();
     for (const [id, card] of Object.entries(cards)) if (live[id]?.detail) cards[id] = { ...card, detail: live[id].detail, reason: live[id].reason };
     this.#items.set(items);
@@ -283,10 +293,28 @@ export class AgentStore {
     this.#liveUsage.set(NO_USAGE);
   }
 
-  #patchTurn(patch: (turn: TurnRecord) => TurnRecord): void {
-    const turns = this.#turns.get();
-    const last = turns[turns.length - 1];
-    if (last) this.#setTurns([...turns.slice(0, -1), patch(last)]);
+  #reset(chatId: string | null): void {
+    this.#chatId = chatId;
+    this.#context.set(null);
+    this.#items.set([]);
+    this.#cards.set({});
+    this.#plan.set([]);
+    this.#storedUsage.set(NO_USAGE);
+    this.#liveUsage.set(NO_USAGE);
+    this.#banner.set(null);
+    this.#feedback.set(null);
+  }
+
+  /** A checkpoint of files and conversation; a failure is shown but does not stop the turn. */
+  async #checkpoint(kind: 'turn_start' | 'turn_end', message: string): Promise<boolean> {
+    if (!this.#o.history || !this.#chatId) return false;
+    try {
+      await this.#o.history.checkpoint(kind, this.#chatId, message.length > 200 ? `${message.slice(0, 199)}…` : message);
+      return true;
+    } catch (error) {
+      if (!this.#banner.get()) this.#banner.set({ code: 'checkpoint', message: `Could not save a checkpoint: ${errorText(error)}`, retryable: false });
+      return false;
+    }
   }
 
   #onEvent(event: TurnEvent): void {
@@ -296,7 +324,6 @@ export class AgentStore {
     else if (event.type === 'context') this.#context.set({ used: event.used, window: event.window });
     else if (event.type === 'tool_calls') this.#cards.set({ ...this.#cards.get(), ...Object.fromEntries(event.calls.map((c) => [c.id, cardFor(c)])) });
     else if (event.type === 'usage') {
-      this.#patchTurn((t) => ({ ...t, usage: addUsage(t.usage, event.usage) }));
       this.#liveUsage.set(addUsage(this.#liveUsage.get(), event.usage));
     }
   }
@@ -309,7 +336,6 @@ export class AgentStore {
         this.#cards.set({ ...cards, [call.id]: updateCard(cards[call.id] ?? cardFor(call), status, extra) });
       },
       approve: (call) => new Promise<boolean>((resolve) => this.#approvals.set(call.id, resolve)),
-      changes: (changes) => this.#patchTurn((t) => ({ ...t, changes })),
       plan: (items) => this.#plan.set(items),
       feedback: (used, budget, reason) => this.#feedback.set({ used, budget, reason }),
       failure: (failure: TurnFailure) => this.#banner.set({ code: failure.code, message: failure.message, retryable: failure.retryable }),
@@ -317,17 +343,5 @@ export class AgentStore {
         this.#items.set(endStreaming(this.#items.get()));
       },
     };
-  }
-
-  /** Turn records (with the files' before/after) survive a reload, so "revert this turn" still works. */
-  #setTurns(turns: TurnRecord[]): void {
-    this.#turns.set(turns);
-    if (this.#chatId && this.#o.storage) saveTurns(this.#o.storage, this.#chatId, turns);
-  }
-
-  #loadTurns(): void {
-    const turns = this.#chatId && this.#o.storage ? loadTurns(this.#o.storage, this.#chatId) : [];
-    this.#turns.set(turns);
-    this.#turnSeq = Math.max(0, ...turns.map((t) => t.id));
   }
 }

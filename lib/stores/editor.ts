@@ -14,7 +14,7 @@ export interface RevealRequest {
   seq: number;
 }
 
-export type SidebarView = 'files' | 'search';
+export type SidebarView = 'files' | 'search' | 'history';
 export type EditorOverlay = 'quick-open' | null;
 
 interface PersistedTabs {

@@ -75,12 +75,15 @@ export class WorkbenchStore {
   readonly #bottom = atom<BottomView>('terminal');
   readonly #expanded = atom<string[]>([]);
   readonly #pendingFolders = atom<string[]>([]);
+  readonly #agentChat = atom<string | null>(null);
   readonly stages: ReadableAtom<Record<StageName, Stage>> = this.#stages;
   readonly panels: ReadableAtom<Panels> = this.#panels;
   readonly bottom: ReadableAtom<BottomView> = this.#bottom;
   readonly expanded: ReadableAtom<string[]> = this.#expanded;
   /** Folders made in the tree that hold no file yet (the database only knows files). */
   readonly pendingFolders: ReadableAtom<string[]> = this.#pendingFolders;
+  /** The conversation the agent panel shows; the history panel sets it after a restore. */
+  readonly agentChat: ReadableAtom<string | null> = this.#agentChat;
 
   readonly #sandbox: () => Promise<Sandbox>;
   readonly #storage: StorageLike | null;
@@ -101,6 +104,10 @@ export class WorkbenchStore {
     const saved = this.#load<{ panels?: Partial<Panels>; expanded?: string[] }>('ui');
     if (saved?.panels) this.#panels.set({ ...this.#panels.get(), ...pickBooleans(saved.panels) });
     if (Array.isArray(saved?.expanded)) this.#expanded.set(saved.expanded.filter((p) => typeof p === 'string'));
+  }
+
+  showAgentChat(chatId: string | null): void {
+    this.#agentChat.set(chatId);
   }
 
   togglePanel(panel: keyof Panels, open = !this.#panels.get()[panel]): void {

@@ -1,8 +1,10 @@
 import 'server-only';
+import { archiveRouter } from '@/server/api/routers/archive';
 import { authRouter } from '@/server/api/routers/auth';
 import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
 import { memoryRouter } from '@/server/api/routers/memory';
+import { historyRouter } from '@/server/api/routers/history';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
@@ -15,6 +17,8 @@ export const appRouter = router({
   chat: chatRouter,
   memory: memoryRouter,
   sandbox: sandboxRouter,
+  history: historyRouter,
+  archive: archiveRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,1 @@
+ALTER TABLE "checkpoint" DROP COLUMN "tree";

@@ -1,0 +1,24 @@
+import 'server-only';
+import { and, lt, notExists, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { blob, checkpointFile, projectFile } from '@/db/schema';
+
+// Blob collection: a blob no project_file and no checkpoint_file points at is deleted — but only once
+// it is older than the grace period. A write stores its blob (putBlob, which also refreshes createdAt
+// of a blob it reuses) and then points a row at it in a later statement; the grace period keeps the
+// collector out of that gap. Rows pointing at blobs have foreign keys, so a referenced blob can never go.
+
+export async function collectBlobs(db: Db, opts: { graceMs: number; now?: Date }): Promise<{ deleted: number; bytes: number }> {
+  const cutoff = new Date((opts.now ?? new Date()).getTime() - opts.graceMs);
+  const rows = await db
+    .delete(blob)
+    .where(
+      and(
+        lt(blob.createdAt, cutoff),
+        notExists(db.select({ one: sql`1` }).from(projectFile).where(sql`${projectFile.blobHash} = ${blob.hash}`)),
+        notExists(db.select({ one: sql`1` }).from(checkpointFile).where(sql`${checkpointFile.blobHash} = ${blob.hash}`)),
+      ),
+    )
+    .returning({ size: blob.size });
+  return { deleted: rows.length, bytes: rows.reduce((n, r) => n + r.size, 0) };
+}
