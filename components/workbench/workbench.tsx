@@ -19,6 +19,7 @@ import { AgentSlot } from '@/components/workbench/agent-slot';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
 import { SettingsDialog } from '@/components/workbench/settings-dialog';
+import { ForkButton, ForkedFrom } from '@/components/share/fork-button';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
@@ -66,6 +67,7 @@ export function Workbench({ projectId }: { projectId: string }) {
         <WorkbenchLayout
           wb={store}
           title={project.data?.title ?? ''}
+          forkedFrom={project.data?.forkedFrom}
           readOnly={project.data ? project.data.role === 'viewer' : false}
         />
       </EditorCommandsContext.Provider>
@@ -73,7 +75,14 @@ export function Workbench({ projectId }: { projectId: string }) {
   );
 }
 
-function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: string; readOnly: boolean }) {
+interface LayoutProps {
+  wb: WorkbenchStore;
+  title: string;
+  forkedFrom?: { id: string; title: string } | null;
+  readOnly: boolean;
+}
+
+function WorkbenchLayout({ wb, title, forkedFrom, readOnly }: LayoutProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const panels = useStore(wb.panels);
@@ -119,7 +128,9 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
         <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
           {title || '…'}
         </h1>
-        {readOnly && <span className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
+        <ForkedFrom source={forkedFrom} />
+        <ForkButton projectId={wb.projectId} />
+        {readOnly && <span data-testid="read-only-badge" className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
         <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
           <BootStages onRetry={retry} />
         </div>
