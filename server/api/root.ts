@@ -2,8 +2,10 @@ import 'server-only';
 import { authRouter } from '@/server/api/routers/auth';
 import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
+import { membersRouter } from '@/server/api/routers/members';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
+import { shareRouter } from '@/server/api/routers/share';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
 
 export const appRouter = router({
@@ -13,6 +15,8 @@ export const appRouter = router({
   files: filesRouter,
   chat: chatRouter,
   sandbox: sandboxRouter,
+  share: shareRouter,
+  members: membersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -77,6 +77,6 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 export function projectProcedure(minRole: ProjectRole) {
   return authedProcedure.input(z.object({ projectId: z.uuid() })).use(async ({ ctx, input, next }) => {
     const access = await requireAccess(ctx.db, input.projectId, ctx.user.id, minRole);
-    return next({ ctx: { ...ctx, project: access.project, role: access.role } });
+    return next({ ctx: { ...ctx, project: access.project, role: access.role, access } });
   });
 }

@@ -27,7 +27,7 @@ export const projectRouter = router({
     // The source's title only for someone who may still see it: a fork must not leak a later rename.
     const sourceId = ctx.project.forkedFromId;
     const source = sourceId ? await projectAccess(ctx.db, sourceId, ctx.user.id) : undefined;
-    return { ...ctx.project, role: ctx.role, forkedFrom: source ? { id: source.project.id, title: source.project.title } : null };
+    return { ...ctx.project, role: ctx.role, shared: ctx.access.via === 'share', forkedFrom: source ? { id: source.project.id, title: source.project.title } : null };
   }),
 
   /** An editable copy of your own, for anyone who may view the project (share-link holders too). */
