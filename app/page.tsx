@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { AccessLink } from '@/components/home/access-link';
 import { NewProject } from '@/components/home/new-project';
 import { ProjectList } from '@/components/home/project-list';
+import { SharedList } from '@/components/home/shared-list';
 
 export default function HomePage() {
   return (
@@ -14,7 +15,10 @@ export default function HomePage() {
         </p>
       </header>
       <NewProject />
-      <ProjectList />
+      <div className="grid gap-10 md:grid-cols-2">
+        <ProjectList />
+        <SharedList />
+      </div>
       <Suspense>
         <AccessLink />
       </Suspense>

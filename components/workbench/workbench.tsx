@@ -20,6 +20,7 @@ import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
 import { SettingsDialog } from '@/components/workbench/settings-dialog';
 import { ForkButton, ForkedFrom } from '@/components/share/fork-button';
+import { ShareButton, ShareDialog } from '@/components/share/share-dialog';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
@@ -31,10 +32,10 @@ import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC } from '@/lib/trpc/client';
 
 /** The IDE page: explorer | editor | preview over a terminal panel, the agent on the right. */
-export function Workbench({ projectId }: { projectId: string }) {
+export function Workbench({ projectId, shared = false }: { projectId: string; shared?: boolean }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
-  const { store, error } = useCreateWorkbench(projectId);
+  const { store, error } = useCreateWorkbench(projectId, { shared });
   const commands = useMemo(() => new EditorCommands(), []);
 
   if (project.error) {
@@ -68,7 +69,9 @@ export function Workbench({ projectId }: { projectId: string }) {
           wb={store}
           title={project.data?.title ?? ''}
           forkedFrom={project.data?.forkedFrom}
-          readOnly={project.data ? project.data.role === 'viewer' : false}
+          readOnly={shared || (project.data ? project.data.role === 'viewer' : false)}
+          shared={shared}
+          owner={project.data?.role === 'owner'}
         />
       </EditorCommandsContext.Provider>
     </WorkbenchContext.Provider>
@@ -80,15 +83,20 @@ interface LayoutProps {
   title: string;
   forkedFrom?: { id: string; title: string } | null;
   readOnly: boolean;
+  /** Opened through a share link: runs in the viewer's own sandbox, no agent. */
+  shared: boolean;
+  owner: boolean;
 }
 
-function WorkbenchLayout({ wb, title, forkedFrom, readOnly }: LayoutProps) {
+function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner }: LayoutProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const panels = useStore(wb.panels);
   const sidebar = useStore(wb.editor.sidebar);
   const [searchFocus, setSearchFocus] = useState(0);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
+  const agent = panels.agent && !readOnly;
   const focusSearch = useCallback(() => setSearchFocus((n) => n + 1), []);
   useShortcuts(wb, focusSearch);
   useFileSync(wb);
@@ -104,15 +112,16 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly }: LayoutProps) {
   }, [queryClient, trpc, wb]);
 
   useEffect(() => {
-    if (!readOnly) void wb.boot(manifest);
-  }, [wb, manifest, readOnly]);
+    // A share-link holder boots too: in a sandbox of their own, with nothing saved back.
+    if (!readOnly || shared) void wb.boot(manifest);
+  }, [wb, manifest, readOnly, shared]);
 
   const retry = (stage: StageName) => {
     if (stage === 'editor') window.location.reload();
     else void wb.retry(stage, manifest);
   };
 
-  const outerIds = ['sidebar', 'center', ...(panels.agent ? ['agent'] : [])].filter((id) => id !== 'sidebar' || panels.sidebar);
+  const outerIds = ['sidebar', 'center', ...(agent ? ['agent'] : [])].filter((id) => id !== 'sidebar' || panels.sidebar);
   const outer = useDefaultLayout({ id: `ide-${wb.projectId}-outer`, panelIds: outerIds, storage: storageOrUndefined() });
   const centerIds = ['top', ...(panels.terminal ? ['bottom'] : [])];
   const center = useDefaultLayout({ id: `ide-${wb.projectId}-center`, panelIds: centerIds, storage: storageOrUndefined() });
@@ -130,6 +139,7 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly }: LayoutProps) {
         </h1>
         <ForkedFrom source={forkedFrom} />
         <ForkButton projectId={wb.projectId} />
+        {owner && <ShareButton onClick={() => setShareOpen(true)} />}
         {readOnly && <span data-testid="read-only-badge" className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
         <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
           <BootStages onRetry={retry} />
@@ -141,9 +151,11 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly }: LayoutProps) {
           <IconButton label="Toggle preview" pressed={panels.preview} onClick={() => wb.togglePanel('preview')}>
             <PreviewIcon />
           </IconButton>
-          <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
-            <AgentIcon />
-          </IconButton>
+          {!readOnly && (
+            <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
+              <AgentIcon />
+            </IconButton>
+          )}
           <IconButton label="Project settings" onClick={() => setSettingsOpen(true)}>
             <MoreIcon />
           </IconButton>
@@ -202,7 +214,7 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly }: LayoutProps) {
               )}
             </Group>
           </Panel>
-          {panels.agent && (
+          {agent && (
             <>
               <ResizeHandle orientation="horizontal" />
               <Panel id="agent" defaultSize="22%" minSize={240} maxSize="45%">
@@ -215,6 +227,7 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly }: LayoutProps) {
       <WorkbenchStatus wb={wb} />
       <QuickOpen />
       <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      {owner && <ShareDialog projectId={wb.projectId} open={shareOpen} onClose={() => setShareOpen(false)} />}
     </div>
   );
 }
