@@ -24,7 +24,7 @@ test('share link → read-only and running for another identity, fork, invited e
   await guest.goto(`${origin}${sharePath}`);
   const visitor = new WorkbenchPage(guest);
   const visitorShare = new SharePage(guest);
-  await expect(visitor.fileTree).toBeVisible();
+  await expect(visitor.fileTree).toBeVisible({ timeout: 60_000 });
   await expect(visitorShare.readOnlyBadge).toBeVisible();
   await expect(guest.getByRole('button', { name: 'Toggle agent panel' })).toHaveCount(0);
   await visitor.expectStage('dev-server', 'done', 300_000);

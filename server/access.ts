@@ -42,13 +42,21 @@ export function allows(role: ProjectRole, minRole: ProjectRole): boolean {
   return rank[role] >= rank[minRole];
 }
 
+/** What else a door asks beyond the role: `shareLinks: false` keeps share-link holders out (the agent's chats). */
+export interface AccessOptions {
+  shareLinks?: boolean;
+}
+
 /**
  * The caller's access, at least `minRole`, or an AppError: no role at all reads as "project not found"
  * (ids leak nothing), too low a role as forbidden.
  */
-export async function requireAccess(db: Db, projectId: string, userId: string, minRole: ProjectRole): Promise<ProjectAccess> {
+export async function requireAccess(db: Db, projectId: string, userId: string, minRole: ProjectRole, options: AccessOptions = {}): Promise<ProjectAccess> {
   const access = await projectAccess(db, projectId, userId);
   if (!access) throw new AppError('not_found:project');
+  if (access.via === 'share' && options.shareLinks === false) {
+    throw new AppError('forbidden:project', 'A share link shows the project, not its agent conversations.');
+  }
   if (!allows(access.role, minRole)) {
     throw new AppError('forbidden:project', `This needs the ${minRole} role; you are a ${access.role}.`);
   }

@@ -24,6 +24,8 @@ export interface Expectation {
 const everyone = IDENTITIES;
 const signedIn = ['owner', 'editor', 'viewer', 'share', 'stranger'] as const;
 const viewers = ['owner', 'editor', 'viewer', 'share'] as const;
+/** Members who may view; share-link holders do not read the agent's chats. */
+const members = ['owner', 'editor', 'viewer'] as const;
 const editors = ['owner', 'editor'] as const;
 const owner = ['owner'] as const;
 
@@ -58,15 +60,15 @@ export const expectations: Record<string, Expectation> = {
   'chat.models': { allow: signedIn },
   // An unknown chat: past the guard the turn stops at not_found:chat, so no model is called.
   'chat.send': { input: (fx) => ({ ...p(fx), chatId: NO_SUCH, input: { kind: 'user', text: 'hi' } }), allow: editors },
-  'chat.list': { input: p, allow: viewers },
+  'chat.list': { input: p, allow: members },
   'chat.create': { input: p, allow: editors },
   'chat.rename': { input: (fx) => ({ ...chat(fx), title: 'renamed' }), allow: editors },
   'chat.delete': { input: chat, allow: editors },
-  'chat.messages': { input: chat, allow: viewers },
-  'chat.plan': { input: chat, allow: viewers },
+  'chat.messages': { input: chat, allow: members },
+  'chat.plan': { input: chat, allow: members },
   'chat.setPlan': { input: (fx) => ({ ...chat(fx), items: [] }), allow: editors },
   'chat.truncateFrom': { input: (fx) => ({ ...chat(fx), messageId: NO_SUCH }), allow: editors },
-  'chat.usage': { input: chat, allow: viewers },
+  'chat.usage': { input: chat, allow: members },
 
   'sandbox.previewTicket': { input: (fx) => ({ ...p(fx), port: 5173 }), allow: viewers },
   'sandbox.config': { input: p, allow: viewers },
