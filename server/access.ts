@@ -1,7 +1,8 @@
 import 'server-only';
 import type { Db } from '@/db/client';
 import { getProjectById, getProjectRole, type ProjectSummary } from '@/db/queries/projects';
-import { isViewSandboxId, liveShareGrant, viewSandboxOwner } from '@/db/queries/sharing';
+import { liveShareGrant, viewSandboxOwner } from '@/db/queries/sharing';
+import { isViewSandboxId } from '@/server/share/sandbox-id';
 import type { ProjectRole } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 
@@ -76,4 +77,11 @@ export async function mayPreview(db: Db, sandboxId: string, userId: string): Pro
 /** A share holder's sandbox is served only while its link lives (checked on every preview request). */
 export async function viewSandboxLive(db: Db, sandboxId: string): Promise<boolean> {
   return !isViewSandboxId(sandboxId) || (await viewSandboxOwner(db, sandboxId)) !== undefined;
+}
+
+/** The project a host sandbox runs: its own, or for a share holder's sandbox the shared one while the link lives. */
+export async function sandboxProject(db: Db, sandboxId: string): Promise<ProjectSummary | undefined> {
+  if (!isViewSandboxId(sandboxId)) return getProjectById(db, sandboxId);
+  const owner = await viewSandboxOwner(db, sandboxId);
+  return owner && getProjectById(db, owner.projectId);
 }

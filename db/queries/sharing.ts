@@ -2,27 +2,12 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '@/db/queries/blobs';
+import { newViewSandboxId } from '@/server/share/sandbox-id';
 import { project, shareGrant, shareLink } from '@/db/schema';
 
 /** 192 random bits, URL-safe: a slug nobody guesses. */
 export function newSlug(): string {
   return randomBytes(24).toString('base64url');
-}
-
-/**
- * A random id in UUID form whose version nibble is 8, never 4 (project ids are v4): the preview proxy
- * tells a viewer's own sandbox from a project's by its id alone, before any database lookup.
- */
-export function newViewSandboxId(): string {
-  const b = randomBytes(16);
-  b[6] = (b[6]! & 0x0f) | 0x80;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-export function isViewSandboxId(id: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id);
 }
 
 export async function activeShareLink(db: Tx, projectId: string): Promise<{ slug: string; createdAt: Date } | undefined> {

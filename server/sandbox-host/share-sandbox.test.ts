@@ -1,6 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WS from 'ws';
-import { isViewSandboxId } from '@/db/queries/sharing';
+import { isViewSandboxId } from '@/server/share/sandbox-id';
 import { ensureUser, getUserById } from '@/db/queries/users';
 import { DEV_SERVER_SOURCE } from '@/lib/sandbox/conformance/dev-server';
 import { createHostSandbox, type HostSandbox } from '@/lib/sandbox/host-client';
@@ -95,5 +97,15 @@ describe('a share-link holder', () => {
     expect((await server.fetchPreview(new URL('/x', holderUrl).toString(), { cookie })).status).toBe(403);
     await expect(holder.fs.readdir('.')).rejects.toThrow();
     expect(await owner.fs.readTextFile('owner-only.txt')).toBe('the owner was here');
+  });
+
+  it("leaves no copy on disk once the holder's sandbox stops; the project's stays", async () => {
+    const sandboxId = parsePreviewHost(new URL(holderUrl).host, TEST_PREVIEW_DOMAIN)!.projectId;
+    const { root } = server.host.manager.config;
+    expect(fs.existsSync(path.join(root, sandboxId, 'workspace'))).toBe(true);
+    await server.host.manager.release(sandboxId);
+    expect(fs.existsSync(path.join(root, sandboxId))).toBe(false);
+    await server.host.manager.release(server.projectId);
+    expect(fs.existsSync(path.join(root, server.projectId, 'workspace', 'owner-only.txt'))).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
-import { isViewSandboxId } from '@/db/queries/sharing';
+import { isViewSandboxId } from '@/server/share/sandbox-id';
 import type { User } from '@/db/schema';
-import { mayPreview, projectAccess, viewSandboxLive } from '@/server/access';
+import { mayPreview, projectAccess, sandboxProject, viewSandboxLive } from '@/server/access';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { verifyPreviewTicket } from '@/server/auth/preview-ticket';
@@ -75,10 +75,14 @@ describe('share links', () => {
     const { projectId, slug } = await sharedProject();
     await as(holder).share.open({ slug });
     const sandboxId = (await projectAccess(testDb.db, projectId, holder.id))!.sandboxId;
+    expect(await sandboxProject(testDb.db, sandboxId)).toMatchObject({ id: projectId });
+    expect(await sandboxProject(testDb.db, projectId)).toMatchObject({ id: projectId });
     const { slug: next } = await as(owner).share.rotate({ projectId });
     expect(next).not.toBe(slug);
     await expect(as(holder).files.tree({ projectId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await viewSandboxLive(testDb.db, sandboxId)).toBe(false);
+    // The holder's sandbox no longer maps to the project: its egress ceiling falls to no network.
+    expect(await sandboxProject(testDb.db, sandboxId)).toBeUndefined();
     await expect(as(other).share.open({ slug })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'This share link is invalid or was turned off.' });
     await as(other).share.open({ slug: next });
     expect(await as(other).files.tree({ projectId })).not.toHaveLength(0);
