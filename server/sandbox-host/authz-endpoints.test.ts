@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WS from 'ws';
+import { removeMember } from '@/db/queries/members';
 import { ensureUser, getUserById } from '@/db/queries/users';
+import { projectMember } from '@/db/schema';
 import { SANDBOX_WS_PATH } from '@/lib/sandbox/host-client/protocol';
 import { previewEntryUrl } from '@/lib/stores/preview';
 import { projectAccess } from '@/server/access';
@@ -110,5 +112,23 @@ describe('authorization matrix: sandbox socket and preview proxy', () => {
     expect(listing).toContain(MARKER);
     expect(listing).not.toContain('holder-wrote.txt');
     expect(JSON.stringify(await server.host.manager.get(holderSandbox).fsRequest('readdir', { path: '.' }))).toContain('holder-wrote.txt');
+  });
+
+  it('a member removed while their socket is open loses it at the next request', async () => {
+    const ws = new WS(`${server.baseUrl.replace('http', 'ws')}${SANDBOX_WS_PATH}?projectId=${server.projectId}`, {
+      headers: { cookie: cookies.editor },
+      origin: server.baseUrl,
+    });
+    const replies: { id?: number; ok?: boolean }[] = [];
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    ws.on('message', (raw) => replies.push(JSON.parse(String(raw)) as { id?: number; ok?: boolean }));
+    await new Promise((resolve) => ws.on('open', resolve));
+    ws.send(JSON.stringify({ id: 1, op: 'readdir', path: '.' }));
+    await expect.poll(() => replies.find((r) => r.id === 1)?.ok).toBe(true);
+    await removeMember(server.testDb.db, server.projectId, server.userIds.editor);
+    ws.send(JSON.stringify({ id: 2, op: 'readdir', path: '.' }));
+    expect(await closed).toBe(4404);
+    expect(replies.find((r) => r.id === 2)?.ok).not.toBe(true);
+    await server.testDb.db.insert(projectMember).values({ projectId: server.projectId, userId: server.userIds.editor, role: 'editor' });
   });
 });
