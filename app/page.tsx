@@ -3,6 +3,7 @@ import { AccessLink } from '@/components/home/access-link';
 import { ImportZip } from '@/components/home/import-zip';
 import { NewProject } from '@/components/home/new-project';
 import { ProjectList } from '@/components/home/project-list';
+import { SharedList } from '@/components/home/shared-list';
 
 export default function HomePage() {
   return (
@@ -16,7 +17,10 @@ export default function HomePage() {
       </header>
       <NewProject />
       <ImportZip />
-      <ProjectList />
+      <div className="grid gap-10 md:grid-cols-2">
+        <ProjectList />
+        <SharedList />
+      </div>
       <Suspense>
         <AccessLink />
       </Suspense>

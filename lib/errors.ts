@@ -29,7 +29,11 @@ export type ErrorSurface =
   /** Checkpoints: list, diff, restore, undo (server/api/routers/history.ts). */
   | 'history'
   /** Zip import and export (server/archive). */
-  | 'archive';
+  | 'archive'
+  /** Share links, invites and members (server/api/routers/share.ts, members.ts). */
+  | 'share'
+  | 'invite'
+  | 'member';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -60,6 +64,9 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'unauthorized:auth': 'Your session is missing or invalid. Reload the page.',
   'not_found:auth': 'That access link is invalid or was revoked.',
   'not_found:chat': 'Chat not found.',
+  'not_found:share': 'This share link is invalid or was turned off.',
+  'not_found:invite': 'This invite link is invalid or was revoked.',
+  'not_found:member': 'That person is not a member of this project.',
   'bad_request:chat': 'That request does not fit the chat as it stands. Reload it and try again.',
   'conflict:chat': 'The agent is already running in this chat. Stop it or wait for it to finish.',
   'rate_limit:chat': 'Too many agent turns in a short time. Wait a moment and retry.',

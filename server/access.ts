@@ -1,6 +1,8 @@
 import 'server-only';
 import type { Db } from '@/db/client';
-import { getProjectRole, type ProjectSummary } from '@/db/queries/projects';
+import { getProjectById, getProjectRole, type ProjectSummary } from '@/db/queries/projects';
+import { liveShareGrant, viewSandboxOwner } from '@/db/queries/sharing';
+import { isViewSandboxId } from '@/server/share/sandbox-id';
 import type { ProjectRole } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 
@@ -11,17 +13,29 @@ import { AppError } from '@/lib/errors';
 //   viewer: read files, chats and plans; see dev servers
 //   editor: the above, plus write files, run commands, run the agent
 //   owner:  the above, plus settings, members, deleting the project
+//
+// A share-link holder (someone who opened /s/<slug> while the link lives) is a viewer whose sandbox is
+// their own (`sandboxId`): they run the project there, never in the owner's sandbox, and see only its
+// previews. Revoking or rotating the link ends this at the next request.
 
 const rank: Record<ProjectRole, number> = { viewer: 0, editor: 1, owner: 2 };
 
 export interface ProjectAccess {
   project: ProjectSummary;
   role: ProjectRole;
+  /** How the role is held: the owner, a member (invite), or a share link. */
+  via: 'owner' | 'member' | 'share';
+  /** The host sandbox this caller's sockets and previews use: the project's own, or a share holder's own. */
+  sandboxId: string;
 }
 
 /** The caller's role on a project, or undefined when they hold none (or the project does not exist). */
-export function projectAccess(db: Db, projectId: string, userId: string): Promise<ProjectAccess | undefined> {
-  return getProjectRole(db, projectId, userId);
+export async function projectAccess(db: Db, projectId: string, userId: string): Promise<ProjectAccess | undefined> {
+  const held = await getProjectRole(db, projectId, userId);
+  if (held) return { ...held, via: held.role === 'owner' ? 'owner' : 'member', sandboxId: projectId };
+  const grant = await liveShareGrant(db, projectId, userId);
+  const project = grant && (await getProjectById(db, projectId));
+  return project ? { project, role: 'viewer', via: 'share', sandboxId: grant.sandboxId } : undefined;
 }
 
 /** Whether `role` is at least `minRole`. */
@@ -29,15 +43,45 @@ export function allows(role: ProjectRole, minRole: ProjectRole): boolean {
   return rank[role] >= rank[minRole];
 }
 
+/** What else a door asks beyond the role: `shareLinks: false` keeps share-link holders out (the agent's chats). */
+export interface AccessOptions {
+  shareLinks?: boolean;
+}
+
 /**
  * The caller's access, at least `minRole`, or an AppError: no role at all reads as "project not found"
  * (ids leak nothing), too low a role as forbidden.
  */
-export async function requireAccess(db: Db, projectId: string, userId: string, minRole: ProjectRole): Promise<ProjectAccess> {
+export async function requireAccess(db: Db, projectId: string, userId: string, minRole: ProjectRole, options: AccessOptions = {}): Promise<ProjectAccess> {
   const access = await projectAccess(db, projectId, userId);
   if (!access) throw new AppError('not_found:project');
+  if (access.via === 'share' && options.shareLinks === false) {
+    throw new AppError('forbidden:project', 'A share link shows the project, not its agent conversations.');
+  }
   if (!allows(access.role, minRole)) {
     throw new AppError('forbidden:project', `This needs the ${minRole} role; you are a ${access.role}.`);
   }
   return access;
+}
+
+/**
+ * Whether the user may see previews of host sandbox `sandboxId`: a project's own sandbox for its owner
+ * and members (never for share-link holders), a share holder's own sandbox for that holder alone.
+ */
+export async function mayPreview(db: Db, sandboxId: string, userId: string): Promise<boolean> {
+  if (isViewSandboxId(sandboxId)) return (await viewSandboxOwner(db, sandboxId))?.userId === userId;
+  const access = await projectAccess(db, sandboxId, userId);
+  return access !== undefined && access.via !== 'share';
+}
+
+/** A share holder's sandbox is served only while its link lives (checked on every preview request). */
+export async function viewSandboxLive(db: Db, sandboxId: string): Promise<boolean> {
+  return !isViewSandboxId(sandboxId) || (await viewSandboxOwner(db, sandboxId)) !== undefined;
+}
+
+/** The project a host sandbox runs: its own, or for a share holder's sandbox the shared one while the link lives. */
+export async function sandboxProject(db: Db, sandboxId: string): Promise<ProjectSummary | undefined> {
+  if (!isViewSandboxId(sandboxId)) return getProjectById(db, sandboxId);
+  const owner = await viewSandboxOwner(db, sandboxId);
+  return owner && getProjectById(db, owner.projectId);
 }

@@ -30,9 +30,16 @@ export function ProjectList() {
       <ul data-testid="project-list" className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800">
         {projects.data?.map((p) => (
           <li key={p.id} data-testid="project-list-item" data-project-id={p.id} className="flex items-center gap-3 px-4 py-3">
-            <Link href={`/p/${p.id}`} className="flex-1 font-medium hover:underline">
-              {p.title}
-            </Link>
+            <span className="flex min-w-0 flex-1 flex-col">
+              <Link href={`/p/${p.id}`} className="font-medium hover:underline">
+                {p.title}
+              </Link>
+              {p.forkedFromId && (
+                <span data-testid="forked-from" className="text-xs text-zinc-500">
+                  forked from {p.forkedFromTitle ?? 'a project you can no longer open'}
+                </span>
+              )}
+            </span>
             <time className="text-xs text-zinc-500" dateTime={p.updatedAt.toISOString()}>
               {p.updatedAt.toLocaleString()}
             </time>

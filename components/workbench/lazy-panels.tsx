@@ -37,4 +37,6 @@ export const HistoryPanel = dynamic(async () => (await import('@/components/hist
   loading: placeholder('history-panel-loading'),
 });
 
+export const ShareDialog = dynamic(async () => (await import('@/components/share/share-dialog')).ShareDialog, { ssr: false });
+
 export const SettingsDialog = dynamic(async () => (await import('@/components/workbench/settings-dialog')).SettingsDialog, { ssr: false });

@@ -19,7 +19,8 @@ import { fileChannel } from '@/components/workbench/file-channel';
  * Builds the stores of one project page. Created in an effect (not during render) so React's
  * strict-mode double mount disposes the first set instead of sharing a disposed one.
  */
-export function useCreateWorkbench(projectId: string): { store: WorkbenchStore | null; error: Error | null } {
+export function useCreateWorkbench(projectId: string, options: { shared?: boolean } = {}): { store: WorkbenchStore | null; error: Error | null } {
+  const shared = options.shared ?? false;
   const client = useTRPCClient();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -63,7 +64,7 @@ export function useCreateWorkbench(projectId: string): { store: WorkbenchStore |
           },
           bootHost: async () => (await import('@/lib/sandbox/host-client')).createHostSandbox({ projectId }),
         }),
-        backend: syncBackend(client, projectId, () =>
+        backend: syncBackend(client, projectId, shared, () =>
           void queryClient.invalidateQueries({ queryKey: trpc.files.tree.queryKey({ projectId }) }),
         ),
       });
@@ -96,7 +97,7 @@ export function useCreateWorkbench(projectId: string): { store: WorkbenchStore |
       channel.close();
       setStore(null);
     };
-  }, [projectId, client, trpc, queryClient]);
+  }, [projectId, shared, client, trpc, queryClient]);
 
   return { store, error };
 }
@@ -112,12 +113,16 @@ function safeLocalStorage(): Storage | null {
 
 type Client = ReturnType<typeof useTRPCClient>;
 
-/** The sync's view of the database, through the tRPC client. */
-function syncBackend(client: Client, projectId: string, onChanged: () => void): SyncBackend {
+/**
+ * The sync's view of the database, through the tRPC client. A share-link holder's sandbox is their own
+ * copy: what changes in it stays there (the server would refuse it anyway: sandbox.applyChanges is editor-only).
+ */
+function syncBackend(client: Client, projectId: string, shared: boolean, onChanged: () => void): SyncBackend {
   return {
     snapshot: () => client.sandbox.snapshot.query({ projectId }),
     read: (path) => client.files.read.query({ projectId, path }),
     async apply(changes) {
+      if (shared) return { written: [], removed: [], skipped: [] };
       const result = await client.sandbox.applyChanges.mutate({ projectId, ...changes });
       onChanged();
       return result;

@@ -14,7 +14,9 @@ import { IconButton } from '@/components/ui/icon-button';
 import { AgentIcon, FilesIcon, HistoryIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
-import { AgentSlot, HistoryPanel, PreviewPanel, SearchPanel, SettingsDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
+import { AgentSlot, HistoryPanel, PreviewPanel, SearchPanel, SettingsDialog, ShareDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
+import { ForkButton, ForkedFrom } from '@/components/share/fork-button';
+import { ShareButton } from '@/components/share/share-button';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
@@ -27,10 +29,10 @@ import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC } from '@/lib/trpc/client';
 
 /** The IDE page: explorer | editor | preview over a terminal panel, the agent on the right. */
-export function Workbench({ projectId }: { projectId: string }) {
+export function Workbench({ projectId, shared = false }: { projectId: string; shared?: boolean }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
-  const { store, error } = useCreateWorkbench(projectId);
+  const { store, error } = useCreateWorkbench(projectId, { shared });
   const commands = useMemo(() => new EditorCommands(), []);
   const mainFile = project.data?.mainFile;
   useEffect(() => {
@@ -68,20 +70,35 @@ export function Workbench({ projectId }: { projectId: string }) {
         <WorkbenchLayout
           wb={store}
           title={project.data?.title ?? ''}
-          readOnly={project.data ? project.data.role === 'viewer' : false}
+          forkedFrom={project.data?.forkedFrom}
+          readOnly={shared || (project.data ? project.data.role === 'viewer' : false)}
+          shared={shared}
+          owner={project.data?.role === 'owner'}
         />
       </EditorCommandsContext.Provider>
     </WorkbenchContext.Provider>
   );
 }
 
-function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: string; readOnly: boolean }) {
+interface LayoutProps {
+  wb: WorkbenchStore;
+  title: string;
+  forkedFrom?: { id: string; title: string } | null;
+  readOnly: boolean;
+  /** Opened through a share link: runs in the viewer's own sandbox, no agent. */
+  shared: boolean;
+  owner: boolean;
+}
+
+function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner }: LayoutProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const panels = useStore(wb.panels);
   const sidebar = useStore(wb.editor.sidebar);
   const [searchFocus, setSearchFocus] = useState(0);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [shareOpen, setShareOpen] = useState(false);
+  const agent = panels.agent && !readOnly;
   const focusSearch = useCallback(() => setSearchFocus((n) => n + 1), []);
   useShortcuts(wb, focusSearch);
   useFileSync(wb);
@@ -97,15 +114,16 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
   }, [queryClient, trpc, wb]);
 
   useEffect(() => {
-    if (!readOnly) void wb.boot(manifest);
-  }, [wb, manifest, readOnly]);
+    // A share-link holder boots too: in a sandbox of their own, with nothing saved back.
+    if (!readOnly || shared) void wb.boot(manifest);
+  }, [wb, manifest, readOnly, shared]);
 
   const retry = (stage: StageName) => {
     if (stage === 'editor') window.location.reload();
     else void wb.retry(stage, manifest);
   };
 
-  const outerIds = ['sidebar', 'center', ...(panels.agent ? ['agent'] : [])].filter((id) => id !== 'sidebar' || panels.sidebar);
+  const outerIds = ['sidebar', 'center', ...(agent ? ['agent'] : [])].filter((id) => id !== 'sidebar' || panels.sidebar);
   const outer = useDefaultLayout({ id: `ide-${wb.projectId}-outer`, panelIds: outerIds, storage: storageOrUndefined() });
   const centerIds = ['top', ...(panels.terminal ? ['bottom'] : [])];
   const center = useDefaultLayout({ id: `ide-${wb.projectId}-center`, panelIds: centerIds, storage: storageOrUndefined() });
@@ -122,7 +140,10 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
         <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
           {title || '…'}
         </h1>
-        {readOnly && <span className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
+        <ForkedFrom source={forkedFrom} />
+        <ForkButton projectId={wb.projectId} />
+        {owner && <ShareButton onClick={() => setShareOpen(true)} />}
+        {readOnly && <span data-testid="read-only-badge" className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
         <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
           <BootStages onRetry={retry} />
         </div>
@@ -133,9 +154,11 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
           <IconButton label="Toggle preview" pressed={panels.preview} onClick={() => wb.togglePanel('preview')}>
             <PreviewIcon />
           </IconButton>
-          <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
-            <AgentIcon />
-          </IconButton>
+          {!readOnly && (
+            <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
+              <AgentIcon />
+            </IconButton>
+          )}
           <IconButton label="Project settings" onClick={() => setSettingsOpen(true)}>
             <MoreIcon />
           </IconButton>
@@ -157,15 +180,17 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
           >
             <SearchIcon size={20} />
           </ActivityButton>
-          <ActivityButton label="History" active={panels.sidebar && sidebar === 'history'} onClick={() => toggleView(wb, 'history')}>
-            <HistoryIcon size={20} />
-          </ActivityButton>
+          {!shared && (
+            <ActivityButton label="History" active={panels.sidebar && sidebar === 'history'} onClick={() => toggleView(wb, 'history')}>
+              <HistoryIcon size={20} />
+            </ActivityButton>
+          )}
         </nav>
         <Group orientation="horizontal" id={`ide-${wb.projectId}-outer`} className="min-w-0 flex-1" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
           {panels.sidebar && (
             <>
               <Panel id="sidebar" defaultSize="18%" minSize={170} maxSize="40%" className="bg-zinc-50 dark:bg-zinc-900">
-                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : sidebar === 'history' ? <HistoryPanel readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
+                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : sidebar === 'history' && !shared ? <HistoryPanel readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
               </Panel>
               <ResizeHandle orientation="horizontal" />
             </>
@@ -197,7 +222,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
               )}
             </Group>
           </Panel>
-          {panels.agent && (
+          {agent && (
             <>
               <ResizeHandle orientation="horizontal" />
               <Panel id="agent" defaultSize="22%" minSize={240} maxSize="45%">
@@ -210,6 +235,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
       <WorkbenchStatus wb={wb} />
       <QuickOpen />
       {settingsOpen && <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />}
+      {owner && shareOpen && <ShareDialog projectId={wb.projectId} open={shareOpen} onClose={() => setShareOpen(false)} />}
     </div>
   );
 }

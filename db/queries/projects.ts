@@ -1,5 +1,6 @@
 import 'server-only';
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
 import { project, projectMember, user, type Project, type ProjectRole, type ProjectSettings } from '@/db/schema';
@@ -21,7 +22,7 @@ export type ProjectSummary = Pick<
   'id' | 'ownerId' | 'title' | 'template' | 'visibility' | 'forkedFromId' | 'settings' | 'createdAt' | 'updatedAt'
 >;
 
-export async function getProjectById(db: Db, id: string): Promise<ProjectSummary | undefined> {
+export async function getProjectById(db: Tx, id: string): Promise<ProjectSummary | undefined> {
   const [row] = await db.select(projectColumns).from(project).where(eq(project.id, id));
   return row;
 }
@@ -44,8 +45,22 @@ export async function getProjectRole(
   return undefined;
 }
 
-export async function listProjectsByOwner(db: Db, ownerId: string): Promise<ProjectSummary[]> {
-  return db.select(projectColumns).from(project).where(eq(project.ownerId, ownerId)).orderBy(desc(project.updatedAt));
+const source = alias(project, 'source');
+
+/** A fork's source title, only when `userId` owns or is a member of the source (a rename must not leak). */
+const visibleSourceTitle = (userId: string) =>
+  sql<string | null>`case when ${or(
+    eq(source.ownerId, userId),
+    sql`exists (select 1 from ${projectMember} where ${projectMember.projectId} = ${source.id} and ${projectMember.userId} = ${userId})`,
+  )} then ${source.title} end`;
+
+export async function listProjectsByOwner(db: Db, ownerId: string): Promise<(ProjectSummary & { forkedFromTitle: string | null })[]> {
+  return db
+    .select({ ...projectColumns, forkedFromTitle: visibleSourceTitle(ownerId) })
+    .from(project)
+    .leftJoin(source, eq(source.id, project.forkedFromId))
+    .where(eq(project.ownerId, ownerId))
+    .orderBy(desc(project.updatedAt));
 }
 
 /**

@@ -221,7 +221,7 @@ describe('AgentStore', () => {
     const usedA = store.context.get()!.used;
     const b = (await createCaller(createContextInner({ db: kit.db, user: kit.owner })).chat.create({ projectId: kit.projectId })).id;
     await store.openChat(b);
-    expect(store.currentChat.get()).toBe(b);
+    expect(store.chat.get()).toBe(b);
     expect(store.items.get()).toEqual([]);
     expect(store.context.get()!.used).toBeLessThan(usedA);
     await store.openChat(a);

@@ -5,8 +5,10 @@ import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
 import { memoryRouter } from '@/server/api/routers/memory';
 import { historyRouter } from '@/server/api/routers/history';
+import { membersRouter } from '@/server/api/routers/members';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
+import { shareRouter } from '@/server/api/routers/share';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
 
 export const appRouter = router({
@@ -19,6 +21,8 @@ export const appRouter = router({
   sandbox: sandboxRouter,
   history: historyRouter,
   archive: archiveRouter,
+  share: shareRouter,
+  members: membersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -6,7 +6,7 @@ import { z, ZodError } from 'zod';
 import type { Db } from '@/db/client';
 import type { ProjectRole, User } from '@/db/schema';
 import { AppError, trpcCodeByKind, type AppErrorCode } from '@/lib/errors';
-import { requireAccess } from '@/server/access';
+import { requireAccess, type AccessOptions } from '@/server/access';
 import { userFromRequest } from '@/server/auth/request-user';
 import { defaultTurnDeps, type TurnDeps } from '@/server/model/turn';
 
@@ -74,9 +74,9 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
  * Procedures on one project: takes `projectId`, checks the caller holds at least `minRole`
  * (server/access.ts: no role at all reads as "project not found", so ids leak nothing).
  */
-export function projectProcedure(minRole: ProjectRole) {
+export function projectProcedure(minRole: ProjectRole, options?: AccessOptions) {
   return authedProcedure.input(z.object({ projectId: z.uuid() })).use(async ({ ctx, input, next }) => {
-    const access = await requireAccess(ctx.db, input.projectId, ctx.user.id, minRole);
-    return next({ ctx: { ...ctx, project: access.project, role: access.role } });
+    const access = await requireAccess(ctx.db, input.projectId, ctx.user.id, minRole, options);
+    return next({ ctx: { ...ctx, project: access.project, role: access.role, access } });
   });
 }

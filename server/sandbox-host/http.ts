@@ -2,7 +2,7 @@ import 'server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Db } from '@/db/client';
-import { getProjectById } from '@/db/queries/projects';
+import { sandboxProject } from '@/server/access';
 import { resolveSettings } from '@/lib/project-settings';
 import { SANDBOX_WS_PATH } from '@/lib/sandbox/host-client/protocol';
 import { defaultConfig, type SandboxHostConfig } from '@/server/sandbox-host/config';
@@ -33,9 +33,10 @@ export interface SandboxHost {
 }
 
 export function createSandboxHost(options: SandboxHostOptions): SandboxHost {
-  // Egress proxies ask the database for the project's setting on every connection; a project gone means no network.
-  const networkCeiling = async (projectId: string) => {
-    const found = await getProjectById(await options.getDb(), projectId);
+  // Egress proxies ask the database for the project's setting on every connection; a project gone (or a
+  // share link revoked, for a holder's own sandbox) means no network.
+  const networkCeiling = async (sandboxId: string) => {
+    const found = await sandboxProject(await options.getDb(), sandboxId);
     return found ? resolveSettings(found.settings).network : 'off';
   };
   const manager = new SandboxManager(defaultConfig(options.sandboxDir, { networkCeiling, ...options.config }));

@@ -3,7 +3,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Db } from '@/db/client';
-import { projectAccess } from '@/server/access';
+import { mayPreview, viewSandboxLive } from '@/server/access';
 import { PREVIEW_BRIDGE_SCRIPT, PREVIEW_ENTRY_PATH } from '@/lib/stores/preview';
 import {
   PREVIEW_COOKIE,
@@ -93,8 +93,7 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
   /** PREVIEW_ENTRY_PATH?ticket=…&to=/path: checks the ticket and the user's role, sets the preview cookie, goes to `to`. */
   async function enter(req: IncomingMessage, res: ServerResponse, target: PreviewTarget, url: URL): Promise<void> {
     const userId = verifyPreviewTicket(url.searchParams.get('ticket'), target);
-    const role = userId ? await projectAccess(await options.getDb(), target.projectId, userId) : undefined;
-    if (!role) return forbidden(res);
+    if (!userId || !(await mayPreview(await options.getDb(), target.projectId, userId))) return forbidden(res);
     const https = req.headers['x-forwarded-proto'] === 'https' || 'encrypted' in req.socket;
     res
       .writeHead(303, {
@@ -107,7 +106,16 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
       .end();
   }
 
-  const admitted = (req: IncomingMessage, target: PreviewTarget) => verifyPreviewCookie(readCookie(req.headers.cookie, PREVIEW_COOKIE), target);
+  /** The origin's cookie, and for a share holder's own sandbox a link that still lives (asked per request). */
+  const admitted = async (req: IncomingMessage, target: PreviewTarget) =>
+    verifyPreviewCookie(readCookie(req.headers.cookie, PREVIEW_COOKIE), target) &&
+    (await options
+      .getDb()
+      .then((db) => viewSandboxLive(db, target.projectId))
+      .catch((error: unknown) => {
+        console.error('preview access check failed:', error);
+        return false;
+      }));
 
   async function socketFor(host: string | undefined): Promise<{ socket?: string; error?: string; target?: { port: number; projectId: string } }> {
     const target = parsePreviewHost(host, options.domain);
@@ -141,11 +149,12 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
       });
       return true;
     }
-    if (!admitted(req, target)) {
-      forbidden(res);
-      return true;
-    }
-    void socketFor(req.headers.host).then(({ socket, error }) => {
+    void (async () => {
+      if (!(await admitted(req, target))) return { admitted: false as const };
+      return { admitted: true as const, ...(await socketFor(req.headers.host)) };
+    })().then((result) => {
+      if (!result.admitted) return forbidden(res);
+      const { socket, error } = result;
       if (!socket) {
         res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', ...isolationHeaders }).end(`${error}\n`);
         return;
@@ -192,11 +201,12 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
     const target = parsePreviewHost(req.headers.host, options.domain);
     if (!target) return false;
     client.on('error', () => {});
-    if (!admitted(req, target)) {
-      client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
-      return true;
-    }
-    void socketFor(req.headers.host).then(({ socket }) => {
+    void (async () => ((await admitted(req, target)) ? { admitted: true as const, ...(await socketFor(req.headers.host)) } : { admitted: false as const }))().then((result) => {
+      if (!result.admitted) {
+        client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+        return;
+      }
+      const { socket } = result;
       if (!socket) {
         client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n');
         return;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '@/lib/errors';
+import { isViewSandboxId } from '@/server/share/sandbox-id';
 import type { FsEvent, NetworkPolicy, SpawnOptions } from '@/lib/sandbox/types';
 import { baseEnv, bwrapArgs, privilegeAndLimitArgs, sandboxDirs, writeEtc, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import { assertProjectId, uidFor, type SandboxHostConfig } from '@/server/sandbox-host/config';
@@ -285,8 +286,10 @@ export class Workspace {
     this.#ports.clear();
     this.#helper.dispose();
     killLeftovers(this.uid, this.dirs.workspace);
-    // Its sockets are dead now; the files (workspace, home) stay for next time.
+    // Its sockets are dead now; the files (workspace, home) stay for next time, except a share-link
+    // holder's throwaway copy, which nobody opens again (its disk would pile up with every visitor).
     fs.rmSync(this.dirs.run, { recursive: true, force: true });
+    if (isViewSandboxId(this.projectId)) fs.rmSync(this.dirs.base, { recursive: true, force: true });
   }
 
   #assertOpen(): void {

@@ -6,7 +6,7 @@ import type { Db } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { effectiveNetwork, resolveSettings } from '@/lib/project-settings';
 import { CLOSE_CODES, MAX_MESSAGE_BYTES, requestSchema, type SandboxRequest, type ServerMessage } from '@/lib/sandbox/host-client/protocol';
-import { allows, projectAccess } from '@/server/access';
+import { allows, projectAccess, type ProjectAccess } from '@/server/access';
 import { liveSessionOf } from '@/server/auth/request-user';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
@@ -18,6 +18,8 @@ const MAX_EARLY_MESSAGES = 64;
 // /api/sandbox/ws?projectId=…: the browser's line to its project's host sandbox. The session cookie says
 // who is calling, the project role what they may do: owner and editor read, write and run; a viewer
 // only reads (files, listings, watch, export) and sees dev servers; anyone else is closed with 4404.
+// A share-link holder is connected to a sandbox of their own (access.sandboxId), where they may mount
+// and run (nothing there goes back to the project); every request re-checks that their link lives.
 
 const WRITE_OPS = new Set<SandboxRequest['op']>(['writeFile', 'mkdir', 'rm', 'rename', 'mount', 'spawn', 'stdin', 'resize', 'kill']);
 /** Output waits (the process blocks) while this much is queued on the socket. */
@@ -32,12 +34,21 @@ export interface SandboxSocketOptions {
   previewUrl: (req: IncomingMessage, projectId: string, port: number) => string;
 }
 
+interface Authorized {
+  projectId: string;
+  userId: string;
+  role: 'owner' | 'editor' | 'viewer';
+  /** The sandbox served: the project's, or a share holder's own. */
+  sandboxId: string;
+  shared: boolean;
+}
+
 export function createSandboxSocketHandler(options: SandboxSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   async function authorize(
     req: IncomingMessage,
-  ): Promise<{ projectId: string; userId: string; role: 'owner' | 'editor' | 'viewer' } | { close: number; reason: string }> {
+  ): Promise<Authorized | { close: number; reason: string }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const projectId = url.searchParams.get('projectId') ?? '';
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(projectId)) {
@@ -51,7 +62,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
     const unavailable = unavailableReason();
     if (unavailable) return { close: CLOSE_CODES.unavailable, reason: unavailable };
-    return { projectId, userId, role: access.role };
+    return { projectId, userId, role: access.role, sandboxId: access.sandboxId, shared: access.via === 'share' };
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -74,14 +85,14 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
             return;
           }
           // Starting a sandbox counts against the user's cap of running sandboxes.
-          const release = await options.manager.attach(result.projectId, result.userId).catch((error: unknown) => {
+          const release = await options.manager.attach(result.sandboxId, result.userId).catch((error: unknown) => {
             ws.off('message', hold);
             ws.close(CLOSE_CODES.unavailable, (error instanceof AppError ? error.message : 'The sandbox could not start.').slice(0, 120));
           });
           if (!release) return;
           ws.off('message', hold);
           if (ws.readyState !== ws.OPEN) return release();
-          serve(ws, req, result.projectId, result.userId, result.role, release);
+          serve(ws, req, result, release);
           for (const [raw, isBinary] of early) ws.emit('message', raw, isBinary);
         },
         (error: unknown) => {
@@ -92,23 +103,20 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     });
   }
 
-  function serve(
-    ws: WebSocket,
-    req: IncomingMessage,
-    projectId: string,
-    userId: string,
-    role: 'owner' | 'editor' | 'viewer',
-    release: () => void,
-  ): void {
+  function serve(ws: WebSocket, req: IncomingMessage, who: Authorized, release: () => void): void {
     const { manager } = options;
-    const workspace = manager.get(projectId);
+    const { projectId, userId, role, sandboxId, shared } = who;
+    const workspace = manager.get(sandboxId);
     const mine = new Map<string, HostProcess>();
     const watches = new Map<string, () => void>();
     let nextWatch = 1;
     const send = (message: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const url = (port: number) => options.previewUrl(req, projectId, port);
+    const url = (port: number) => options.previewUrl(req, sandboxId, port);
+    /** The same sandbox as when the socket opened: a share holder's own while the link lives, or the project's. */
+    const sameSandbox = (current: ProjectAccess | undefined): current is ProjectAccess =>
+      !!current && (shared ? current.via === 'share' && current.sandboxId === sandboxId : current.via !== 'share');
 
     const stopPorts = workspace.onPorts({
       onServerReady: (port) => send({ type: 'server-ready', port, url: url(port) }),
@@ -127,7 +135,13 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     };
 
     const handle = async (request: SandboxRequest): Promise<unknown> => {
-      if (!allows(role, 'editor') && WRITE_OPS.has(request.op)) {
+      // The role is read again on every request: a member removed, a link revoked or a role lowered counts at once.
+      const current = await projectAccess(await options.getDb(), projectId, userId);
+      if (!sameSandbox(current)) {
+        ws.close(CLOSE_CODES.notFound, 'You no longer have access to this project.');
+        throw new AppError('not_found:project');
+      }
+      if (!shared && !allows(current.role, 'editor') && WRITE_OPS.has(request.op)) {
         throw new AppError('forbidden:project', 'Viewers can look at files but not change them or run commands.');
       }
       switch (request.op) {
@@ -153,11 +167,8 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           watches.delete(request.watchId);
           return null;
         case 'spawn': {
-          await manager.ready(projectId);
-          // The caller's role and the project's network setting (the default and the ceiling) are read
-          // again now: a membership revoked or a setting changed since the socket opened counts at once.
-          const current = await projectAccess(await options.getDb(), projectId, userId);
-          if (!current || !allows(current.role, 'editor')) throw new AppError('forbidden:project', 'You can no longer run commands in this project.');
+          await manager.ready(sandboxId);
+          // The project's network setting (the default and the ceiling) as it is now.
           const network = effectiveNetwork(request.network, resolveSettings(current.project.settings).network);
           const proc = await workspace.spawn(request.command, request.args, { ...request, network });
           mine.set(proc.id, proc);

@@ -22,9 +22,11 @@ import { listCompactions } from '@/db/queries/memory';
 
 // Chats of a project: the conversation, its plan and token usage, and `send`, one turn of the agent
 // (server/model/turn.ts), whose events stream back through httpBatchStreamLink. Viewers read; editors change.
+// A share link shows the project, not its conversations: share-link holders read no chat.
 
 const title = z.string().trim().min(1, 'A title is required.').max(100, 'Titles are at most 100 characters.');
 const chatInput = z.object({ chatId: z.uuid() });
+const noShareLinks = { shareLinks: false };
 
 async function requireChat(ctx: { db: Parameters<typeof getChat>[0] }, projectId: string, chatId: string) {
   const found = await getChat(ctx.db, projectId, chatId);
@@ -50,7 +52,7 @@ export const chatRouter = router({
       compactNow({ db: ctx.db, deps: ctx.turns, user: ctx.user, project: ctx.project, chatId: input.chatId, ...(input.model ? { model: input.model } : {}) }, signal),
     ),
 
-  list: projectProcedure('viewer').query(({ ctx, input }) => listChats(ctx.db, input.projectId)),
+  list: projectProcedure('viewer', noShareLinks).query(({ ctx, input }) => listChats(ctx.db, input.projectId)),
 
   create: projectProcedure('editor')
     .input(z.object({ title: title.optional() }))
@@ -72,7 +74,7 @@ export const chatRouter = router({
     }),
 
   /** The conversation in order: user messages, assistant answers with tool calls, tool results. */
-  messages: projectProcedure('viewer')
+  messages: projectProcedure('viewer', noShareLinks)
     .input(chatInput)
     .query(async ({ ctx, input }) => {
       const found = await requireChat(ctx, input.projectId, input.chatId);
@@ -85,7 +87,7 @@ export const chatRouter = router({
       };
     }),
 
-  plan: projectProcedure('viewer')
+  plan: projectProcedure('viewer', noShareLinks)
     .input(chatInput)
     .query(async ({ ctx, input }) => (await requireChat(ctx, input.projectId, input.chatId)).plan),
 
@@ -105,7 +107,7 @@ export const chatRouter = router({
       return { deleted };
     }),
 
-  usage: projectProcedure('viewer')
+  usage: projectProcedure('viewer', noShareLinks)
     .input(chatInput)
     .query(async ({ ctx, input }) => {
       await requireChat(ctx, input.projectId, input.chatId);

@@ -26,14 +26,14 @@ export const restoreInput = z.object({ checkpointId: z.uuid(), chatId: z.uuid().
 export const undoInput = z.object({ chatId: z.uuid().nullable().default(null) });
 
 export const historyRouter = router({
-  list: projectProcedure('viewer').query(({ ctx }) => listCheckpoints(ctx.db, ctx.project.id)),
+  list: projectProcedure('viewer', { shareLinks: false }).query(({ ctx }) => listCheckpoints(ctx.db, ctx.project.id)),
 
   create: projectProcedure('editor')
     .input(createCheckpointInput)
     .mutation(({ ctx, input }) => createCheckpoint(ctx.db, { kind: input.kind, message: input.message, chatId: input.chatId, projectId: ctx.project.id, userId: ctx.user.id })),
 
   /** Paths that differ between two checkpoints (or a checkpoint and the files now). */
-  diff: projectProcedure('viewer')
+  diff: projectProcedure('viewer', { shareLinks: false })
     .input(diffInput)
     .query(async ({ ctx, input }) => {
       const changes = diffTrees(await treeOf(ctx.db, ctx.project.id, input.from), await treeOf(ctx.db, ctx.project.id, input.to));
@@ -41,7 +41,7 @@ export const historyRouter = router({
     }),
 
   /** One file on both sides, for Monaco's diff editor; null where the file did not exist. */
-  fileDiff: projectProcedure('viewer')
+  fileDiff: projectProcedure('viewer', { shareLinks: false })
     .input(fileDiffInput)
     .query(async ({ ctx, input }) => {
       const path = normalizeProjectPath(input.path);

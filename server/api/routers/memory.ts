@@ -16,7 +16,7 @@ const notesInput = z.object({
 });
 
 export const memoryRouter = router({
-  get: projectProcedure('viewer')
+  get: projectProcedure('viewer', { shareLinks: false })
     .input(z.object({ chatId: z.uuid(), model: z.string().max(200).optional() }))
     .query(({ ctx, input }) => memoryView(ctx.db, ctx.turns, input.projectId, input.chatId, input.model)),
 

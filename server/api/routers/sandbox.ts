@@ -24,10 +24,13 @@ export const applyChangesInput = z.object({
 export const previewTicketInput = z.object({ port: z.number().int().min(1).max(65535) });
 
 export const sandboxRouter = router({
-  /** A 60-second pass into this project's host-sandbox preview on that port (server/auth/preview-ticket.ts). */
+  /**
+   * A 60-second pass into the caller's host-sandbox preview on that port (server/auth/preview-ticket.ts):
+   * the project's sandbox, or for a share-link holder their own (server/access.ts).
+   */
   previewTicket: projectProcedure('viewer')
     .input(previewTicketInput)
-    .query(({ ctx, input }) => issuePreviewTicket(ctx.user.id, { projectId: ctx.project.id, port: input.port })),
+    .query(({ ctx, input }) => issuePreviewTicket(ctx.user.id, { projectId: ctx.access.sandboxId, port: input.port })),
 
   /** What the page needs to choose and boot a sandbox. Never includes secrets. */
   config: projectProcedure('viewer').query(({ ctx }) => ({

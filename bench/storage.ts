@@ -1,0 +1,150 @@
+// npm run bench:storage — what sharing costs. (1) 40 forks of the Vite template, each with a small edit:
+// bytes stored against one copy (forks copy file rows, never contents) and the time per fork. (2) A share
+// link opened by a new identity → its own host sandbox mounted, dependencies installed from the warm npm
+// cache (network off), the dev server's first page served through the preview proxy.
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import WS from 'ws';
+import { median, percentile, runBench, type Row } from '@/bench/harness';
+import { createFiles, readFile, writeFile } from '@/db/queries/files';
+import { insertProject } from '@/db/queries/projects';
+import { ensureUser, getUserById } from '@/db/queries/users';
+import { createTestDb, seedUsers } from '@/db/testing';
+import type { Db } from '@/db/client';
+import type { User } from '@/db/schema';
+import { createHostSandbox } from '@/lib/sandbox/host-client';
+import type { WebSocketConstructor } from '@/lib/sandbox/host-client/client';
+import { previewEntryUrl } from '@/lib/stores/preview';
+import { createCaller } from '@/server/api/root';
+import { createContextInner } from '@/server/api/trpc';
+import { sessionCookieFor } from '@/server/auth/request-user';
+import { newUserId } from '@/server/auth/session';
+import { forkProject } from '@/server/projects/fork';
+import { prewarmNpmCache } from '@/server/sandbox-host/npm-cache';
+import { startSandboxTestServer } from '@/server/sandbox-host/testing';
+import { viteReactTemplate } from '@/server/templates/vite-react';
+
+const FORKS = 40;
+
+/** Bytes the rows of the content tables hold (pg_column_size of whole rows, without page slack). */
+async function storedBytes(db: Db): Promise<{ blob: number; fileRows: number; projectRows: number; database: number }> {
+  const one = async (query: ReturnType<typeof sql>) => Number(((await db.execute(query)) as unknown as { rows: { n: string | number | null }[] }).rows[0]?.n ?? 0);
+  return {
+    blob: await one(sql`select coalesce(sum(pg_column_size(b.*)), 0) as n from blob b`),
+    fileRows: await one(sql`select coalesce(sum(pg_column_size(f.*)), 0) as n from project_file f`),
+    projectRows: await one(sql`select coalesce(sum(pg_column_size(p.*)), 0) as n from project p`),
+    database: await one(sql`select pg_database_size(current_database()) as n`),
+  };
+}
+
+async function forks(rows: Row[]) {
+  const testDb = await createTestDb();
+  const db = testDb.db;
+  try {
+    const [owner, forker] = (await seedUsers(db, 2)) as [User, User];
+    const before = await storedBytes(db);
+    const source = await insertProject(db, { ownerId: owner.id, title: 'vite', template: viteReactTemplate.id });
+    const encoder = new TextEncoder();
+    await createFiles(db, source.id, Object.entries(viteReactTemplate.files).map(([p, text]) => [p, encoder.encode(text)] as const).map(([p, content]) => ({ path: p, content })));
+    const oneCopy = await storedBytes(db);
+    const forkMs: number[] = [];
+    let editBytes = 0;
+    for (let i = 0; i < FORKS; i++) {
+      const started = performance.now();
+      const fork = await forkProject(db, { sourceProjectId: source.id, ownerId: forker.id });
+      forkMs.push(performance.now() - started);
+      // The small edit: one line appended to App.tsx, a new blob of its own.
+      const app = (await readFile(db, fork.id, 'src/App.tsx'))!;
+      const edited = encoder.encode(`${new TextDecoder().decode(app.content)}// fork ${i}\n`);
+      editBytes += edited.byteLength;
+      await writeFile(db, { projectId: fork.id, path: 'src/App.tsx', content: edited, expectedVersion: app.version });
+    }
+    const after = await storedBytes(db);
+    const copy = oneCopy.blob + oneCopy.fileRows + oneCopy.projectRows - (before.blob + before.fileRows + before.projectRows);
+    const total = after.blob + after.fileRows + after.projectRows - (before.blob + before.fileRows + before.projectRows);
+    rows.push({ measure: 'one copy of the Vite template (blob + file + project rows)', value: copy, unit: 'bytes' });
+    rows.push({ measure: `${FORKS} forks + one edit each: blobs added`, value: after.blob - oneCopy.blob, unit: 'bytes' });
+    rows.push({ measure: `${FORKS} forks + one edit each: edited file contents`, value: editBytes, unit: 'bytes' });
+    rows.push({ measure: `${FORKS} forks: file + project rows added`, value: after.fileRows + after.projectRows - oneCopy.fileRows - oneCopy.projectRows, unit: 'bytes' });
+    rows.push({ measure: `total after ${FORKS} forks (rows)`, value: total, unit: 'bytes' });
+    rows.push({ measure: `database size growth, ${FORKS} forks (pages)`, value: after.database - oneCopy.database, unit: 'bytes' });
+    rows.push({ measure: 'fork time, median', value: +median(forkMs).toFixed(1), unit: 'ms' });
+    rows.push({ measure: 'fork time, p95', value: +percentile(forkMs, 95).toFixed(1), unit: 'ms' });
+    return {
+      oneCopyBytes: copy,
+      totalBytes: total,
+      editBytes,
+      contentsAddedBytes: after.blob - oneCopy.blob,
+      ratioTotalToCopyPlusEdits: +(total / (copy + editBytes)).toFixed(2),
+      contentRatio: +((after.blob - before.blob) / (oneCopy.blob - before.blob + editBytes)).toFixed(3),
+      forkP95Ms: +percentile(forkMs, 95).toFixed(1),
+    };
+  } finally {
+    await testDb.close();
+  }
+}
+
+async function shareOpenToPreview(rows: Row[]) {
+  const server = await startSandboxTestServer();
+  try {
+    const pkg = viteReactTemplate.files['package.json']!;
+    await prewarmNpmCache({ cacheDir: path.join(server.dataDir, 'npm-cache'), packages: { vite: pkg } });
+    const db = server.testDb.db;
+    const owner = createCaller(createContextInner({ db, user: (await getUserById(db, server.userIds.owner))! }));
+    const project = await owner.project.create({ template: 'vite-react-ts' });
+    const { slug } = await owner.share.rotate({ projectId: project.id });
+    const visitorId = newUserId();
+    await ensureUser(db, visitorId);
+    const cookie = await sessionCookieFor(db, visitorId);
+    const origin = server.baseUrl;
+    const Socket = class extends WS {
+      constructor(url: string) {
+        super(url, { headers: { cookie }, origin });
+        this.on('error', () => {});
+      }
+    } as unknown as WebSocketConstructor;
+
+    const started = performance.now();
+    const visitor = createCaller(createContextInner({ db, user: (await getUserById(db, visitorId))! }));
+    const { projectId } = await visitor.share.open({ slug });
+    const sandbox = await createHostSandbox({ projectId, baseUrl: server.baseUrl, WebSocket: Socket });
+    const snapshot = await visitor.sandbox.snapshot({ projectId });
+    await sandbox.mount(Object.fromEntries(snapshot.map((f) => [f.path, f.encoding === 'utf8' ? f.content : Buffer.from(f.content, 'base64')])));
+    const mountedAt = performance.now();
+    const install = await sandbox.spawn('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { network: 'off' });
+    let log = '';
+    install.onOutput((c) => (log += c));
+    const installed = await install.exit;
+    if (installed.code !== 0) throw new Error(`npm install failed in the visitor's sandbox:\n${log}`);
+    const installedAt = performance.now();
+    const ready = new Promise<string>((resolve) => sandbox.onServerReady((e) => resolve(e.url)));
+    await sandbox.spawn('npm', ['run', 'dev'], { network: 'off' });
+    const url = await ready;
+    const readyAt = performance.now();
+    const { ticket } = await visitor.sandbox.previewTicket({ projectId, port: Number(new URL(url).hostname.split('-')[0]) });
+    const entered = await server.fetchPreview(previewEntryUrl(url, ticket), { cookie: '' });
+    const previewCookie = String(entered.headers['set-cookie'] ?? '').split(';')[0]!;
+    const page = await server.fetchPreview(url, { cookie: previewCookie });
+    const servedAt = performance.now();
+    if (page.status !== 200) throw new Error(`the preview answered ${page.status}`);
+    rows.push({ measure: 'share link opened → own sandbox mounted', value: Math.round(mountedAt - started), unit: 'ms' });
+    rows.push({ measure: '… → npm install (warm cache, network off)', value: Math.round(installedAt - started), unit: 'ms' });
+    rows.push({ measure: '… → dev server ready', value: Math.round(readyAt - started), unit: 'ms' });
+    rows.push({ measure: '… → preview page served (HTTP 200 via the proxy)', value: Math.round(servedAt - started), unit: 'ms' });
+    await sandbox.dispose();
+    return { shareToPreviewMs: Math.round(servedAt - started), installMs: Math.round(installedAt - mountedAt) };
+  } finally {
+    await server.close();
+  }
+}
+
+await runBench('storage', async () => {
+  const rows: Row[] = [];
+  const storage = await forks(rows);
+  const share = await shareOpenToPreview(rows);
+  return {
+    inputs: { forks: FORKS, template: viteReactTemplate.id, goals: { storage: '≤ 1.1 × one copy + edits', forkP95Ms: 100, shareToPreviewMs: 3000 } },
+    rows,
+    summary: { ...storage, ...share },
+  };
+});

@@ -1,0 +1,78 @@
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
+import { blob, projectFile, type User } from '@/db/schema';
+import { createCaller } from '@/server/api/root';
+import { createContextInner } from '@/server/api/trpc';
+import { env } from '@/lib/env';
+import { forkProject, forkTitle } from '@/server/projects/fork';
+
+let testDb: TestDb;
+let alice: User;
+let bob: User;
+const callerFor = (user: User | null) => createCaller(createContextInner({ db: testDb.db, user }));
+const blobCount = async () => (await testDb.db.select({ n: count() }).from(blob))[0]?.n ?? 0;
+
+beforeAll(async () => {
+  testDb = await createTestDb();
+  [alice, bob] = (await seedUsers(testDb.db, 2)) as [User, User];
+});
+afterAll(() => testDb.close());
+
+describe('forkProject', () => {
+  it('copies file rows, never contents, and remembers the source', async () => {
+    const source = await callerFor(alice).project.create({ template: 'vite-react-ts' });
+    const blobsBefore = await blobCount();
+    const fork = await forkProject(testDb.db, { sourceProjectId: source.id, ownerId: bob.id });
+    expect(await blobCount()).toBe(blobsBefore);
+    const rows = (id: string) =>
+      testDb.db.select({ path: projectFile.path, hash: projectFile.blobHash }).from(projectFile).where(eq(projectFile.projectId, id)).orderBy(projectFile.path);
+    const forkRows = await rows(fork.id);
+    expect(forkRows.length).toBeGreaterThan(3);
+    expect(forkRows).toEqual(await rows(source.id));
+    expect(await callerFor(bob).project.byId({ projectId: fork.id })).toMatchObject({
+      ownerId: bob.id,
+      role: 'owner',
+      forkedFromId: source.id,
+      title: `${source.title} (fork)`,
+    });
+  });
+
+  it('a write to the fork leaves the source unchanged', async () => {
+    const source = await callerFor(alice).project.create({ template: 'vite-react-ts' });
+    const fork = await forkProject(testDb.db, { sourceProjectId: source.id, ownerId: bob.id, name: 'mine' });
+    const before = await callerFor(alice).files.read({ projectId: source.id, path: 'src/App.tsx' });
+    const forked = await callerFor(bob).files.read({ projectId: fork.id, path: 'src/App.tsx' });
+    await callerFor(bob).files.write({ projectId: fork.id, path: 'src/App.tsx', content: 'export default 1;\n', encoding: 'utf8', expectedVersion: forked.version });
+    expect(await callerFor(alice).files.read({ projectId: source.id, path: 'src/App.tsx' })).toMatchObject({ content: before.content, version: before.version });
+  });
+
+  it('refuses an unknown source and counts against PROJECTS_PER_USER', async () => {
+    await expect(forkProject(testDb.db, { sourceProjectId: '00000000-0000-4000-8000-000000000000', ownerId: bob.id })).rejects.toMatchObject({
+      code: 'not_found:project',
+    });
+    const [carol] = (await seedUsers(testDb.db, 1)) as [User];
+    const source = await callerFor(alice).project.create({ title: 'small' });
+    for (let i = 0; i < env.PROJECTS_PER_USER; i++) await forkProject(testDb.db, { sourceProjectId: source.id, ownerId: carol.id });
+    await expect(forkProject(testDb.db, { sourceProjectId: source.id, ownerId: carol.id })).rejects.toMatchObject({ code: 'rate_limit:project' });
+    expect(await callerFor(carol).project.list()).toHaveLength(env.PROJECTS_PER_USER);
+  });
+
+  it('keeps fork titles within the title limit', () => {
+    expect(forkTitle('x'.repeat(100))).toHaveLength(100);
+    expect(forkTitle('x'.repeat(100)).endsWith(' (fork)')).toBe(true);
+  });
+});
+
+describe('project.fork', () => {
+  it('lets a viewer fork but not a stranger, and hides the source title from those who lost it', async () => {
+    const source = await callerFor(alice).project.create({ title: 'secret plans' });
+    await expect(callerFor(bob).project.fork({ projectId: source.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const own = await callerFor(alice).project.fork({ projectId: source.id });
+    expect(await callerFor(alice).project.byId({ projectId: own.id })).toMatchObject({ forkedFrom: { id: source.id, title: 'secret plans' } });
+    expect((await callerFor(alice).project.list()).find((p) => p.id === own.id)).toMatchObject({ forkedFromTitle: 'secret plans' });
+    await callerFor(alice).project.remove({ projectId: source.id });
+    expect(await callerFor(alice).project.byId({ projectId: own.id })).toMatchObject({ forkedFromId: source.id, forkedFrom: null });
+    expect((await callerFor(alice).project.list()).find((p) => p.id === own.id)).toMatchObject({ forkedFromId: source.id, forkedFromTitle: null });
+  });
+});
