@@ -15,7 +15,7 @@ export type ErrorKind =
   /** The caller stopped the request. */
   | 'aborted';
 
-export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat' | 'host' | 'origin' | 'request';
+export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat' | 'host' | 'origin' | 'request' | 'workshop';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -59,6 +59,10 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'upstream:model': 'The model call failed. Retry to ask again.',
   'aborted:model': 'Stopped.',
   'unavailable:api': 'Could not reach the IDE server. Check the connection and retry.',
+  // Workshops (server/workshop).
+  'not_found:workshop': 'There is no workshop with that code. Check it with your teacher.',
+  'forbidden:workshop': 'This workshop has ended: your project is read-only. Everything you saved is kept.',
+  'conflict:workshop': 'That cannot be done once the workshop has ended.',
   // The HTTP edge (server/http/edge.ts).
   'bad_request:host': 'This server does not answer to that host name. Set ALLOWED_HOSTS or PUBLIC_URL to add one.',
   'forbidden:origin': 'This request must come from the IDE itself.',

@@ -4,6 +4,7 @@ import { chatRouter } from '@/server/api/routers/chat';
 import { filesRouter } from '@/server/api/routers/files';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
+import { workshopRouter } from '@/server/api/routers/workshop';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
 
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   files: filesRouter,
   chat: chatRouter,
   sandbox: sandboxRouter,
+  workshop: workshopRouter,
 });
 
 export type AppRouter = typeof appRouter;

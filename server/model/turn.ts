@@ -6,12 +6,13 @@ import type { ProjectSummary } from '@/db/queries/projects';
 import type { PlanItem, User } from '@/db/schema';
 import { AGENT_MAX_STEPS, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
 import { AppError, isRetryable } from '@/lib/errors';
-import { budgetFor, chargeTokens, checkTokenBudget, TurnRateLimit } from '@/server/model/budget';
+import { budgetFor, chargeTokens, checkTokenBudget, TurnRateLimit, type Budget } from '@/server/model/budget';
 import { chatLocks, type ChatLocks } from '@/server/model/chat-locks';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toAppError } from '@/server/model/errors';
 import { callModel, type ModelAnswer } from '@/server/model/stream';
 import { normalizeCalls, prepareTurn } from '@/server/model/turn-state';
+import { recordAgentTestRuns, recordWorkshopTurn } from '@/server/workshop/progress';
 
 // One model call of the agent loop (lib/agent/protocol.ts), behind the tRPC mutation chat.send, which
 // has checked the session and the editor role. Everything that can refuse the turn is checked before
@@ -22,7 +23,7 @@ export interface TurnDeps {
   maxSteps: number;
   locks: ChatLocks;
   rateLimit: TurnRateLimit;
-  budgetFor: typeof budgetFor;
+  budgetFor: (db: Db, user: User, project: ProjectSummary) => Budget | Promise<Budget>;
 }
 
 export function createTurnDeps(overrides: Partial<TurnDeps> = {}): TurnDeps {
@@ -65,8 +66,10 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
   }
   const api = request.api ?? config.api;
   const stopOnly = request.input.kind === 'tool_results' && request.input.stop === true;
+  let budget: Budget | undefined;
   if (!stopOnly) {
-    const budget = deps.budgetFor(user, project);
+    budget = await deps.budgetFor(db, user, project);
+    if (budget.off) throw new AppError('forbidden:workshop', budget.off);
     await deps.rateLimit.take(user.id, budget);
     await checkTokenBudget(db, user.id, budget);
   }
@@ -80,6 +83,10 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
     throw error;
   }
   const { history, step, commit } = turn;
+  // A student's tests run by the agent's command tool: the workshop dashboard shows the counts.
+  if (request.input.kind === 'tool_results') {
+    await recordAgentTestRuns(db, project, history).catch((error: unknown) => console.error('agent turn: could not record a test run:', error));
+  }
   const maxSteps = deps.maxSteps;
 
   return new Repeater<TurnEvent>(async (push, stop) => {
@@ -139,9 +146,12 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
       // What the call cost: the reported usage; for a stopped call (the model read the prompt) an estimate.
       if (!stopOnly && (answer || controller.signal.aborted)) {
         const spent = answer ? answer.text + JSON.stringify(answer.toolCalls) : text;
-        await chargeTokens(db, user.id, answer?.usage ?? null, { history, answer: spent }).catch((error: unknown) =>
-          console.error('agent turn: could not record token usage:', error),
-        );
+        const workshopId = budget?.workshopId;
+        await chargeTokens(db, user.id, answer?.usage ?? null, { history, answer: spent })
+          .then(async (tokens) => {
+            if (workshopId) await recordWorkshopTurn(db, workshopId, project.id, tokens);
+          })
+          .catch((error: unknown) => console.error('agent turn: could not record token usage:', error));
       }
       stop();
     }
