@@ -38,7 +38,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
 
   async function authorize(
     req: IncomingMessage,
-  ): Promise<{ projectId: string; userId: string; role: 'owner' | 'editor' | 'viewer' } | { close: number; reason: string }> {
+  ): Promise<{ projectId: string; userId: string; role: 'owner' | 'editor' | 'viewer'; cappedBy?: string } | { close: number; reason: string }> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const projectId = url.searchParams.get('projectId') ?? '';
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(projectId)) {
@@ -52,7 +52,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     if (!access) return { close: CLOSE_CODES.notFound, reason: 'Project not found.' };
     const unavailable = unavailableReason();
     if (unavailable) return { close: CLOSE_CODES.unavailable, reason: unavailable };
-    return { projectId, userId, role: access.role };
+    return { projectId, userId, role: access.role, cappedBy: access.cappedBy };
   }
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -82,7 +82,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           if (!release) return;
           ws.off('message', hold);
           if (ws.readyState !== ws.OPEN) return release();
-          serve(ws, req, result.projectId, result.userId, result.role, release);
+          serve(ws, req, result.projectId, result.userId, result.role, release, result.cappedBy);
           for (const [raw, isBinary] of early) ws.emit('message', raw, isBinary);
         },
         (error: unknown) => {
@@ -100,6 +100,8 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
     userId: string,
     role: 'owner' | 'editor' | 'viewer',
     release: () => void,
+    /** Why a workshop lowered the role (server/access.ts), for the refusal. */
+    cappedBy?: string,
   ): void {
     const { manager } = options;
     const workspace = manager.get(projectId);
@@ -129,6 +131,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
 
     const handle = async (request: SandboxRequest): Promise<unknown> => {
       if (!allows(role, 'editor') && WRITE_OPS.has(request.op)) {
+        if (cappedBy) throw new AppError('forbidden:workshop', cappedBy);
         throw new AppError('forbidden:project', 'Viewers can look at files but not change them or run commands.');
       }
       switch (request.op) {

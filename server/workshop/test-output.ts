@@ -24,13 +24,13 @@ type Parser = (lines: string[]) => Found;
 /** Vitest: " Tests  1 failed | 3 passed (4)" (not "Test Files"). */
 const vitest: Parser = (lines) => {
   const at = lines.findLastIndex((l) => /^\s*Tests\s{2,}.*\(\d+\)\s*$/.test(l));
-  return at < 0 ? null : { at, counts: { passed: count(lines[at]!, /(\d{1,7}) passed/), failed: count(lines[at]!, /(\d{1,7}) failed/) } };
+  return at < 0 ? null : { at, counts: { passed: count(lines[at]!, /\b(\d{1,12}) passed/), failed: count(lines[at]!, /\b(\d{1,12}) failed/) } };
 };
 
 /** Jest: "Tests:       1 failed, 3 passed, 4 total". */
 const jest: Parser = (lines) => {
   const at = lines.findLastIndex((l) => /^\s*Tests:\s+.*\d+ total\s*$/.test(l));
-  return at < 0 ? null : { at, counts: { passed: count(lines[at]!, /(\d{1,7}) passed/), failed: count(lines[at]!, /(\d{1,7}) failed/) } };
+  return at < 0 ? null : { at, counts: { passed: count(lines[at]!, /\b(\d{1,12}) passed/), failed: count(lines[at]!, /\b(\d{1,12}) failed/) } };
 };
 
 /** node:test (spec reporter "ℹ pass 3", TAP "# pass 3") and TAP producers such as tape. */
@@ -38,7 +38,7 @@ const nodeTest: Parser = (lines) => {
   const at = lines.findLastIndex((l) => /^\s*(#|ℹ)\s+fail\s+\d+\s*$/.test(l));
   if (at < 0) return null;
   const pass = lines.slice(Math.max(0, at - 8), at).findLast((l) => /^\s*(#|ℹ)\s+pass\s+\d+\s*$/.test(l));
-  return pass ? { at, counts: { passed: count(pass, /pass\s+(\d{1,7})/), failed: count(lines[at]!, /fail\s+(\d{1,7})/) } } : null;
+  return pass ? { at, counts: { passed: count(pass, /pass\s+(\d{1,12})/), failed: count(lines[at]!, /fail\s+(\d{1,12})/) } } : null;
 };
 
 /** Mocha: "  3 passing (12ms)" and, when some failed, "  1 failing". */
@@ -46,7 +46,7 @@ const mocha: Parser = (lines) => {
   const at = lines.findLastIndex((l) => /^\s*\d+ passing\b/.test(l));
   if (at < 0) return null;
   const failing = lines.slice(at + 1, at + 4).find((l) => /^\s*\d+ failing\b/.test(l));
-  return { at, counts: { passed: count(lines[at]!, /(\d{1,7}) passing/), failed: failing ? count(failing, /(\d{1,7}) failing/) : 0 } };
+  return { at, counts: { passed: count(lines[at]!, /\b(\d{1,12}) passing/), failed: failing ? count(failing, /\b(\d{1,12}) failing/) : 0 } };
 };
 
 /** The summary of the last test run in `output`, or null when it holds none. */

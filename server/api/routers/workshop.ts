@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { getWorkshopByCode, updateWorkshop } from '@/db/queries/workshops';
+import { getWorkshop, getWorkshopByCode, updateWorkshop } from '@/db/queries/workshops';
+import type { Workshop } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { announcementSchema, createWorkshopInput, displayNameSchema, joinCodeSchema } from '@/lib/workshop';
 import { authedProcedure, projectProcedure, router } from '@/server/api/trpc';
@@ -20,8 +21,13 @@ const workshopInput = z.object({ workshopId: z.uuid() });
 const DASHBOARD_MS = 1000;
 const STUDENT_MS = 2000;
 
-async function requireRunning(ctx: { db: Parameters<typeof requireTeacher>[0]; user: { id: string } }, workshopId: string) {
-  const w = await requireTeacher(ctx.db, workshopId, ctx.user.id);
+/** Teacher-only procedures: the workshop's teacher gets it in ctx; anyone else is told it does not exist. */
+const teacherProcedure = authedProcedure.input(workshopInput).use(async ({ ctx, input, next }) => {
+  const workshop = await requireTeacher(ctx.db, input.workshopId, ctx.user.id);
+  return next({ ctx: { ...ctx, workshop } });
+});
+
+function requireRunning(w: Workshop): Workshop {
   if (isEnded(w)) throw new AppError('conflict:workshop', `The workshop "${w.title}" has ended.`);
   return w;
 }
@@ -43,37 +49,37 @@ export const workshopRouter = router({
     .input(z.object({ code: joinCodeSchema, displayName: displayNameSchema }))
     .mutation(({ ctx, input }) => joinWorkshop(ctx.db, ctx.user, input.code, input.displayName)),
 
-  dashboard: authedProcedure.input(workshopInput).query(async ({ ctx, input }) => dashboardOf(ctx.db, await requireTeacher(ctx.db, input.workshopId, ctx.user.id))),
+  dashboard: teacherProcedure.query(({ ctx }) => dashboardOf(ctx.db, ctx.workshop)),
 
   /** The dashboard, live (SSE): again whenever it changes, at most DASHBOARD_MS stale. */
-  dashboardLive: authedProcedure.input(workshopInput).subscription(async function* ({ ctx, input, signal }) {
-    await requireTeacher(ctx.db, input.workshopId, ctx.user.id);
-    yield* watchWorkshop(input.workshopId, async () => dashboardOf(ctx.db, await requireTeacher(ctx.db, input.workshopId, ctx.user.id)), DASHBOARD_MS, signal);
+  dashboardLive: teacherProcedure.subscription(async function* ({ ctx, signal }) {
+    const id = ctx.workshop.id;
+    yield* watchWorkshop(id, async () => dashboardOf(ctx.db, (await getWorkshop(ctx.db, id)) ?? ctx.workshop), DASHBOARD_MS, signal);
   }),
 
-  announce: authedProcedure.input(workshopInput.extend({ text: announcementSchema })).mutation(async ({ ctx, input }) => {
-    await requireRunning(ctx, input.workshopId);
-    await updateWorkshop(ctx.db, input.workshopId, { announcement: input.text, announcedAt: new Date() });
-    workshopChanged(input.workshopId);
+  announce: teacherProcedure.input(z.object({ text: announcementSchema })).mutation(async ({ ctx, input }) => {
+    const w = requireRunning(ctx.workshop);
+    await updateWorkshop(ctx.db, w.id, { announcement: input.text, announcedAt: new Date() });
+    workshopChanged(w.id);
     return { announced: true as const };
   }),
 
-  pushStarter: authedProcedure.input(workshopInput).mutation(async ({ ctx, input }) => {
-    const w = await requireRunning(ctx, input.workshopId);
+  pushStarter: teacherProcedure.mutation(async ({ ctx }) => {
+    const w = requireRunning(ctx.workshop);
     const result = await pushStarter(ctx.db, w);
     workshopChanged(w.id);
     return result;
   }),
 
-  end: authedProcedure.input(workshopInput).mutation(async ({ ctx, input }) => {
-    const w = await requireTeacher(ctx.db, input.workshopId, ctx.user.id);
+  end: teacherProcedure.mutation(async ({ ctx }) => {
+    const w = ctx.workshop;
     if (!w.endedAt) await updateWorkshop(ctx.db, w.id, { endedAt: new Date() });
     workshopChanged(w.id);
     return { ended: true as const };
   }),
 
-  exportCsv: authedProcedure.input(workshopInput).query(async ({ ctx, input }) => {
-    const dashboard = await dashboardOf(ctx.db, await requireTeacher(ctx.db, input.workshopId, ctx.user.id));
+  exportCsv: teacherProcedure.query(async ({ ctx }) => {
+    const dashboard = await dashboardOf(ctx.db, ctx.workshop);
     return { filename: `workshop-${dashboard.workshop.code}.csv`, csv: dashboardCsv(dashboard.students) };
   }),
 
