@@ -24,6 +24,9 @@ import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
 import { useFileSync } from '@/components/workbench/use-file-sync';
 import { useShortcuts } from '@/components/workbench/use-shortcuts';
+import { StartWorkshop } from '@/components/workshop/start-workshop';
+import { useWorkshopView, type WorkshopView } from '@/components/workshop/use-workshop-view';
+import { WorkshopBanner } from '@/components/workshop/workshop-banner';
 import { appCodeOf } from '@/lib/autosave/backend';
 import type { SandboxKind } from '@/lib/sandbox/types';
 import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
@@ -34,6 +37,7 @@ export function Workbench({ projectId }: { projectId: string }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
   const { store, error } = useCreateWorkbench(projectId);
+  const workshop = useWorkshopView(projectId);
   const commands = useMemo(() => new EditorCommands(), []);
 
   if (project.error) {
@@ -66,14 +70,16 @@ export function Workbench({ projectId }: { projectId: string }) {
         <WorkbenchLayout
           wb={store}
           title={project.data?.title ?? ''}
-          readOnly={project.data ? project.data.role === 'viewer' : false}
+          readOnly={project.data ? project.data.role === 'viewer' || workshop?.ended === true : false}
+          owner={project.data?.role === 'owner'}
+          workshop={workshop}
         />
       </EditorCommandsContext.Provider>
     </WorkbenchContext.Provider>
   );
 }
 
-function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: string; readOnly: boolean }) {
+function WorkbenchLayout({ wb, title, readOnly, owner, workshop }: { wb: WorkbenchStore; title: string; readOnly: boolean; owner: boolean; workshop: WorkshopView | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const panels = useStore(wb.panels);
@@ -123,6 +129,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
         <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
           <BootStages onRetry={retry} />
         </div>
+        {owner && <StartWorkshop projectId={wb.projectId} projectTitle={title} />}
         <div role="group" aria-label="Panels" className="flex items-center">
           <IconButton label="Toggle terminal panel (Ctrl+`)" pressed={panels.terminal} onClick={() => wb.togglePanel('terminal')}>
             <TerminalIcon />
@@ -139,6 +146,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
         </div>
       </header>
       {wb.sandboxState && <SandboxNotice sandbox={wb.sandboxState} />}
+      {workshop && <WorkshopBanner view={workshop} />}
       <div className="flex min-h-0 flex-1">
         <nav aria-label="Side bar views" className="flex w-11 shrink-0 flex-col items-center gap-1 border-r border-zinc-200 bg-zinc-50 py-2 dark:border-zinc-800 dark:bg-zinc-900">
           <ActivityButton label="Explorer (Ctrl+Shift+E)" active={panels.sidebar && sidebar === 'files'} onClick={() => toggleView(wb, 'files')}>
@@ -195,7 +203,7 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
             <>
               <ResizeHandle orientation="horizontal" />
               <Panel id="agent" defaultSize="22%" minSize={240} maxSize="45%">
-                <AgentSlot projectId={wb.projectId} />
+                <AgentSlot projectId={wb.projectId} agentOff={workshop && !workshop.agent ? workshop.title : undefined} />
               </Panel>
             </>
           )}
