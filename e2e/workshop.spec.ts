@@ -12,7 +12,7 @@ import { JoinWorkshopPage, StartWorkshopPage, WorkshopDashboardPage } from './pa
 // student's context is held to the same rule as the fixture's.
 
 const STARTER = {
-  'package.json': JSON.stringify({ name: 'sums', private: true, scripts: { test: 'node --test' } }, null, 2),
+  'package.json': JSON.stringify({ name: 'sums', private: true, scripts: { test: 'node --test --test-reporter=tap' } }, null, 2),
   'test/sum.test.js': [
     "const test = require('node:test');",
     "const assert = require('node:assert');",
@@ -67,7 +67,7 @@ test('a workshop: two students join, the dashboard follows their tests live, the
     // Ada runs the tests in her terminal: the dashboard shows the counts within 2 s of the summary.
     await adaWb.terminal.openShell();
     await adaWb.terminal.run('npm test');
-    await adaWb.terminal.expectOutput(/fail 1/);
+    await adaWb.terminal.expectOutput(/# fail 1/);
     await expect(dashboard.row('Ada').getByTestId('cell-tests')).toHaveText('1 passed, 1 failed (by the student)', { timeout: 2000 });
     await expect(dashboard.row('Bo').getByTestId('cell-tests')).toHaveText('not run');
 
