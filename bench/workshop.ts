@@ -69,8 +69,11 @@ const dashboard = fetch(`${base}/api/trpc/workshop.dashboardLive?input=${encodeU
   signal: dashboardAbort.signal,
 }).then(async (res) => {
   let buffer = '';
-  for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
     let end;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
