@@ -82,11 +82,12 @@ test('a workshop: two students join, the dashboard follows their tests live, the
     await dashboard.announce('Ten minutes left');
     for (const p of [ada!, bo!]) await expect(p.getByTestId('workshop-announcement')).toContainText('Ten minutes left', { timeout: 2000 });
 
-    // The teacher adds a file to the starter and pushes it: it appears in both forks, Bo's README is kept.
+    // The teacher adds a file to the starter and changes the README, and pushes: the new file appears in both
+    // forks, Ada's untouched README takes the new version, Bo's edited one is kept and listed.
     await trpc(page.request, 'files.create', { projectId: starterId, path: 'NEXT.md', content: 'Next: multiply.\n' });
     await trpc(page.request, 'files.write', { projectId: starterId, path: 'README.md', content: '# Sums v2\n', expectedVersion: 1 });
     const pushed = await dashboard.pushStarter();
-    await expect(pushed).toContainText('Added 2 files');
+    await expect(pushed).toContainText('Added 2 files, updated 1 untouched file');
     await expect(pushed.getByTestId('push-conflicts')).toContainText('Bo: README.md differs (kept theirs)');
     await boWb.expectFiles(['NEXT.md']);
     await adaWb.expectFiles(['NEXT.md']);
@@ -95,7 +96,7 @@ test('a workshop: two students join, the dashboard follows their tests live, the
     // The end: both workbenches say so and turn read-only; a save is refused with the reason; nothing saved is lost.
     await dashboard.end();
     for (const p of [ada!, bo!]) {
-      await expect(p.getByTestId('workshop-ended')).toContainText('"Sums workshop" has ended: this project is read-only. Everything you saved is kept.', { timeout: 2000 });
+      await expect(p.getByTestId('workshop-ended')).toContainText('Sums workshop” has ended: this project is read-only. Everything you saved is kept.', { timeout: 2000 });
       await expect(p.getByText('read-only', { exact: true })).toBeVisible();
     }
     const refused = await bo!.request.post('/api/trpc/files.write', {
@@ -108,6 +109,7 @@ test('a workshop: two students join, the dashboard follows their tests live, the
     expect(body).toContain('has ended: this project is read-only');
     expect((await readFile(bo!.request, boFork, 'README.md')).content).toBe('# Sums\nBo was here\n');
     expect((await readFile(ada!.request, adaFork, 'NEXT.md')).content).toBe('Next: multiply.\n');
+    expect((await readFile(ada!.request, adaFork, 'README.md')).content).toBe('# Sums v2\n');
 
     const csv = await dashboard.exportCsv();
     expect(csv.split('\n')[1]).toMatch(/^Ada,.*,1,1,student,0,0$/);

@@ -38,7 +38,7 @@ export const createWorkshopInput = z.object({
   title: z.string().trim().min(1, 'A title is required.').max(100, 'Titles are at most 100 characters.'),
   settings: workshopSettingsSchema.default(workshopSettingsSchema.parse({})),
   /** When the workshop ends by itself; unset → when the teacher ends it. */
-  endsAt: z.coerce.date().optional(),
+  endsAt: z.coerce.date().refine((d) => d.getTime() > Date.now(), 'The end time must be in the future.').optional(),
 });
 
 export const announcementSchema = z.string().trim().min(1, 'Write something to announce.').max(500, 'Announcements are at most 500 characters.');

@@ -100,7 +100,8 @@ function TeacherActions({ workshopId }: { workshopId: string }) {
       </div>
       {push.data && (
         <div role="status" data-testid="push-result" className="text-sm">
-          Added {push.data.added} file{push.data.added === 1 ? '' : 's'} to students&apos; projects.
+          Added {push.data.added} file{push.data.added === 1 ? '' : 's'}, updated {push.data.updated} untouched file{push.data.updated === 1 ? '' : 's'} in students&apos;
+          projects.
           {push.data.conflicts.length > 0 && (
             <ul data-testid="push-conflicts" className="mt-1 list-disc pl-5 text-zinc-600 dark:text-zinc-400">
               {push.data.conflicts.map((c) => (

@@ -1,9 +1,10 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { updateProjectSettings } from '@/db/queries/projects';
+import { countOwnedProjectsForUpdate, updateProjectSettings } from '@/db/queries/projects';
 import { getStudent, getWorkshop, getWorkshopByCode, insertStudent, insertWorkshop } from '@/db/queries/workshops';
 import { project, projectMember, type User, type Workshop, type WorkshopSettings } from '@/db/schema';
+import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { requireAccess } from '@/server/access';
 import { forkProject } from '@/server/projects/fork';
@@ -63,6 +64,10 @@ export async function joinWorkshop(db: Db, student: Pick<User, 'id'>, code: stri
   if (found.teacherId === student.id) throw new AppError('bad_request:workshop', 'You are the teacher of this workshop; open its dashboard instead.');
   if (isEnded(found)) throw new AppError('conflict:workshop', `The workshop "${found.title}" has ended; it takes no new students.`);
 
+  // A fork is a project like any other: it counts against the student's PROJECTS_PER_USER.
+  if ((await countOwnedProjectsForUpdate(db, student.id)) >= env.PROJECTS_PER_USER) {
+    throw new AppError('rate_limit:project', `You have ${env.PROJECTS_PER_USER} projects, the most one person may have. Delete one to join this workshop.`);
+  }
   const fork = await forkProject(db, { sourceProjectId: found.starterProjectId, ownerId: student.id, name: `${found.title} — ${displayName}` });
   await forceSettings(db, fork.id, found.settings);
   const row = await db.transaction(async (tx) => {

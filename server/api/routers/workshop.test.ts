@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
-import { projectFile, type User } from '@/db/schema';
+import { project, projectFile, type User } from '@/db/schema';
+import { env } from '@/lib/env';
 import { eq } from 'drizzle-orm';
 import { JOIN_CODE_ALPHABET } from '@/lib/workshop';
 import { createCaller } from '@/server/api/root';
@@ -61,6 +62,13 @@ describe('workshop router', () => {
     expect(await refusal(as(ann).sandbox.updateSettings({ projectId: annFork, network: 'full' }))).toMatchObject({ code: 'FORBIDDEN', appCode: 'forbidden:workshop' });
   });
 
+  it('counts a fork against the student’s project limit, and refuses an end time in the past', async () => {
+    const [hoarder] = (await seedUsers(testDb.db, 1)) as [User];
+    await testDb.db.insert(project).values(Array.from({ length: env.PROJECTS_PER_USER }, (_, i) => ({ ownerId: hoarder.id, title: `p${i}` })));
+    expect(await refusal(as(hoarder).workshop.join({ code, displayName: 'Hoarder' }))).toMatchObject({ appCode: 'rate_limit:project' });
+    expect(await refusal(as(teacher).workshop.create({ projectId: starterId, title: 'Past', endsAt: new Date(Date.now() - 60_000) }))).toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('refuses unknown codes and names with invisible characters', async () => {
     expect(await refusal(as(stranger).workshop.join({ code: code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA', displayName: 'X' }))).toMatchObject({ appCode: 'not_found:workshop' });
     expect(await refusal(as(stranger).workshop.join({ code: 'O0I1L0', displayName: 'X' }))).toMatchObject({ code: 'BAD_REQUEST' });
@@ -102,14 +110,22 @@ describe('workshop router', () => {
   it('pushes new starter files to every fork, never over a student’s edit, and lists the conflicts', async () => {
     await as(teacher).files.create({ projectId: starterId, path: 'src/extra.test.js', content: 'test("x", () => {});\n' });
     await as(teacher).files.write({ projectId: starterId, path: 'README.md', content: '# Starter v2\n', expectedVersion: 1 });
+    // Ann edited README.md and created notes.md; Bob touched nothing. The starter now has a notes.md too.
+    await as(teacher).files.create({ projectId: starterId, path: 'notes.md', content: 'the teacher’s notes' });
     const result = await as(teacher).workshop.pushStarter({ workshopId });
-    expect(result.added).toBe(2);
-    expect(result.conflicts).toEqual([
-      { displayName: 'Ann', projectId: annFork, path: 'README.md' },
-      { displayName: 'Bob', projectId: bobFork, path: 'README.md' },
-    ]);
+    expect(result).toEqual({
+      added: 3,
+      updated: 1,
+      conflicts: [
+        { displayName: 'Ann', projectId: annFork, path: 'README.md' },
+        { displayName: 'Ann', projectId: annFork, path: 'notes.md' },
+      ],
+    });
     expect((await as(ann).files.read({ projectId: annFork, path: 'src/extra.test.js' })).content).toBe('test("x", () => {});\n');
     expect((await as(ann).files.read({ projectId: annFork, path: 'README.md' })).content).toBe('# Ann was here\n');
+    expect((await as(ann).files.read({ projectId: annFork, path: 'notes.md' })).content).toBe('mine');
+    expect(await as(bob).files.read({ projectId: bobFork, path: 'README.md' })).toMatchObject({ content: '# Starter v2\n', version: 2 });
+    expect((await as(bob).files.read({ projectId: bobFork, path: 'notes.md' })).content).toBe('the teacher’s notes');
     // pushing again adds nothing twice
     expect((await as(teacher).workshop.pushStarter({ workshopId })).added).toBe(0);
   });
