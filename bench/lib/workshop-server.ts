@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createDb } from '@/db/client';
 import { createTrpcListener, MAX_TRPC_BODY_BYTES } from '@/server/api/http';
 import { edgePolicy } from '@/server/http/edge';
@@ -26,9 +27,14 @@ const server = createIdeServer({
   next: (_req, res) => void res.writeHead(404).end(),
   nextUpgrade: (_req, socket) => void socket.destroy(),
 });
+// How long the event loop was held up (PGlite's queries and process spawns run on it): printed at the end.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as AddressInfo).port}`));
 
 const stop = async () => {
+  loopDelay.disable();
+  console.log(`STATS ${JSON.stringify({ eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6), eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6) })}`);
   await host.close();
   server.closeAllConnections();
   server.close();
