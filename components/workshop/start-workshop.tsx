@@ -1,6 +1,6 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { Dialog } from '@/components/ui/dialog';
@@ -23,9 +23,29 @@ export function StartWorkshop({ projectId, projectTitle }: { projectId: string; 
         Start a workshop
       </button>
       <Dialog open={open} onClose={() => setOpen(false)} title="Start a workshop" testId="start-workshop-dialog" className="w-[min(34rem,92vw)]">
+        <WorkshopsOfProject projectId={projectId} />
         <StartWorkshopForm projectId={projectId} projectTitle={projectTitle} />
       </Dialog>
     </>
+  );
+}
+
+/** Workshops already started from this project: links back to their dashboards. */
+function WorkshopsOfProject({ projectId }: { projectId: string }) {
+  const trpc = useTRPC();
+  const list = useQuery(trpc.workshop.ofProject.queryOptions({ projectId }));
+  if (!list.data?.length) return null;
+  return (
+    <ul className="flex flex-col gap-1 border-b border-zinc-200 p-5 text-sm dark:border-zinc-800">
+      {list.data.map((w) => (
+        <li key={w.id} data-testid="workshop-list-item">
+          <Link href={`/workshops/${w.id}`} className="text-indigo-600 hover:underline">
+            {w.title}
+          </Link>{' '}
+          <span className="font-mono text-zinc-500">{w.code}</span> {w.ended && <span className="text-zinc-500">(ended)</span>}
+        </li>
+      ))}
+    </ul>
   );
 }
 

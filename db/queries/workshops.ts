@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/queries/blobs';
 import { project, projectFile, workshop, workshopStudent, type Workshop, type WorkshopStudent } from '@/db/schema';
 
@@ -18,6 +18,11 @@ export async function getWorkshop(db: Tx, id: string): Promise<Workshop | undefi
 export async function getWorkshopByCode(db: Tx, code: string): Promise<Workshop | undefined> {
   const [row] = await db.select().from(workshop).where(eq(workshop.code, code));
   return row;
+}
+
+/** The workshops started from a project, newest first. */
+export async function workshopsOfStarter(db: Tx, starterProjectId: string): Promise<Workshop[]> {
+  return db.select().from(workshop).where(eq(workshop.starterProjectId, starterProjectId)).orderBy(desc(workshop.createdAt));
 }
 
 export async function getStudent(db: Tx, workshopId: string, userId: string): Promise<WorkshopStudent | undefined> {

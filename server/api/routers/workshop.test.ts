@@ -41,6 +41,8 @@ describe('workshop router', () => {
     expect(created.code).toHaveLength(6);
     for (const ch of created.code) expect(JOIN_CODE_ALPHABET).toContain(ch);
     ({ id: workshopId, code } = created);
+    expect(await as(teacher).workshop.ofProject({ projectId: starterId })).toEqual([{ id: workshopId, title: 'Intro to JS', code, ended: false }]);
+    expect(await refusal(as(stranger).workshop.ofProject({ projectId: starterId }))).toMatchObject({ appCode: 'not_found:project' });
   });
 
   it('gives each student a fork of their own (rows, same blobs), and the same fork when they come back', async () => {

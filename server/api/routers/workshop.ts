@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { getWorkshop, getWorkshopByCode, updateWorkshop } from '@/db/queries/workshops';
+import { getWorkshop, getWorkshopByCode, updateWorkshop, workshopsOfStarter } from '@/db/queries/workshops';
 import type { Workshop } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { announcementSchema, createWorkshopInput, displayNameSchema, joinCodeSchema } from '@/lib/workshop';
@@ -82,6 +82,13 @@ export const workshopRouter = router({
     const dashboard = await dashboardOf(ctx.db, ctx.workshop);
     return { filename: `workshop-${dashboard.workshop.code}.csv`, csv: dashboardCsv(dashboard.students) };
   }),
+
+  /** The workshops started from this project (its owner only), for links back to their dashboards. */
+  ofProject: projectProcedure('owner').query(async ({ ctx }) =>
+    (await workshopsOfStarter(ctx.db, ctx.project.id))
+      .filter((w) => w.teacherId === ctx.user.id)
+      .map((w) => ({ id: w.id, title: w.title, code: w.code, ended: isEnded(w) })),
+  ),
 
   /** The workshop of a project the caller can view: null unless it is a student's fork. */
   forProject: projectProcedure('viewer').query(({ ctx }) => studentViewOf(ctx.db, ctx.project.id)),
