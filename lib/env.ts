@@ -119,6 +119,8 @@ const schema = z.object({
   MODEL_DAILY_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).default(2_000_000)),
   /** Agent turns (model calls) one identity may start per minute; 0 = no limit. */
   AGENT_TURNS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(30)),
+  /** Agent turns all students of one workshop may start per minute together; 0 = no limit. */
+  WORKSHOP_TURNS_PER_MINUTE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).default(300)),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -33,7 +33,9 @@ export type ErrorSurface =
   /** Share links, invites and members (server/api/routers/share.ts, members.ts). */
   | 'share'
   | 'invite'
-  | 'member';
+  | 'member'
+  /** Workshops (server/workshop). */
+  | 'workshop';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -83,6 +85,10 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'not_found:history': 'That checkpoint does not exist in this project.',
   'bad_request:archive': 'That file is not a zip archive this IDE can import.',
   'too_large:archive': 'The archive is over the size, file-count or compression limits.',
+  // Workshops (server/workshop).
+  'not_found:workshop': 'There is no workshop with that code. Check it with your teacher.',
+  'forbidden:workshop': 'This workshop has ended: your project is read-only. Everything you saved is kept.',
+  'conflict:workshop': 'That cannot be done once the workshop has ended.',
   // The HTTP edge (server/http/edge.ts).
   'bad_request:host': 'This server does not answer to that host name. Set ALLOWED_HOSTS or PUBLIC_URL to add one.',
   'forbidden:origin': 'This request must come from the IDE itself.',

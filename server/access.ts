@@ -3,8 +3,10 @@ import type { Db } from '@/db/client';
 import { getProjectById, getProjectRole, type ProjectSummary } from '@/db/queries/projects';
 import { liveShareGrant, viewSandboxOwner } from '@/db/queries/sharing';
 import { isViewSandboxId } from '@/server/share/sandbox-id';
+import { workshopOfFork } from '@/db/queries/workshops';
 import type { ProjectRole } from '@/db/schema';
 import { AppError } from '@/lib/errors';
+import { studentCap } from '@/server/workshop/policy';
 
 // The one access policy: which role a user holds on a project, and what each role may do. tRPC's
 // projectProcedure (and with it the agent's chat.send), the sandbox WebSocket and the preview proxy ask
@@ -17,6 +19,8 @@ import { AppError } from '@/lib/errors';
 // A share-link holder (someone who opened /s/<slug> while the link lives) is a viewer whose sandbox is
 // their own (`sandboxId`): they run the project there, never in the owner's sandbox, and see only its
 // previews. Revoking or rotating the link ends this at the next request.
+// A student's fork in a workshop is capped (server/workshop/policy.ts): editor while it runs, viewer once
+// it has ended. The teacher holds viewer through project_member.
 
 const rank: Record<ProjectRole, number> = { viewer: 0, editor: 1, owner: 2 };
 
@@ -27,15 +31,27 @@ export interface ProjectAccess {
   via: 'owner' | 'member' | 'share';
   /** The host sandbox this caller's sockets and previews use: the project's own, or a share holder's own. */
   sandboxId: string;
+  /** Set when a workshop lowered the role: why, for the refusal. */
+  cappedBy?: string;
 }
 
 /** The caller's role on a project, or undefined when they hold none (or the project does not exist). */
 export async function projectAccess(db: Db, projectId: string, userId: string): Promise<ProjectAccess | undefined> {
   const held = await getProjectRole(db, projectId, userId);
-  if (held) return { ...held, via: held.role === 'owner' ? 'owner' : 'member', sandboxId: projectId };
+  if (held) return capForWorkshop(db, userId, { ...held, via: held.role === 'owner' ? 'owner' : 'member', sandboxId: projectId });
   const grant = await liveShareGrant(db, projectId, userId);
   const project = grant && (await getProjectById(db, projectId));
   return project ? { project, role: 'viewer', via: 'share', sandboxId: grant.sandboxId } : undefined;
+}
+
+/** A student's own workshop fork is capped by the workshop's state (editor while it runs, viewer once ended). */
+async function capForWorkshop(db: Db, userId: string, access: ProjectAccess): Promise<ProjectAccess> {
+  // Only forks can be a student's workshop copy: other projects skip the lookup.
+  if (access.role === 'viewer' || !access.project.forkedFromId) return access;
+  const found = await workshopOfFork(db, access.project.id);
+  if (!found || found.student.userId !== userId) return access;
+  const cap = studentCap(found.workshop);
+  return rank[cap.role] < rank[access.role] ? { ...access, role: cap.role, cappedBy: cap.reason } : access;
 }
 
 /** Whether `role` is at least `minRole`. */
@@ -59,6 +75,7 @@ export async function requireAccess(db: Db, projectId: string, userId: string, m
     throw new AppError('forbidden:project', 'A share link shows the project, not its agent conversations.');
   }
   if (!allows(access.role, minRole)) {
+    if (access.cappedBy) throw new AppError('forbidden:workshop', access.cappedBy);
     throw new AppError('forbidden:project', `This needs the ${minRole} role; you are a ${access.role}.`);
   }
   return access;

@@ -22,6 +22,9 @@ import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
 import { useFileSync } from '@/components/workbench/use-file-sync';
 import { useShortcuts } from '@/components/workbench/use-shortcuts';
+import { StartWorkshop } from '@/components/workshop/start-workshop';
+import { useWorkshopView, type WorkshopView } from '@/components/workshop/use-workshop-view';
+import { WorkshopBanner } from '@/components/workshop/workshop-banner';
 import { appCodeOf } from '@/lib/autosave/backend';
 import type { SandboxKind } from '@/lib/sandbox/types';
 import type { SidebarView } from '@/lib/stores/editor';
@@ -33,6 +36,7 @@ export function Workbench({ projectId, shared = false }: { projectId: string; sh
   const trpc = useTRPC();
   const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
   const { store, error } = useCreateWorkbench(projectId, { shared });
+  const workshop = useWorkshopView(projectId);
   const commands = useMemo(() => new EditorCommands(), []);
   const mainFile = project.data?.mainFile;
   useEffect(() => {
@@ -71,9 +75,10 @@ export function Workbench({ projectId, shared = false }: { projectId: string; sh
           wb={store}
           title={project.data?.title ?? ''}
           forkedFrom={project.data?.forkedFrom}
-          readOnly={shared || (project.data ? project.data.role === 'viewer' : false)}
+          readOnly={shared || (project.data ? project.data.role === 'viewer' || workshop?.ended === true : false)}
           shared={shared}
           owner={project.data?.role === 'owner'}
+          workshop={workshop}
         />
       </EditorCommandsContext.Provider>
     </WorkbenchContext.Provider>
@@ -88,9 +93,10 @@ interface LayoutProps {
   /** Opened through a share link: runs in the viewer's own sandbox, no agent. */
   shared: boolean;
   owner: boolean;
+  workshop: WorkshopView | null;
 }
 
-function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner }: LayoutProps) {
+function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner, workshop }: LayoutProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const panels = useStore(wb.panels);
@@ -147,6 +153,7 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner }: Lay
         <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
           <BootStages onRetry={retry} />
         </div>
+        {owner && <StartWorkshop projectId={wb.projectId} projectTitle={title} />}
         <div role="group" aria-label="Panels" className="flex items-center">
           <IconButton label="Toggle terminal panel (Ctrl+`)" pressed={panels.terminal} onClick={() => wb.togglePanel('terminal')}>
             <TerminalIcon />
@@ -165,6 +172,7 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner }: Lay
         </div>
       </header>
       {wb.sandboxState && <SandboxNotice sandbox={wb.sandboxState} />}
+      {workshop && <WorkshopBanner view={workshop} />}
       <div className="flex min-h-0 flex-1">
         <nav aria-label="Side bar views" className="flex w-11 shrink-0 flex-col items-center gap-1 border-r border-zinc-200 bg-zinc-50 py-2 dark:border-zinc-800 dark:bg-zinc-900">
           <ActivityButton label="Explorer (Ctrl+Shift+E)" active={panels.sidebar && sidebar === 'files'} onClick={() => toggleView(wb, 'files')}>
@@ -226,7 +234,7 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner }: Lay
             <>
               <ResizeHandle orientation="horizontal" />
               <Panel id="agent" defaultSize="22%" minSize={240} maxSize="45%">
-                <AgentSlot projectId={wb.projectId} />
+                <AgentSlot projectId={wb.projectId} agentOff={workshop && !workshop.agent ? workshop.title : undefined} />
               </Panel>
             </>
           )}

@@ -9,6 +9,7 @@ import { membersRouter } from '@/server/api/routers/members';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
 import { shareRouter } from '@/server/api/routers/share';
+import { workshopRouter } from '@/server/api/routers/workshop';
 import { createCallerFactory, publicProcedure, router } from '@/server/api/trpc';
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   archive: archiveRouter,
   share: shareRouter,
   members: membersRouter,
+  workshop: workshopRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -34,6 +34,9 @@ export async function createContext(opts: { req: IncomingMessage; res: ServerRes
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Subscriptions (the workshop's live views) are server-sent events: a ping keeps an idle one open
+  // through proxies, and the client reconnects when even pings stop.
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const internal = error.code === 'INTERNAL_SERVER_ERROR';

@@ -64,7 +64,8 @@ export async function compactNow(
   const config = deps.getModelConfig();
   if (!isConfigured(config)) throw noKeyError();
   const model = pickModel(config, opts.model);
-  const budget = deps.budgetFor(user, project);
+  const budget = await deps.budgetFor(db, user, project);
+  if (budget.off) throw new AppError('forbidden:workshop', budget.off);
   await deps.rateLimit.take(user.id, budget);
   await checkTokenBudget(db, user.id, budget);
   const lock = await deps.locks.acquire(opts.chatId);

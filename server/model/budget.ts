@@ -7,6 +7,7 @@ import type { StoredContent, Usage } from '@/lib/agent/protocol';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 import { chatMessages, chatTools } from '@/server/model/conversation';
+import { workshopBudget } from '@/server/workshop/budget';
 
 // What one identity may spend of the operator's model key: tokens per UTC day (counted from the usage
 // the model reports) and turns per minute. Both are checked before anything is sent upstream.
@@ -16,11 +17,20 @@ export interface Budget {
   dailyTokens: number;
   /** Model calls per minute; 0 = no limit. */
   turnsPerMinute: number;
+  /** A rate a group of users shares (a workshop's students), on top of each one's own. */
+  group?: { key: string; turnsPerMinute: number };
+  /** Set when the agent is off for this user here (a workshop's setting): the turn is refused with it. */
+  off?: string;
+  /** Whose budget the daily tokens are, for the refusal ('for the workshop "…"'); unset → the IDE's. */
+  owner?: string;
+  /** The workshop whose student this is: each model call's tokens are counted there too. */
+  workshopId?: string;
 }
 
-/** The budget of a user in a project. One place to change it: a workshop can give each student its own. */
-export function budgetFor(_user: { id: string }, _project: Pick<ProjectSummary, 'id'>): Budget {
-  return { dailyTokens: env.MODEL_DAILY_TOKENS, turnsPerMinute: env.AGENT_TURNS_PER_MINUTE };
+/** The budget of a user in a project. One place to change it: a workshop gives each student its own. */
+export async function budgetFor(db: Db, user: { id: string }, project: Pick<ProjectSummary, 'id' | 'forkedFromId'>): Promise<Budget> {
+  const base: Budget = { dailyTokens: env.MODEL_DAILY_TOKENS, turnsPerMinute: env.AGENT_TURNS_PER_MINUTE };
+  return (await workshopBudget(db, user, project, base)) ?? base;
 }
 
 /** Refuses (budget:model) when the user's tokens today reach the budget. */
@@ -30,7 +40,7 @@ export async function checkTokenBudget(db: Db, userId: string, budget: Budget, n
   if (used < budget.dailyTokens) return;
   throw new AppError(
     'budget:model',
-    `You have used today's model budget of ${budget.dailyTokens.toLocaleString('en-US')} tokens; it resets at 00:00 UTC (in ${untilMidnight(now)}).`,
+    `You have used today's model budget${budget.owner ? ` ${budget.owner}` : ''} of ${budget.dailyTokens.toLocaleString('en-US')} tokens; it resets at 00:00 UTC (in ${untilMidnight(now)}).`,
   );
 }
 
@@ -52,10 +62,11 @@ export async function chargeTokens(
   /** Counted tokens of a compaction's summary call made for this turn. */
   extraTokens = 0,
   now = new Date(),
-): Promise<void> {
+): Promise<number> {
   const sentChars = () => JSON.stringify(chatMessages(estimate.history)).length + JSON.stringify(chatTools()).length;
   const tokens = extraTokens + (usage ? usage.promptTokens + usage.completionTokens : Math.ceil((sentChars() + estimate.answer.length) / 4));
   await addTokens(db, userId, utcDay(now), tokens);
+  return tokens;
 }
 
 /** Turns per identity per minute, in this process (rate-limiter-flexible's memory store). */
@@ -63,15 +74,20 @@ export class TurnRateLimit {
   readonly #limiters = new Map<number, RateLimiterMemory>();
 
   async take(userId: string, budget: Budget): Promise<void> {
-    if (budget.turnsPerMinute <= 0) return;
-    let limiter = this.#limiters.get(budget.turnsPerMinute);
-    if (!limiter) this.#limiters.set(budget.turnsPerMinute, (limiter = new RateLimiterMemory({ points: budget.turnsPerMinute, duration: 60 })));
+    await this.#consume(userId, budget.turnsPerMinute, 'Too many agent turns');
+    if (budget.group) await this.#consume(budget.group.key, budget.group.turnsPerMinute, 'Too many agent turns in this workshop');
+  }
+
+  async #consume(key: string, perMinute: number, what: string): Promise<void> {
+    if (perMinute <= 0) return;
+    let limiter = this.#limiters.get(perMinute);
+    if (!limiter) this.#limiters.set(perMinute, (limiter = new RateLimiterMemory({ points: perMinute, duration: 60 })));
     try {
-      await limiter.consume(userId);
+      await limiter.consume(key);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new AppError('rate_limit:chat', `Too many agent turns: at most ${budget.turnsPerMinute} a minute. Try again in ${seconds} s.`);
+      throw new AppError('rate_limit:chat', `${what}: at most ${perMinute} a minute. Try again in ${seconds} s.`);
     }
   }
 }

@@ -7,7 +7,7 @@ import type { ProjectSummary } from '@/db/queries/projects';
 import type { PlanItem, User } from '@/db/schema';
 import { AGENT_MAX_STEPS, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
 import { AppError, isRetryable } from '@/lib/errors';
-import { budgetFor, chargeTokens, checkTokenBudget, TurnRateLimit } from '@/server/model/budget';
+import { budgetFor, chargeTokens, checkTokenBudget, TurnRateLimit, type Budget } from '@/server/model/budget';
 import { chatLocks, type ChatLocks } from '@/server/model/chat-locks';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toAppError } from '@/server/model/errors';
@@ -16,6 +16,7 @@ import { modelSummarizer } from '@/server/model/summarize';
 import { normalizeCalls, prepareTurn } from '@/server/model/turn-state';
 import { runServerTools } from '@/server/memory/remember';
 import { contextForTurn, memorySettingsFromEnv, type MemorySettings } from '@/server/memory/turn-memory';
+import { recordAgentTestRuns, recordWorkshopTurn } from '@/server/workshop/progress';
 
 // One model call of the agent loop (lib/agent/protocol.ts), behind the tRPC mutation chat.send, which
 // has checked the session and the editor role. Everything that can refuse the turn is checked before
@@ -26,7 +27,7 @@ export interface TurnDeps {
   maxSteps: number;
   locks: ChatLocks;
   rateLimit: TurnRateLimit;
-  budgetFor: typeof budgetFor;
+  budgetFor: (db: Db, user: User, project: ProjectSummary) => Budget | Promise<Budget>;
   /** Context windows and the compaction threshold (server/memory/turn-memory.ts). */
   memory: MemorySettings;
 }
@@ -72,8 +73,10 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
   }
   const api = request.api ?? config.api;
   const stopOnly = request.input.kind === 'tool_results' && request.input.stop === true;
+  let budget: Budget | undefined;
   if (!stopOnly) {
-    const budget = deps.budgetFor(user, project);
+    budget = await deps.budgetFor(db, user, project);
+    if (budget.off) throw new AppError('forbidden:workshop', budget.off);
     await deps.rateLimit.take(user.id, budget);
     await checkTokenBudget(db, user.id, budget);
   }
@@ -148,6 +151,10 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
         throw (await committed) ?? error;
       });
       const commitError = await committed;
+      // A student's tests run by the agent's command tool (this request's results): the workshop dashboard shows the counts.
+      if (request.input.kind === 'tool_results') {
+        await recordAgentTestRuns(db, project, turn.history).catch((error: unknown) => console.error('agent turn: could not record a test run:', error));
+      }
       if (commitError) throw commitError;
       if (controller.signal.aborted) throw new AppError('aborted:model', 'Stopped.');
       const toolCalls = normalizeCalls(answer.toolCalls);
@@ -170,9 +177,12 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
       if (!stopOnly && (answer || controller.signal.aborted || summaryTokens)) {
         const spent = answer ? answer.text + JSON.stringify(answer.toolCalls) : text;
         const usage = answer?.usage ?? (answer || controller.signal.aborted ? null : { promptTokens: 0, completionTokens: 0 });
-        await chargeTokens(db, user.id, usage, { history, answer: spent }, summaryTokens).catch((error: unknown) =>
-          console.error('agent turn: could not record token usage:', error),
-        );
+        const workshopId = budget?.workshopId;
+        await chargeTokens(db, user.id, usage, { history, answer: spent }, summaryTokens)
+          .then(async (tokens) => {
+            if (workshopId) await recordWorkshopTurn(db, workshopId, project.id, tokens);
+          })
+          .catch((error: unknown) => console.error('agent turn: could not record token usage:', error));
       }
       stop();
     }

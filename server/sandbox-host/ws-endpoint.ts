@@ -11,6 +11,7 @@ import { liveSessionOf } from '@/server/auth/request-user';
 import type { SandboxManager } from '@/server/sandbox-host/manager';
 import type { HostProcess } from '@/server/sandbox-host/process';
 import { unavailableReason } from '@/server/sandbox-host/tools';
+import { terminalTestWatcher } from '@/server/workshop/progress';
 
 /** Requests (and at most MAX_MESSAGE_BYTES of them) a client may send before its access check has finished. */
 const MAX_EARLY_MESSAGES = 64;
@@ -142,6 +143,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
         throw new AppError('not_found:project');
       }
       if (!shared && !allows(current.role, 'editor') && WRITE_OPS.has(request.op)) {
+        if (current.cappedBy) throw new AppError('forbidden:workshop', current.cappedBy);
         throw new AppError('forbidden:project', 'Viewers can look at files but not change them or run commands.');
       }
       switch (request.op) {
@@ -170,11 +172,14 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
           await manager.ready(sandboxId);
           // The project's network setting (the default and the ceiling) as it is now.
           const network = effectiveNetwork(request.network, resolveSettings(current.project.settings).network);
+          // A terminal (the student typing) on a workshop fork: test summaries in its output reach the dashboard.
+          const tests = request.terminal ? await terminalTestWatcher(await options.getDb(), current.project) : undefined;
           const proc = await workspace.spawn(request.command, request.args, { ...request, network });
           mine.set(proc.id, proc);
           // The response goes out before any output: the client registers the process on it.
           queueMicrotask(() => {
             proc.onOutput((data) => {
+              tests?.feed(data);
               send({ type: 'output', pid: proc.id, data });
               if (ws.bufferedAmount > HIGH_WATER && !waiting.has(proc)) {
                 proc.pause();
@@ -183,6 +188,7 @@ export function createSandboxSocketHandler(options: SandboxSocketOptions) {
               }
             });
             void proc.exit.then((info) => {
+              tests?.close();
               mine.delete(proc.id);
               waiting.delete(proc);
               send({ type: 'exit', pid: proc.id, code: info.code, reason: info.reason, message: info.message });

@@ -64,7 +64,7 @@ describe('host sandbox over the socket', () => {
     await Promise.all([owner.dispose(), viewer.dispose(), editor.dispose()]);
   });
 
-  it('stops an editor from running commands once their membership is revoked', async () => {
+  it('stops an editor from running commands once their membership is revoked (no role: the project is not found)', async () => {
     const projectId = await server.newProject();
     const { projectMember } = await import('@/db/schema');
     const { and, eq } = await import('drizzle-orm');
@@ -73,7 +73,7 @@ describe('host sandbox over the socket', () => {
     const editor = await createHostSandbox({ projectId, baseUrl: server.baseUrl, WebSocket: server.socketFor('editor') });
     expect(await (await editor.spawn('true')).exit).toEqual({ code: 0 });
     await server.testDb.db.delete(projectMember).where(and(eq(projectMember.projectId, projectId), eq(projectMember.userId, editorId)));
-    await expect(editor.spawn('true')).rejects.toMatchObject({ code: 'forbidden:project' });
+    await expect(editor.spawn('true')).rejects.toMatchObject({ code: 'not_found:project' });
     await editor.dispose();
   });
 

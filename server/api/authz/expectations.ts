@@ -14,6 +14,8 @@ export interface Fixture {
   inviteId: string;
   inviteToken: string;
   slug: string;
+  workshopId: string;
+  joinCode: string;
 }
 
 export interface Expectation {
@@ -110,6 +112,24 @@ export const expectations: Record<string, Expectation> = {
   'members.inviteInfo': { input: (fx) => ({ token: fx.inviteToken }), allow: signedIn },
   'members.accept': { input: (fx) => ({ token: fx.inviteToken }), allow: signedIn },
   'members.sharedWithMe': { allow: signedIn },
+
+  // Only the starter's owner starts a workshop from it.
+  'workshop.create': { input: (fx) => ({ ...p(fx), title: 'class' }), allow: owner },
+  // The join code is the secret, as for share links.
+  'workshop.preview': { input: (fx) => ({ code: fx.joinCode }), allow: signedIn },
+  // The teacher (the owner here) cannot join their own workshop; past the guard that is a business refusal.
+  'workshop.join': { input: (fx) => ({ code: fx.joinCode, displayName: 'Ada' }), allow: signedIn },
+  // The teacher's doors: the owner of the fixture is its teacher.
+  'workshop.dashboard': { input: (fx) => ({ workshopId: fx.workshopId }), allow: owner },
+  'workshop.dashboardLive': { input: (fx) => ({ workshopId: fx.workshopId }), allow: owner },
+  'workshop.announce': { input: (fx) => ({ workshopId: fx.workshopId, text: 'hello' }), allow: owner },
+  'workshop.pushStarter': { input: (fx) => ({ workshopId: fx.workshopId }), allow: owner },
+  'workshop.end': { input: (fx) => ({ workshopId: fx.workshopId }), allow: owner },
+  'workshop.exportCsv': { input: (fx) => ({ workshopId: fx.workshopId }), allow: owner },
+  'workshop.ofProject': { input: p, allow: owner },
+  // Whether this project is a student's fork (announcements, the end): anyone who may view it.
+  'workshop.forProject': { input: p, allow: viewers },
+  'workshop.forProjectLive': { input: p, allow: viewers },
 };
 
 /**

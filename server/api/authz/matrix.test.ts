@@ -10,13 +10,16 @@ import { AppError } from '@/lib/errors';
 import { appRouter, createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { startSession } from '@/server/auth/request-user';
+import { createWorkshop } from '@/server/workshop/service';
+import { workshopSettingsSchema } from '@/lib/workshop';
 import { expectations, IDENTITIES, type Fixture, type Identity, type Verdict } from '@/server/api/authz/expectations';
 
 // Every procedure of appRouter × every kind of caller, from one table (./expectations.ts). A call is
 // denied when the access policy stops it (unauthorized:auth, not_found:project, forbidden:project);
 // anything else (success, or a business error past the guard) counts as allowed.
 
-const DENIALS = new Set(['unauthorized:auth', 'not_found:project', 'forbidden:project']);
+// A workshop's teacher-only doors answer not_found:workshop to everyone else.
+const DENIALS = new Set(['unauthorized:auth', 'not_found:project', 'forbidden:project', 'not_found:workshop']);
 
 let testDb: TestDb;
 let users: Record<Exclude<Identity, 'anonymous'>, User>;
@@ -42,7 +45,9 @@ async function fixture(): Promise<Fixture> {
   const { slug } = await rotateShareLink(db, project.id);
   await grantShare(db, (await shareLinkBySlug(db, slug))!.id, users.share.id);
   const invite = await createInvite(db, project.id, 'viewer');
-  return { projectId: project.id, chatId: chat.id, editorId: users.editor.id, inviteId: invite.id, inviteToken: invite.token, slug };
+  // The owner teaches a workshop from the project.
+  const workshop = await createWorkshop(db, users.owner, { projectId: project.id, title: 'matrix', settings: workshopSettingsSchema.parse({}) });
+  return { projectId: project.id, chatId: chat.id, editorId: users.editor.id, inviteId: invite.id, inviteToken: invite.token, slug, workshopId: workshop.id, joinCode: workshop.code };
 }
 
 async function verdict(path: string, who: Identity, input: unknown): Promise<Verdict> {
