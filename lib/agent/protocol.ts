@@ -37,11 +37,14 @@ import type { AppErrorCode } from '@/lib/errors';
 /** Model calls allowed after one user message before the server refuses to continue. */
 export const AGENT_MAX_STEPS = 40;
 
+/** Largest image file a chat message may carry (checked again on the server, by content). */
+export const CHAT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+
 export const AGENT_LIMITS = {
   maxMessageChars: 32_000,
   maxImages: 4,
-  /** Per image, as a data URL (base64 text). */
-  maxImageChars: 5 * 1024 * 1024,
+  /** Per image, as a data URL: base64 of CHAT_IMAGE_MAX_BYTES plus the `data:image/…;base64,` prefix. */
+  maxImageChars: Math.ceil(CHAT_IMAGE_MAX_BYTES / 3) * 4 + 32,
   /** A longer tool output is truncated (head and tail kept) with TRUNCATION_MARKER in between. */
   maxToolResultChars: 24_000,
   maxToolResults: 32,
@@ -60,8 +63,8 @@ export type ModelApi = z.infer<typeof modelApiSchema>;
 
 export const imageDataUrlSchema = z
   .string()
-  .max(AGENT_LIMITS.maxImageChars, 'An image is larger than 5 MiB.')
-  .regex(/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/, 'Images must be PNG, JPEG, GIF or WebP data URLs.');
+  .max(AGENT_LIMITS.maxImageChars, 'An image is larger than 10 MB.')
+  .regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/, 'Images must be PNG, JPEG or WebP data URLs.');
 
 export const toolResultSchema = z.object({
   toolCallId: z.string().min(1).max(200),

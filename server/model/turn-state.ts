@@ -4,6 +4,7 @@ import { appendMessages, listMessages, renameChat } from '@/db/queries/chats';
 import type { Chat, Message } from '@/db/schema';
 import { AGENT_LIMITS, TRUNCATION_MARKER, validateToolCall, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
 import { AppError } from '@/lib/errors';
+import { resolveImages, storeChatImages } from '@/server/model/images';
 
 // Where a chat stands before a model call, and what a turn request appends to it. Keeps the stored
 // conversation valid for both APIs: every tool call of an assistant message gets exactly one result.
@@ -130,7 +131,10 @@ export async function prepareTurn(
   maxSteps: number,
 ): Promise<PreparedTurn> {
   const stored = (await listMessages(db, chat.id)).map((m) => m.content) as StoredContent[];
-  const { rows, history, step, overLimit } = planTurn(stored, input, maxSteps);
+  // Images are checked and stored before anything else; the message keeps references to them.
+  const checked: TurnInput = input.kind === 'user' && input.images?.length ? { ...input, images: await storeChatImages(db, input.images) } : input;
+  const { rows, history: unresolved, step, overLimit } = planTurn(stored, checked, maxSteps);
+  const history = await resolveImages(db, unresolved);
   const commit = async () => {
     let inserted: Message[];
     try {
