@@ -15,6 +15,7 @@ import { PreviewPanel } from '@/components/preview/preview-panel';
 import { TerminalPanel } from '@/components/terminal/terminal-panel';
 import { IconButton } from '@/components/ui/icon-button';
 import { AgentIcon, FilesIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
+import { ImageDropZone } from '@/components/agent/attachments';
 import { AgentSlot } from '@/components/workbench/agent-slot';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
@@ -110,101 +111,104 @@ function WorkbenchLayout({ wb, title, readOnly }: { wb: WorkbenchStore; title: s
   const topIds = ['editor', ...(panels.preview ? ['preview'] : [])];
   const top = useDefaultLayout({ id: `ide-${wb.projectId}-top`, panelIds: topIds, storage: storageOrUndefined() });
 
+  // An image dropped anywhere on the workbench is attached to the next chat message.
   return (
-    <div className="flex h-dvh flex-col overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="workbench">
-      <header className="flex h-10 shrink-0 items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-2 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/" className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
-          ← Projects
-        </Link>
-        <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
-          {title || '…'}
-        </h1>
-        {readOnly && <span className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
-        <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
-          <BootStages onRetry={retry} />
+    <ImageDropZone disabled={readOnly}>
+      <div className="flex h-dvh flex-col overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="workbench">
+        <header className="flex h-10 shrink-0 items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-2 dark:border-zinc-800 dark:bg-zinc-900">
+          <Link href="/" className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
+            ← Projects
+          </Link>
+          <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
+            {title || '…'}
+          </h1>
+          {readOnly && <span className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
+          <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
+            <BootStages onRetry={retry} />
+          </div>
+          <div role="group" aria-label="Panels" className="flex items-center">
+            <IconButton label="Toggle terminal panel (Ctrl+`)" pressed={panels.terminal} onClick={() => wb.togglePanel('terminal')}>
+              <TerminalIcon />
+            </IconButton>
+            <IconButton label="Toggle preview" pressed={panels.preview} onClick={() => wb.togglePanel('preview')}>
+              <PreviewIcon />
+            </IconButton>
+            <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
+              <AgentIcon />
+            </IconButton>
+            <IconButton label="Project settings" onClick={() => setSettingsOpen(true)}>
+              <MoreIcon />
+            </IconButton>
+          </div>
+        </header>
+        {wb.sandboxState && <SandboxNotice sandbox={wb.sandboxState} />}
+        <div className="flex min-h-0 flex-1">
+          <nav aria-label="Side bar views" className="flex w-11 shrink-0 flex-col items-center gap-1 border-r border-zinc-200 bg-zinc-50 py-2 dark:border-zinc-800 dark:bg-zinc-900">
+            <ActivityButton label="Explorer (Ctrl+Shift+E)" active={panels.sidebar && sidebar === 'files'} onClick={() => toggleView(wb, 'files')}>
+              <FilesIcon size={20} />
+            </ActivityButton>
+            <ActivityButton
+              label="Search (Ctrl+Shift+F)"
+              active={panels.sidebar && sidebar === 'search'}
+              onClick={() => {
+                toggleView(wb, 'search');
+                focusSearch();
+              }}
+            >
+              <SearchIcon size={20} />
+            </ActivityButton>
+          </nav>
+          <Group orientation="horizontal" id={`ide-${wb.projectId}-outer`} className="min-w-0 flex-1" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
+            {panels.sidebar && (
+              <>
+                <Panel id="sidebar" defaultSize="18%" minSize={170} maxSize="40%" className="bg-zinc-50 dark:bg-zinc-900">
+                  {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
+                </Panel>
+                <ResizeHandle orientation="horizontal" />
+              </>
+            )}
+            <Panel id="center" minSize="30%">
+              <Group orientation="vertical" id={`ide-${wb.projectId}-center`} defaultLayout={center.defaultLayout} onLayoutChanged={center.onLayoutChanged}>
+                <Panel id="top" minSize="20%">
+                  <Group orientation="horizontal" id={`ide-${wb.projectId}-top`} defaultLayout={top.defaultLayout} onLayoutChanged={top.onLayoutChanged}>
+                    <Panel id="editor" minSize="20%">
+                      <EditorArea readOnly={readOnly} />
+                    </Panel>
+                    {panels.preview && (
+                      <>
+                        <ResizeHandle orientation="horizontal" />
+                        <Panel id="preview" defaultSize="42%" minSize={220}>
+                          <PreviewPanel />
+                        </Panel>
+                      </>
+                    )}
+                  </Group>
+                </Panel>
+                {panels.terminal && (
+                  <>
+                    <ResizeHandle orientation="vertical" />
+                    <Panel id="bottom" defaultSize="32%" minSize={90}>
+                      <TerminalPanel readOnly={readOnly} />
+                    </Panel>
+                  </>
+                )}
+              </Group>
+            </Panel>
+            {panels.agent && (
+              <>
+                <ResizeHandle orientation="horizontal" />
+                <Panel id="agent" defaultSize="22%" minSize={240} maxSize="45%">
+                  <AgentSlot projectId={wb.projectId} />
+                </Panel>
+              </>
+            )}
+          </Group>
         </div>
-        <div role="group" aria-label="Panels" className="flex items-center">
-          <IconButton label="Toggle terminal panel (Ctrl+`)" pressed={panels.terminal} onClick={() => wb.togglePanel('terminal')}>
-            <TerminalIcon />
-          </IconButton>
-          <IconButton label="Toggle preview" pressed={panels.preview} onClick={() => wb.togglePanel('preview')}>
-            <PreviewIcon />
-          </IconButton>
-          <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
-            <AgentIcon />
-          </IconButton>
-          <IconButton label="Project settings" onClick={() => setSettingsOpen(true)}>
-            <MoreIcon />
-          </IconButton>
-        </div>
-      </header>
-      {wb.sandboxState && <SandboxNotice sandbox={wb.sandboxState} />}
-      <div className="flex min-h-0 flex-1">
-        <nav aria-label="Side bar views" className="flex w-11 shrink-0 flex-col items-center gap-1 border-r border-zinc-200 bg-zinc-50 py-2 dark:border-zinc-800 dark:bg-zinc-900">
-          <ActivityButton label="Explorer (Ctrl+Shift+E)" active={panels.sidebar && sidebar === 'files'} onClick={() => toggleView(wb, 'files')}>
-            <FilesIcon size={20} />
-          </ActivityButton>
-          <ActivityButton
-            label="Search (Ctrl+Shift+F)"
-            active={panels.sidebar && sidebar === 'search'}
-            onClick={() => {
-              toggleView(wb, 'search');
-              focusSearch();
-            }}
-          >
-            <SearchIcon size={20} />
-          </ActivityButton>
-        </nav>
-        <Group orientation="horizontal" id={`ide-${wb.projectId}-outer`} className="min-w-0 flex-1" defaultLayout={outer.defaultLayout} onLayoutChanged={outer.onLayoutChanged}>
-          {panels.sidebar && (
-            <>
-              <Panel id="sidebar" defaultSize="18%" minSize={170} maxSize="40%" className="bg-zinc-50 dark:bg-zinc-900">
-                {sidebar === 'files' ? <Explorer title={title || 'Files'} readOnly={readOnly} /> : <SearchPanel focusKey={searchFocus} />}
-              </Panel>
-              <ResizeHandle orientation="horizontal" />
-            </>
-          )}
-          <Panel id="center" minSize="30%">
-            <Group orientation="vertical" id={`ide-${wb.projectId}-center`} defaultLayout={center.defaultLayout} onLayoutChanged={center.onLayoutChanged}>
-              <Panel id="top" minSize="20%">
-                <Group orientation="horizontal" id={`ide-${wb.projectId}-top`} defaultLayout={top.defaultLayout} onLayoutChanged={top.onLayoutChanged}>
-                  <Panel id="editor" minSize="20%">
-                    <EditorArea readOnly={readOnly} />
-                  </Panel>
-                  {panels.preview && (
-                    <>
-                      <ResizeHandle orientation="horizontal" />
-                      <Panel id="preview" defaultSize="42%" minSize={220}>
-                        <PreviewPanel />
-                      </Panel>
-                    </>
-                  )}
-                </Group>
-              </Panel>
-              {panels.terminal && (
-                <>
-                  <ResizeHandle orientation="vertical" />
-                  <Panel id="bottom" defaultSize="32%" minSize={90}>
-                    <TerminalPanel readOnly={readOnly} />
-                  </Panel>
-                </>
-              )}
-            </Group>
-          </Panel>
-          {panels.agent && (
-            <>
-              <ResizeHandle orientation="horizontal" />
-              <Panel id="agent" defaultSize="22%" minSize={240} maxSize="45%">
-                <AgentSlot projectId={wb.projectId} />
-              </Panel>
-            </>
-          )}
-        </Group>
+        <WorkbenchStatus wb={wb} />
+        <QuickOpen />
+        <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />
       </div>
-      <WorkbenchStatus wb={wb} />
-      <QuickOpen />
-      <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />
-    </div>
+    </ImageDropZone>
   );
 }
 
