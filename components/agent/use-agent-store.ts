@@ -4,8 +4,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentEnvironment, AgentFileWriter } from '@/lib/agent/environment';
 import { trpcTransport } from '@/lib/agent/transport';
+import { captureAtViewport } from '@/lib/design/capture-preview';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '@/lib/project-settings';
 import { AgentStore, type ChatApi } from '@/lib/stores/agent';
+import { previewEntryUrl } from '@/lib/stores/preview';
 import type { WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
@@ -101,6 +103,15 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       approval: () => settings.current.approval,
       network: () => settings.current.network,
       preview: () => ({ servers: wb.preview.servers.get(), port: wb.preview.port.get(), problems: wb.preview.problems.get() }),
+      async capturePreview(viewport) {
+        const port = wb.preview.port.get();
+        const url = port === null ? undefined : wb.preview.servers.get()[port];
+        if (port === null || !url) throw new Error('Nothing is shown in the preview.');
+        // A host sandbox's preview is private: the frame enters with a ticket, as the preview pane's does.
+        const host = wb.sandboxState?.kind.get() === 'host';
+        const src = host ? previewEntryUrl(url, (await client.sandbox.previewTicket.query({ projectId, port })).ticket) : url;
+        return captureAtViewport(src, viewport);
+      },
     };
     const created = new AgentStore({
       projectId,

@@ -34,6 +34,8 @@ export interface AgentEnvironment {
   /** The project's approval policy: from settings / the UI only, never from model or tool output. */
   approval(): ApprovalPolicy;
   preview(): PreviewSnapshot;
+  /** A screenshot of the shown preview at the viewport, as a PNG data URL (lib/design/capture-client.ts). */
+  capturePreview?(viewport: { width: number; height: number }): Promise<{ png: string; width: number; height: number }>;
   /** The shell that runs a command string; default: bash (host) or jsh (WebContainer). */
   shell?(sandbox: Sandbox): { command: string; args: string[] };
 }

@@ -30,6 +30,7 @@ const TOOL_CLASS: Record<ToolName, ToolClass> = {
   read_file: 'read',
   search_files: 'read',
   preview_status: 'read',
+  screenshot_preview: 'read',
   read_process_output: 'read',
   update_plan: 'read',
   write_file: 'write',

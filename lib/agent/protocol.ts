@@ -72,6 +72,8 @@ export const toolResultSchema = z.object({
   ok: z.boolean(),
   /** What the model reads. Longer than maxToolResultChars is truncated by the server with a marker. */
   output: z.string(),
+  /** An image the tool returns (screenshot_preview), checked and stored by the server like a chat image. */
+  images: z.array(imageDataUrlSchema).max(1).optional(),
 });
 export type ToolResult = z.infer<typeof toolResultSchema>;
 
@@ -83,7 +85,13 @@ export const turnInputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('tool_results'),
-    results: z.array(toolResultSchema).min(1).max(AGENT_LIMITS.maxToolResults),
+    results: z
+      .array(toolResultSchema)
+      .min(1)
+      .max(AGENT_LIMITS.maxToolResults)
+      .refine((results) => results.reduce((n, r) => n + (r.images?.length ?? 0), 0) <= AGENT_LIMITS.maxImages, {
+        message: `At most ${AGENT_LIMITS.maxImages} images per request.`,
+      }),
     // Added by the agent-runner side (#6): Stop was pressed while tools ran. Store the results (so
     // the conversation never holds calls without results) and answer `done` without calling the model.
     stop: z.boolean().optional(),
@@ -132,4 +140,4 @@ export type TurnEvent =
 export type StoredContent =
   | { kind: 'user'; text: string; images?: string[] }
   | { kind: 'assistant'; text: string; toolCalls: ToolCall[]; finishReason: FinishReason; model: string }
-  | { kind: 'tool'; toolCallId: string; name: string; ok: boolean; output: string };
+  | { kind: 'tool'; toolCallId: string; name: string; ok: boolean; output: string; images?: string[] };

@@ -52,6 +52,12 @@ export const toolArgSchemas = {
   }),
   stop_process: z.object({ processId }),
   preview_status: z.object({}),
+  screenshot_preview: z.object({
+    viewport: z
+      .enum(['desktop', 'mobile'])
+      .optional()
+      .describe('desktop: 1280×800 (default); mobile: 390×844. The first screen of the page, as a browser shows it.'),
+  }),
   update_plan: z.object({
     items: z
       .array(
@@ -81,6 +87,8 @@ export const toolDescriptions: Record<ToolName, string> = {
   read_process_output: 'Read recent output of a process started with start_process.',
   stop_process: 'Stop a process started with start_process.',
   preview_status: 'The preview: URL and port of the running dev server, and runtime errors collected from the page.',
+  screenshot_preview:
+    'A screenshot of the page in the preview at a desktop or mobile viewport, returned to you as an image: check what you built looks right.',
   update_plan: 'Replace the task list shown to the user: short steps with statuses. Keep it current.',
 };
 

@@ -62,7 +62,7 @@ export async function storeChatImages(db: Tx, dataUrls: string[], maxSide = env.
 
 /** The messages with image references replaced by data URLs of the stored images. */
 export async function resolveImages<T extends StoredContent>(db: Tx, contents: T[]): Promise<T[]> {
-  const hashes = contents.flatMap((c) => (c.kind === 'user' ? (c.images ?? []) : [])).flatMap((ref) => REF.exec(ref)?.[1] ?? []);
+  const hashes = contents.flatMap((c) => (c.kind === 'assistant' ? [] : (c.images ?? []))).flatMap((ref) => REF.exec(ref)?.[1] ?? []);
   if (hashes.length === 0) return contents;
   const blobs = await getBlobs(db, [...new Set(hashes)]);
   const toUrl = (ref: string) => {
@@ -72,5 +72,5 @@ export async function resolveImages<T extends StoredContent>(db: Tx, contents: T
     if (!bytes) throw new AppError('not_found:chat', 'An image of this chat is missing.');
     return `data:image/${match[2]};base64,${Buffer.from(bytes).toString('base64')}`;
   };
-  return contents.map((c) => (c.kind === 'user' && c.images?.length ? { ...c, images: c.images.map(toUrl) } : c));
+  return contents.map((c) => (c.kind !== 'assistant' && c.images?.length ? { ...c, images: c.images.map(toUrl) } : c));
 }

@@ -24,6 +24,8 @@ export interface ToolOutcome {
   ok: boolean;
   /** What the model reads. */
   output: string;
+  /** Images for the model (data URLs), e.g. a screenshot of the preview. */
+  images?: string[];
   detail?: ToolDetail;
 }
 

@@ -2,6 +2,7 @@ import { toolArgSchemas, validateToolCall, type ToolArgs, type ToolCall, type To
 import { ToolError, type ToolContext, type ToolOutcome } from '@/lib/agent/tools/context';
 import { deletePath, editFile, listFiles, movePath, readFile, searchFiles, writeFile } from '@/lib/agent/tools/files';
 import { readProcessOutput, runCommand, startProcess, stopProcess } from '@/lib/agent/tools/processes';
+import { VIEWPORTS } from '@/lib/design/protocol';
 import { errorText } from '@/lib/errors';
 
 export { ProcessRegistry } from '@/lib/agent/tools/processes';
@@ -29,6 +30,15 @@ async function previewStatus(ctx: ToolContext): Promise<ToolOutcome> {
   return { ok: true, output: lines.join('\n') };
 }
 
+async function screenshotPreview(ctx: ToolContext, args: ToolArgs<'screenshot_preview'>): Promise<ToolOutcome> {
+  const { port } = ctx.env.preview();
+  if (port === null) throw new ToolError('Nothing is shown in the preview: start the dev server first (start_process).');
+  if (!ctx.env.capturePreview) throw new ToolError('Screenshots of the preview are not available on this page.');
+  const name = args.viewport ?? 'desktop';
+  const capture = await ctx.env.capturePreview(VIEWPORTS[name]);
+  return { ok: true, output: `Screenshot of the preview (port ${port}) at ${name} ${capture.width}×${capture.height}, attached as an image.`, images: [capture.png] };
+}
+
 async function updatePlan(ctx: ToolContext, args: ToolArgs<'update_plan'>): Promise<ToolOutcome> {
   ctx.setPlan(args.items);
   const done = args.items.filter((i) => i.status === 'done').length;
@@ -48,6 +58,7 @@ const handlers: { [N in ToolName]: (ctx: ToolContext, args: ToolArgs<N>) => Prom
   read_process_output: readProcessOutput,
   stop_process: stopProcess,
   preview_status: previewStatus,
+  screenshot_preview: screenshotPreview,
   update_plan: updatePlan,
 };
 
