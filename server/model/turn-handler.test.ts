@@ -6,6 +6,7 @@ import { chat as chatTable } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { revokeSession } from '@/db/queries/sessions';
+import { TOOL_NAMES } from '@/lib/agent/protocol';
 import { env } from '@/lib/env';
 import { sessionCookieFor } from '@/server/auth/request-user';
 import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
@@ -32,7 +33,7 @@ describe('chat.send', () => {
     const body = lastModelBody();
     expect(body).toMatchObject({ model: 'scripted-model', stream: true, stream_options: { include_usage: true } });
     expect(body.messages.map((m) => m.role)).toEqual(['system', 'user']);
-    expect((body.tools as unknown[]).length).toBe(13);
+    expect((body.tools as unknown[]).length).toBe(TOOL_NAMES.length);
     expect(kit.model.requests()[0]!.authorization).toBe(`Bearer ${KEY}`);
     const [row] = await kit.db.select().from(chatTable).where(eq(chatTable.id, kit.chatId));
     expect(row!.title).toBe('Say hello');
