@@ -4,7 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentEnvironment, AgentFileWriter } from '@/lib/agent/environment';
 import { trpcTransport } from '@/lib/agent/transport';
-import { captureAtViewport } from '@/lib/design/capture-preview';
+import { actAtViewport, captureAtViewport } from '@/lib/design/capture-preview';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '@/lib/project-settings';
 import { AgentStore, type ChatApi } from '@/lib/stores/agent';
 import { previewEntryUrl } from '@/lib/stores/preview';
@@ -93,6 +93,14 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       for (const path of paths) void queryClient.invalidateQueries({ queryKey: trpc.files.read.queryKey({ projectId, path }) });
     };
     const fallback = databaseFileWriter(client, projectId, wb, refresh);
+    /** The shown preview's URL; a host sandbox's preview is private, so the frame enters with a ticket, as the pane's does. */
+    const previewSrc = async () => {
+      const port = wb.preview.port.get();
+      const url = port === null ? undefined : wb.preview.servers.get()[port];
+      if (port === null || !url) throw new Error('Nothing is shown in the preview.');
+      if (wb.sandboxState?.kind.get() !== 'host') return url;
+      return previewEntryUrl(url, (await client.sandbox.previewTicket.query({ projectId, port })).ticket);
+    };
     const env: AgentEnvironment = {
       sandbox: () => (wb.sandboxState ? wb.sandboxState.sandbox() : Promise.reject(new Error('No sandbox is connected to this page.'))),
       files: {
@@ -103,15 +111,8 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       approval: () => settings.current.approval,
       network: () => settings.current.network,
       preview: () => ({ servers: wb.preview.servers.get(), port: wb.preview.port.get(), problems: wb.preview.problems.get() }),
-      async capturePreview(viewport) {
-        const port = wb.preview.port.get();
-        const url = port === null ? undefined : wb.preview.servers.get()[port];
-        if (port === null || !url) throw new Error('Nothing is shown in the preview.');
-        // A host sandbox's preview is private: the frame enters with a ticket, as the preview pane's does.
-        const host = wb.sandboxState?.kind.get() === 'host';
-        const src = host ? previewEntryUrl(url, (await client.sandbox.previewTicket.query({ projectId, port })).ticket) : url;
-        return captureAtViewport(src, viewport);
-      },
+      capturePreview: async (viewport) => captureAtViewport(await previewSrc(), viewport),
+      actInPreview: async (viewport, steps) => actAtViewport(await previewSrc(), viewport, steps),
     };
     const created = new AgentStore({
       projectId,

@@ -31,6 +31,7 @@ const TOOL_CLASS: Record<ToolName, ToolClass> = {
   search_files: 'read',
   preview_status: 'read',
   screenshot_preview: 'read',
+  preview_act: 'read',
   read_process_output: 'read',
   update_plan: 'read',
   write_file: 'write',

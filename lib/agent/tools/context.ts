@@ -18,7 +18,9 @@ export interface ToolContext {
 export type ToolDetail =
   | { kind: 'command'; command: string; exitCode: number | null; reason?: string; output: string; ms: number }
   | { kind: 'file'; path: string; before: string | null; after: string | null }
-  | { kind: 'plan'; items: PlanItem[] };
+  | { kind: 'plan'; items: PlanItem[] }
+  /** preview_act: each step with its outcome, and what the page reported. */
+  | { kind: 'check'; steps: { label: string; ok: boolean; detail: string }[]; consoleErrors: string[]; failedRequests: string[] };
 
 export interface ToolOutcome {
   ok: boolean;

@@ -1,8 +1,8 @@
 import { toolArgSchemas, validateToolCall, type ToolArgs, type ToolCall, type ToolName } from '@/lib/agent/protocol';
 import { ToolError, type ToolContext, type ToolOutcome } from '@/lib/agent/tools/context';
 import { deletePath, editFile, listFiles, movePath, readFile, searchFiles, writeFile } from '@/lib/agent/tools/files';
+import { previewAct, screenshotPreview } from '@/lib/agent/tools/preview';
 import { readProcessOutput, runCommand, startProcess, stopProcess } from '@/lib/agent/tools/processes';
-import { VIEWPORTS } from '@/lib/design/protocol';
 import { errorText } from '@/lib/errors';
 
 export { ProcessRegistry } from '@/lib/agent/tools/processes';
@@ -30,15 +30,6 @@ async function previewStatus(ctx: ToolContext): Promise<ToolOutcome> {
   return { ok: true, output: lines.join('\n') };
 }
 
-async function screenshotPreview(ctx: ToolContext, args: ToolArgs<'screenshot_preview'>): Promise<ToolOutcome> {
-  const { port } = ctx.env.preview();
-  if (port === null) throw new ToolError('Nothing is shown in the preview: start the dev server first (start_process).');
-  if (!ctx.env.capturePreview) throw new ToolError('Screenshots of the preview are not available on this page.');
-  const name = args.viewport ?? 'desktop';
-  const capture = await ctx.env.capturePreview(VIEWPORTS[name]);
-  return { ok: true, output: `Screenshot of the preview (port ${port}) at ${name} ${capture.width}×${capture.height}, attached as an image.`, images: [capture.png] };
-}
-
 async function updatePlan(ctx: ToolContext, args: ToolArgs<'update_plan'>): Promise<ToolOutcome> {
   ctx.setPlan(args.items);
   const done = args.items.filter((i) => i.status === 'done').length;
@@ -59,6 +50,7 @@ const handlers: { [N in ToolName]: (ctx: ToolContext, args: ToolArgs<N>) => Prom
   stop_process: stopProcess,
   preview_status: previewStatus,
   screenshot_preview: screenshotPreview,
+  preview_act: previewAct,
   update_plan: updatePlan,
 };
 
