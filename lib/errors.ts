@@ -15,7 +15,7 @@ export type ErrorKind =
   /** The caller stopped the request. */
   | 'aborted';
 
-export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat' | 'host' | 'origin' | 'request';
+export type ErrorSurface = 'project' | 'file' | 'auth' | 'api' | 'sandbox' | 'model' | 'chat' | 'host' | 'origin' | 'request' | 'design';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -46,6 +46,8 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'unauthorized:auth': 'Your session is missing or invalid. Reload the page.',
   'not_found:auth': 'That access link is invalid or was revoked.',
   'not_found:chat': 'Chat not found.',
+  'not_found:design': 'This project was not started from a design.',
+  'bad_request:design': 'That image cannot be used as a design or a capture.',
   'bad_request:chat': 'That request does not fit the chat as it stands. Reload it and try again.',
   'conflict:chat': 'The agent is already running in this chat. Stop it or wait for it to finish.',
   'rate_limit:chat': 'Too many agent turns in a short time. Wait a moment and retry.',

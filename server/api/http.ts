@@ -13,7 +13,7 @@ export const TRPC_PATH = '/api/trpc';
 export const MAX_TRPC_BODY_BYTES = AGENT_LIMITS.maxImages * AGENT_LIMITS.maxImageChars + 4 * 1024 * 1024;
 
 /** Procedures whose input may be large: a chat message with images, a file's content, a sync batch. */
-const LARGE_INPUT = new Set(['chat.send', 'files.write', 'files.create', 'sandbox.applyChanges']);
+const LARGE_INPUT = new Set(['chat.send', 'files.write', 'files.create', 'sandbox.applyChanges', 'design.start', 'design.score']);
 
 export const TRPC_BODY_LIMITS = {
   /** Without a session: a fresh identity owns nothing, so it has nothing large to send. */

@@ -1,6 +1,7 @@
 import 'server-only';
 import { authRouter } from '@/server/api/routers/auth';
 import { chatRouter } from '@/server/api/routers/chat';
+import { designRouter } from '@/server/api/routers/design';
 import { filesRouter } from '@/server/api/routers/files';
 import { projectRouter } from '@/server/api/routers/project';
 import { sandboxRouter } from '@/server/api/routers/sandbox';
@@ -13,6 +14,7 @@ export const appRouter = router({
   files: filesRouter,
   chat: chatRouter,
   sandbox: sandboxRouter,
+  design: designRouter,
 });
 
 export type AppRouter = typeof appRouter;
