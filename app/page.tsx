@@ -1,5 +1,6 @@
 import { Suspense } from 'react';
 import { AccessLink } from '@/components/home/access-link';
+import { NewFromDesign } from '@/components/home/new-from-design';
 import { NewProject } from '@/components/home/new-project';
 import { ProjectList } from '@/components/home/project-list';
 
@@ -13,6 +14,7 @@ export default function HomePage() {
           runs installs and tests in a sandbox, reads the results and fixes what failed. Nothing to install; no sign-up.
         </p>
       </header>
+      <NewFromDesign />
       <NewProject />
       <ProjectList />
       <Suspense>

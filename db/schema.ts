@@ -302,7 +302,7 @@ export const designRound = pgTable(
       .notNull()
       .references(() => blob.hash),
     /** 0–100, one decimal, as server/design/score.ts gives it, with its parts. */
-    score: jsonb().$type<{ score: number; parts: Record<string, number> }>().notNull(),
+    score: jsonb().$type<{ score: number; parts: { structure: number; pixels: number; colour: number; layout: number } }>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('design_round_project_round_idx').on(t.projectId, t.round)],

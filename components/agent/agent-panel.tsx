@@ -7,6 +7,7 @@ import { MessageList } from '@/components/agent/message-list';
 import { PlanList } from '@/components/agent/plan-list';
 import { TurnChanges } from '@/components/agent/turn-changes';
 import { useAgentStore } from '@/components/agent/use-agent-store';
+import { DesignLoop } from '@/components/design/design-loop';
 import { Button } from '@/components/ui/button';
 import { AgentIcon, AlertIcon, CloseIcon, PlusIcon, RefreshIcon } from '@/components/ui/icons';
 import { IconButton } from '@/components/ui/icon-button';
@@ -81,6 +82,7 @@ function PanelBody({ store, readOnly }: { store: AgentStore; readOnly: boolean }
       <Header store={store} />
       <Banner store={store} />
       <PlanList store={store} />
+      <DesignLoop store={store} readOnly={readOnly} />
       <MessageList store={store} />
       <Feedback store={store} />
       <TurnChanges store={store} />

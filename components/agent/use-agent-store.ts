@@ -13,6 +13,15 @@ import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
 type Client = ReturnType<typeof useTRPCClient>;
 
+/** The shown preview's URL; a host sandbox's preview is private, so a frame enters with a ticket, as the pane's does. */
+export async function previewSource(wb: WorkbenchStore, client: Client): Promise<string> {
+  const port = wb.preview.port.get();
+  const url = port === null ? undefined : wb.preview.servers.get()[port];
+  if (port === null || !url) throw new Error('Nothing is shown in the preview.');
+  if (wb.sandboxState?.kind.get() !== 'host') return url;
+  return previewEntryUrl(url, (await client.sandbox.previewTicket.query({ projectId: wb.projectId, port })).ticket);
+}
+
 /** The chat router behind the store's ChatApi. */
 export function chatApi(client: Client, projectId: string): ChatApi {
   return {
@@ -93,14 +102,7 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       for (const path of paths) void queryClient.invalidateQueries({ queryKey: trpc.files.read.queryKey({ projectId, path }) });
     };
     const fallback = databaseFileWriter(client, projectId, wb, refresh);
-    /** The shown preview's URL; a host sandbox's preview is private, so the frame enters with a ticket, as the pane's does. */
-    const previewSrc = async () => {
-      const port = wb.preview.port.get();
-      const url = port === null ? undefined : wb.preview.servers.get()[port];
-      if (port === null || !url) throw new Error('Nothing is shown in the preview.');
-      if (wb.sandboxState?.kind.get() !== 'host') return url;
-      return previewEntryUrl(url, (await client.sandbox.previewTicket.query({ projectId, port })).ticket);
-    };
+    const previewSrc = () => previewSource(wb, client);
     const env: AgentEnvironment = {
       sandbox: () => (wb.sandboxState ? wb.sandboxState.sandbox() : Promise.reject(new Error('No sandbox is connected to this page.'))),
       files: {
