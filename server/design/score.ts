@@ -1,7 +1,7 @@
 import 'server-only';
 import pixelmatch from 'pixelmatch';
 import { findShift, luma, translate } from '@/server/design/align';
-import { fitTo, type Rgba } from '@/server/design/image';
+import { fitTo, shrink, type Rgba } from '@/server/design/image';
 import { colourDistance, dominantPalette, quantise, type PaletteColour } from '@/server/design/palette';
 import { structureScore } from '@/server/design/structure';
 
@@ -33,6 +33,7 @@ import { structureScore } from '@/server/design/structure';
 export const WEIGHTS = { structure: 0.5, pixels: 0.25, colour: 0.1, layout: 0.15 } as const;
 const COLOUR_DELTA_E_WRONG = 20;
 const LAYOUT_SHIFT_WRONG = 0.05;
+const WORK_SIDE = 400;
 
 export interface FidelityScore {
   /** 0–100, one decimal. */
@@ -41,6 +42,8 @@ export interface FidelityScore {
   details: {
     width: number;
     height: number;
+    /** The working resolution's scale (½ for 1280×800); pixel counts and the diff image are at it. */
+    scale: number;
     mismatchedPixels: number;
     drawnPixels: number;
     deltaE: number;
@@ -55,9 +58,12 @@ const rgbOf = (c: PaletteColour): [number, number, number] => [c.r, c.g, c.b];
 const lumaOf = (c: PaletteColour) => luma(new Uint8ClampedArray(rgbOf(c)), 0);
 
 export function scoreImages(design: Rgba, capture: Rgba, options: { diff?: boolean } = {}): FidelityScore & { diff?: Rgba } {
-  const { width, height } = design;
-  const a = fitTo(design, width, height);
-  const unaligned = fitTo(capture, width, height);
+  // Everything is compared at a working resolution with the shorter side at most WORK_SIDE: a
+  // 1280×800 page at half size still resolves a line of text, and each pass costs a quarter.
+  const factor = Math.max(1, Math.floor(Math.min(design.width, design.height) / WORK_SIDE));
+  const a = shrink(fitTo(design, design.width, design.height), factor);
+  const unaligned = shrink(fitTo(capture, design.width, design.height), factor);
+  const { width, height } = a;
   const paletteA = dominantPalette(a);
   const paletteB = dominantPalette(unaligned);
   const bgA = paletteA[0]!;
@@ -81,7 +87,15 @@ export function scoreImages(design: Rgba, capture: Rgba, options: { diff?: boole
   return {
     score: round(score, 1),
     parts: { structure: round(structure, 4), pixels: round(pixels, 4), colour: round(colour, 4), layout: round(layout, 4) },
-    details: { width, height, mismatchedPixels: mismatched, drawnPixels: drawn, deltaE: round(deltaE, 2), shift },
+    details: {
+      width: design.width,
+      height: design.height,
+      scale: 1 / factor,
+      mismatchedPixels: mismatched,
+      drawnPixels: drawn,
+      deltaE: round(deltaE, 2),
+      shift: { dx: shift.dx * factor, dy: shift.dy * factor },
+    },
     weights: WEIGHTS,
     ...(diff ? { diff: { width, height, data: diff } } : {}),
   };
