@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { AccessLink } from '@/components/home/access-link';
 import { ImportZip } from '@/components/home/import-zip';
+import { NewFromDesign } from '@/components/home/new-from-design';
 import { NewProject } from '@/components/home/new-project';
 import { ProjectList } from '@/components/home/project-list';
 import { SharedList } from '@/components/home/shared-list';
@@ -15,6 +16,7 @@ export default function HomePage() {
           runs installs and tests in a sandbox, reads the results and fixes what failed. Nothing to install; no sign-up.
         </p>
       </header>
+      <NewFromDesign />
       <NewProject />
       <ImportZip />
       <div className="grid gap-10 md:grid-cols-2">

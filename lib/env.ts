@@ -104,7 +104,13 @@ const schema = z.object({
       .pipe(z.array(z.string().regex(/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/, 'a host name without port or scheme'))),
   ),
   /** Largest tRPC request body in MiB (a chat message with images, a file save, a sync batch); other calls get 1 MiB. */
-  MAX_BODY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(512).default(24)),
+  MAX_BODY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(512).default(60)),
+  /** The design loop stops when a round scores at least this (0–100)… */
+  DESIGN_TARGET_SCORE: z.preprocess(emptyAsUndefined, z.coerce.number().min(1).max(100).default(90)),
+  /** …or after this many rounds (each: build, capture, score, feed back). */
+  DESIGN_MAX_ROUNDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(20).default(5)),
+  /** Chat images are scaled down to this longest side (pixels) before they are stored and sent to the model. */
+  CHAT_IMAGE_MAX_SIDE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(256).max(4096).default(1568)),
   /** The origin users open the IDE at; previews answer capture requests from it only. Unset → http://localhost:PORT. */
   IDE_ORIGIN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin).optional()),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */

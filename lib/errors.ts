@@ -35,7 +35,9 @@ export type ErrorSurface =
   | 'invite'
   | 'member'
   /** Workshops (server/workshop). */
-  | 'workshop';
+  | 'workshop'
+  /** The design loop (server/design, server/api/routers/design.ts). */
+  | 'design';
 
 export type AppErrorCode = `${ErrorKind}:${ErrorSurface}`;
 
@@ -69,6 +71,8 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'not_found:share': 'This share link is invalid or was turned off.',
   'not_found:invite': 'This invite link is invalid or was revoked.',
   'not_found:member': 'That person is not a member of this project.',
+  'not_found:design': 'This project was not started from a design.',
+  'bad_request:design': 'That image cannot be used as a design or a capture.',
   'bad_request:chat': 'That request does not fit the chat as it stands. Reload it and try again.',
   'conflict:chat': 'The agent is already running in this chat. Stop it or wait for it to finish.',
   'rate_limit:chat': 'Too many agent turns in a short time. Wait a moment and retry.',

@@ -11,6 +11,7 @@ import { MessageList } from '@/components/agent/message-list';
 import { PlanList } from '@/components/agent/plan-list';
 import { UndoTurn } from '@/components/agent/undo-turn';
 import { useAgentStore } from '@/components/agent/use-agent-store';
+import { DesignLoop } from '@/components/design/design-loop';
 import { Button } from '@/components/ui/button';
 import { AgentIcon, AlertIcon, CloseIcon, PlusIcon, RefreshIcon } from '@/components/ui/icons';
 import { IconButton } from '@/components/ui/icon-button';
@@ -101,6 +102,7 @@ function PanelBody({ store, readOnly, projectId }: { store: AgentStore; readOnly
       <ContextMeter store={store} readOnly={readOnly} />
       <Banner store={store} />
       <PlanList store={store} />
+      <DesignLoop store={store} readOnly={readOnly} />
       <MessageList store={store} />
       <Feedback store={store} />
       {!readOnly && <UndoTurn store={store} />}

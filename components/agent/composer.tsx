@@ -4,25 +4,16 @@ import { useStore } from '@nanostores/react';
 import { useRef, useState, type ClipboardEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { CloseIcon, PlusIcon, RefreshIcon } from '@/components/ui/icons';
-import { AGENT_LIMITS, imageDataUrlSchema } from '@/lib/agent/protocol';
+import { useAttachments } from '@/components/agent/attachments';
 import type { AgentStore } from '@/lib/stores/agent';
+import { ATTACHABLE_TYPES } from '@/lib/stores/attachments';
 
-const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
-
-function readDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('Could not read the image.'));
-    reader.readAsDataURL(file);
-  });
-}
-
-/** The message box: Enter sends, Shift+Enter breaks the line, Escape stops; images by button or paste. */
+/** The message box: Enter sends, Shift+Enter breaks the line, Escape stops; images by button, paste or drop (attachments.tsx). */
 export function Composer({ store, readOnly }: { store: AgentStore; readOnly: boolean }) {
   const [text, setText] = useState('');
-  const [images, setImages] = useState<string[]>([]);
-  const [imageError, setImageError] = useState<string | null>(null);
+  const attachments = useAttachments();
+  const images = useStore(attachments.images);
+  const imageError = useStore(attachments.error);
   const fileInput = useRef<HTMLInputElement>(null);
   const status = useStore(store.status);
   const info = useStore(store.modelInfo);
@@ -35,34 +26,15 @@ export function Composer({ store, readOnly }: { store: AgentStore; readOnly: boo
 
   const send = () => {
     if ((!text.trim() && images.length === 0) || running || disabled) return;
-    void store.send(text, images);
+    void store.send(text, attachments.take());
     setText('');
-    setImages([]);
-  };
-
-  const addImages = async (files: File[]) => {
-    setImageError(null);
-    const picked = files.filter((f) => IMAGE_TYPES.includes(f.type));
-    if (picked.length < files.length) setImageError('Only PNG, JPEG, GIF and WebP images can be attached.');
-    const urls: string[] = [];
-    for (const file of picked) {
-      const url = await readDataUrl(file);
-      const checked = imageDataUrlSchema.safeParse(url);
-      if (!checked.success) setImageError(checked.error.issues[0]?.message ?? 'This image cannot be sent.');
-      else urls.push(url);
-    }
-    setImages((current) => {
-      const next = [...current, ...urls];
-      if (next.length > AGENT_LIMITS.maxImages) setImageError(`At most ${AGENT_LIMITS.maxImages} images per message.`);
-      return next.slice(0, AGENT_LIMITS.maxImages);
-    });
   };
 
   const onPaste = (e: ClipboardEvent) => {
     const files = [...e.clipboardData.files].filter((f) => f.type.startsWith('image/'));
     if (files.length === 0) return;
     e.preventDefault();
-    void addImages(files);
+    void attachments.add(files);
   };
 
   return (
@@ -82,7 +54,7 @@ export function Composer({ store, readOnly }: { store: AgentStore; readOnly: boo
               <button
                 type="button"
                 aria-label={`Remove image ${i + 1}`}
-                onClick={() => setImages(images.filter((_, j) => j !== i))}
+                onClick={() => attachments.remove(i)}
                 className="absolute -top-1.5 -right-1.5 rounded-full bg-zinc-700 p-0.5 text-white focus-visible:outline-2 focus-visible:outline-indigo-500"
               >
                 <CloseIcon size={10} />
@@ -123,15 +95,15 @@ export function Composer({ store, readOnly }: { store: AgentStore; readOnly: boo
         <input
           ref={fileInput}
           type="file"
-          accept={IMAGE_TYPES.join(',')}
+          accept={ATTACHABLE_TYPES.join(',')}
           multiple
           hidden
           onChange={(e) => {
-            void addImages([...(e.target.files ?? [])]);
+            void attachments.add([...(e.target.files ?? [])]);
             e.target.value = '';
           }}
         />
-        <Button className="!px-1.5 !py-1 text-xs" aria-label="Attach images" title="Attach images (or paste them)" disabled={disabled || running} onClick={() => fileInput.current?.click()}>
+        <Button className="!px-1.5 !py-1 text-xs" aria-label="Attach images" title="Attach images (or paste or drop them)" disabled={disabled || running} onClick={() => fileInput.current?.click()}>
           <PlusIcon size={12} />
         </Button>
         <Usage store={store} />

@@ -1,6 +1,7 @@
 'use client';
 
 import { useId, useState } from 'react';
+import { CheckResult } from '@/components/agent/check-result';
 import { DiffStat, DiffView } from '@/components/agent/diff-view';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, CheckIcon, ChevronIcon, CloseIcon, SpinnerIcon } from '@/components/ui/icons';
@@ -68,6 +69,7 @@ export function ToolCard({ card, onApprove }: { card: Card; onApprove: (run: boo
           </span>
         )}
       </button>
+      {detail?.kind === 'check' && <CheckResult detail={detail} />}
       {shown && (
         <div id={bodyId} className="border-t border-zinc-200 dark:border-zinc-800">
           {card.reason && (

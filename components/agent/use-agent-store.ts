@@ -4,12 +4,23 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentEnvironment, AgentFileWriter } from '@/lib/agent/environment';
 import { trpcTransport } from '@/lib/agent/transport';
+import { actAtViewport, captureAtViewport } from '@/lib/design/capture-preview';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '@/lib/project-settings';
 import { AgentStore, type ChatApi, type TurnHistory } from '@/lib/stores/agent';
+import { previewEntryUrl } from '@/lib/stores/preview';
 import type { WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
 type Client = ReturnType<typeof useTRPCClient>;
+
+/** The shown preview's URL; a host sandbox's preview is private, so a frame enters with a ticket, as the pane's does. */
+export async function previewSource(wb: WorkbenchStore, client: Client): Promise<string> {
+  const port = wb.preview.port.get();
+  const url = port === null ? undefined : wb.preview.servers.get()[port];
+  if (port === null || !url) throw new Error('Nothing is shown in the preview.');
+  if (wb.sandboxState?.kind.get() !== 'host') return url;
+  return previewEntryUrl(url, (await client.sandbox.previewTicket.query({ projectId: wb.projectId, port })).ticket);
+}
 
 /** The chat router behind the store's ChatApi. */
 export function chatApi(client: Client, projectId: string): ChatApi {
@@ -108,6 +119,7 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       for (const path of paths) void queryClient.invalidateQueries({ queryKey: trpc.files.read.queryKey({ projectId, path }) });
     };
     const fallback = databaseFileWriter(client, projectId, wb, refresh);
+    const previewSrc = () => previewSource(wb, client);
     const env: AgentEnvironment = {
       sandbox: () => (wb.sandboxState ? wb.sandboxState.sandbox() : Promise.reject(new Error('No sandbox is connected to this page.'))),
       files: {
@@ -118,6 +130,8 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       approval: () => settings.current.approval,
       network: () => settings.current.network,
       preview: () => ({ servers: wb.preview.servers.get(), port: wb.preview.port.get(), problems: wb.preview.problems.get() }),
+      capturePreview: async (viewport) => captureAtViewport(await previewSrc(), viewport),
+      actInPreview: async (viewport, steps) => actAtViewport(await previewSrc(), viewport, steps),
     };
     // A restore changes files in the database; the tree's refetch brings them to the sandbox and the editor.
     const restored = () => {

@@ -9,6 +9,7 @@ export interface FidelityParts {
   structure: number;
   pixels: number;
   colour: number;
+  layout: number;
 }
 
 export interface CompareViewProps {
@@ -28,7 +29,12 @@ const MODES: { id: Mode; label: string }[] = [
   { id: 'overlay', label: 'Overlay' },
   { id: 'diff', label: 'Differences' },
 ];
-const PART_LABELS: Record<keyof FidelityParts, string> = { structure: 'Structure', pixels: 'Pixels', colour: 'Colour' };
+const PART_LABELS: Record<keyof FidelityParts, string> = {
+  structure: 'Structure',
+  pixels: 'Pixels',
+  colour: 'Colour',
+  layout: 'Layout',
+};
 
 export function CompareView({ design, capture, diff, width, height, score, parts }: CompareViewProps) {
   const [mode, setMode] = useState<Mode>('side');

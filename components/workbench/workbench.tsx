@@ -12,6 +12,7 @@ import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
 import { IconButton } from '@/components/ui/icon-button';
 import { AgentIcon, FilesIcon, HistoryIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
+import { ImageDropZone } from '@/components/agent/attachments';
 import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
 import { AgentSlot, HistoryPanel, PreviewPanel, SearchPanel, SettingsDialog, ShareDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
@@ -136,7 +137,9 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner, works
   const topIds = ['editor', ...(panels.preview ? ['preview'] : [])];
   const top = useDefaultLayout({ id: `ide-${wb.projectId}-top`, panelIds: topIds, storage: storageOrUndefined() });
 
+  // An image dropped anywhere on the workbench is attached to the next chat message.
   return (
+    <ImageDropZone disabled={readOnly}>
     <div className="flex h-dvh flex-col overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="workbench">
       <header className="flex h-10 shrink-0 items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-2 dark:border-zinc-800 dark:bg-zinc-900">
         {/* Not prefetched: the home page's payload would compete with the editor's chunks. */}
@@ -245,6 +248,7 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner, works
       {settingsOpen && <SettingsDialog projectId={wb.projectId} open={settingsOpen} onClose={() => setSettingsOpen(false)} />}
       {owner && shareOpen && <ShareDialog projectId={wb.projectId} open={shareOpen} onClose={() => setShareOpen(false)} />}
     </div>
+    </ImageDropZone>
   );
 }
 

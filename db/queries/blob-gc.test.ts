@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { collectBlobs } from '@/db/queries/blob-gc';
 import { hashBytes, putBlob } from '@/db/queries/blobs';
+import { appendMessages, createChat } from '@/db/queries/chats';
 import { createCheckpoint } from '@/db/queries/checkpoints';
 import { createFiles, deletePath, readFile, writeFile } from '@/db/queries/files';
 import { insertProject } from '@/db/queries/projects';
-import { blob, projectFile, type User } from '@/db/schema';
+import { blob, designRound, projectDesign, projectFile, type User } from '@/db/schema';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
 
 let testDb: TestDb;
@@ -39,6 +40,24 @@ describe('collectBlobs', () => {
     expect(await exists(hashBytes(enc('in a file')))).toBe(true);
     expect(await exists(hashBytes(enc('in a checkpoint')))).toBe(true);
     expect(new TextDecoder().decode((await readFile(testDb.db, projectId, 'a.txt'))!.content)).toBe('in a file');
+  });
+
+  it('keeps chat images (named inside message content) and the images of the design loop', async () => {
+    const projectId = await project();
+    const chat = await createChat(testDb.db, projectId);
+    const shown = await putBlob(testDb.db, enc('a chat image'));
+    const other = await putBlob(testDb.db, enc('a chat image nobody names'));
+    await appendMessages(testDb.db, chat.id, [{ role: 'user', content: { kind: 'user', text: 'like this', images: [`image:${shown}.png`] } }]);
+    const design = await putBlob(testDb.db, enc('design'));
+    const capture = await putBlob(testDb.db, enc('capture'));
+    const diff = await putBlob(testDb.db, enc('diff'));
+    await testDb.db.insert(projectDesign).values({ projectId, designHash: design, width: 10, height: 10 });
+    await testDb.db.insert(designRound).values({ projectId, round: 1, captureHash: capture, diffHash: diff, score: { score: 50, parts: { structure: 50, pixels: 50, colour: 50, layout: 50 } } });
+    for (const h of [shown, other, design, capture, diff]) await age(h);
+
+    await collectBlobs(testDb.db, { graceMs: GRACE });
+    for (const h of [shown, design, capture, diff]) expect(await exists(h)).toBe(true);
+    expect(await exists(other)).toBe(false);
   });
 
   it('spares a new blob whose file row is not written yet (the collector runs between the two statements)', async () => {

@@ -1,6 +1,7 @@
 import type { ToolArgs } from '@/lib/agent/protocol';
 import type { ApprovalPolicy } from '@/lib/agent/policy';
 import type { NetworkPolicy, Sandbox } from '@/lib/sandbox/types';
+import type { ActStep, ActStepResult, Viewport } from '@/lib/design/protocol';
 import type { Problem } from '@/lib/stores/preview';
 
 // What the agent's tools need from the page, injected so the runner and tools can be tested
@@ -34,6 +35,10 @@ export interface AgentEnvironment {
   /** The project's approval policy: from settings / the UI only, never from model or tool output. */
   approval(): ApprovalPolicy;
   preview(): PreviewSnapshot;
+  /** A screenshot of the shown preview at the viewport, as a PNG data URL (lib/design/capture-client.ts). */
+  capturePreview?(viewport: Viewport): Promise<{ png: string; width: number; height: number }>;
+  /** Acts out the steps on a fresh load of the shown preview (lib/design/act-script.ts). */
+  actInPreview?(viewport: Viewport, steps: ActStep[]): Promise<{ results: ActStepResult[]; consoleErrors: string[]; failedRequests: string[] }>;
   /** The shell that runs a command string; default: bash (host) or jsh (WebContainer). */
   shell?(sandbox: Sandbox): { command: string; args: string[] };
 }

@@ -30,6 +30,8 @@ const TOOL_CLASS: Record<ToolName, ToolClass> = {
   read_file: 'read',
   search_files: 'read',
   preview_status: 'read',
+  screenshot_preview: 'read',
+  preview_act: 'read',
   read_process_output: 'read',
   update_plan: 'read',
   write_file: 'write',

@@ -38,11 +38,14 @@ import type { AppErrorCode } from '@/lib/errors';
 /** Model calls allowed after one user message before the server refuses to continue. */
 export const AGENT_MAX_STEPS = 40;
 
+/** Largest image file a chat message may carry (checked again on the server, by content). */
+export const CHAT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+
 export const AGENT_LIMITS = {
   maxMessageChars: 32_000,
   maxImages: 4,
-  /** Per image, as a data URL (base64 text). */
-  maxImageChars: 5 * 1024 * 1024,
+  /** Per image, as a data URL: base64 of CHAT_IMAGE_MAX_BYTES plus the `data:image/…;base64,` prefix. */
+  maxImageChars: Math.ceil(CHAT_IMAGE_MAX_BYTES / 3) * 4 + 32,
   /** A longer tool output is truncated (head and tail kept) with TRUNCATION_MARKER in between. */
   maxToolResultChars: 24_000,
   maxToolResults: 32,
@@ -61,8 +64,8 @@ export type ModelApi = z.infer<typeof modelApiSchema>;
 
 export const imageDataUrlSchema = z
   .string()
-  .max(AGENT_LIMITS.maxImageChars, 'An image is larger than 5 MiB.')
-  .regex(/^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/, 'Images must be PNG, JPEG, GIF or WebP data URLs.');
+  .max(AGENT_LIMITS.maxImageChars, 'An image is larger than 10 MB.')
+  .regex(/^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/=]+$/, 'Images must be PNG, JPEG or WebP data URLs.');
 
 export const toolResultSchema = z.object({
   toolCallId: z.string().min(1).max(200),
@@ -70,6 +73,8 @@ export const toolResultSchema = z.object({
   ok: z.boolean(),
   /** What the model reads. Longer than maxToolResultChars is truncated by the server with a marker. */
   output: z.string(),
+  /** An image the tool returns (screenshot_preview), checked and stored by the server like a chat image. */
+  images: z.array(imageDataUrlSchema).max(1).optional(),
 });
 export type ToolResult = z.infer<typeof toolResultSchema>;
 
@@ -81,7 +86,13 @@ export const turnInputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('tool_results'),
-    results: z.array(toolResultSchema).min(1).max(AGENT_LIMITS.maxToolResults),
+    results: z
+      .array(toolResultSchema)
+      .min(1)
+      .max(AGENT_LIMITS.maxToolResults)
+      .refine((results) => results.reduce((n, r) => n + (r.images?.length ?? 0), 0) <= AGENT_LIMITS.maxImages, {
+        message: `At most ${AGENT_LIMITS.maxImages} images per request.`,
+      }),
     // Added by the agent-runner side (#6): Stop was pressed while tools ran. Store the results (so
     // the conversation never holds calls without results) and answer `done` without calling the model.
     stop: z.boolean().optional(),
@@ -137,4 +148,4 @@ export type TurnEvent =
 export type StoredContent =
   | { kind: 'user'; text: string; images?: string[] }
   | { kind: 'assistant'; text: string; toolCalls: ToolCall[]; finishReason: FinishReason; model: string }
-  | { kind: 'tool'; toolCallId: string; name: string; ok: boolean; output: string };
+  | { kind: 'tool'; toolCallId: string; name: string; ok: boolean; output: string; images?: string[] };

@@ -202,7 +202,7 @@ export class AgentRunner {
         commands.push({ command: d.command, exitCode: d.exitCode, reason: d.reason, userStopped: signal.aborted });
       }
       this.#o.sink.toolStatus(call, outcome.ok ? 'done' : 'failed', { outcome });
-      results.push(result(outcome.ok, outcome.output));
+      results.push({ ...result(outcome.ok, outcome.output), ...(outcome.images?.length ? { images: outcome.images } : {}) });
     }
     return results;
   }

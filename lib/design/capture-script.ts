@@ -1,5 +1,6 @@
 import { domToPng } from 'modern-screenshot';
-import { CAPTURE_SOURCE, captureRequestSchema, type CaptureReply, type Viewport } from '@/lib/design/protocol';
+import { problems, runSteps, watchPage } from '@/lib/design/act-script';
+import { actRequestSchema, CAPTURE_SOURCE, captureRequestSchema, type ActReply, type CaptureReply, type Viewport } from '@/lib/design/protocol';
 
 // Runs inside a preview page: the host preview proxy serves it as /__ide/capture.js, the WebContainer
 // adapter adds it to the preview script. Bundled with modern-screenshot by server/design/capture-bundle.ts,
@@ -33,8 +34,21 @@ let queue: Promise<unknown> = Promise.resolve();
 function start(ideOrigin: string): void {
   if (window.parent === window || (window as { __ideCapture?: boolean }).__ideCapture) return;
   (window as { __ideCapture?: boolean }).__ideCapture = true;
+  watchPage();
   window.addEventListener('message', (event: MessageEvent) => {
     if (event.source !== window.parent || event.origin !== ideOrigin) return;
+    const act = actRequestSchema.safeParse(event.data);
+    if (act.success) {
+      const { id, steps } = act.data;
+      queue = queue
+        .then(() => runSteps(steps))
+        .then((results) => {
+          const reply: ActReply = { source: CAPTURE_SOURCE, type: 'act-result', id, results, ...problems };
+          window.parent.postMessage(reply, ideOrigin);
+        });
+      queue = queue.catch(() => undefined);
+      return;
+    }
     const request = captureRequestSchema.safeParse(event.data);
     if (!request.success) return;
     const { id, viewport } = request.data;

@@ -12,8 +12,8 @@ export const TRPC_PATH = '/api/trpc';
 /** A turn's images (capped each) plus text and tool results: the largest body any procedure takes. */
 export const MAX_TRPC_BODY_BYTES = AGENT_LIMITS.maxImages * AGENT_LIMITS.maxImageChars + 4 * 1024 * 1024;
 
-/** Procedures whose input may be large: a chat message with images, a file's content, a sync batch, a zip. */
-const LARGE_INPUT = new Set(['chat.send', 'files.write', 'files.create', 'sandbox.applyChanges', 'archive.import']);
+/** Procedures whose input may be large: a chat message with images, a file's content, a sync batch, a zip, a design. */
+const LARGE_INPUT = new Set(['chat.send', 'files.write', 'files.create', 'sandbox.applyChanges', 'archive.import', 'design.start', 'design.score']);
 
 export const TRPC_BODY_LIMITS = {
   /** Without a session: a fresh identity owns nothing, so it has nothing large to send. */

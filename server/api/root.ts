@@ -2,6 +2,7 @@ import 'server-only';
 import { archiveRouter } from '@/server/api/routers/archive';
 import { authRouter } from '@/server/api/routers/auth';
 import { chatRouter } from '@/server/api/routers/chat';
+import { designRouter } from '@/server/api/routers/design';
 import { filesRouter } from '@/server/api/routers/files';
 import { memoryRouter } from '@/server/api/routers/memory';
 import { historyRouter } from '@/server/api/routers/history';
@@ -25,6 +26,7 @@ export const appRouter = router({
   share: shareRouter,
   members: membersRouter,
   workshop: workshopRouter,
+  design: designRouter,
 });
 
 export type AppRouter = typeof appRouter;

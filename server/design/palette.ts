@@ -8,8 +8,14 @@ import type { Rgba } from '@/server/design/image';
 // the mean of the pixels in it, its weight their share of the image. The palette is the PALETTE_SIZE
 // heaviest boxes, weights renormalised to sum to 1. 16 levels keep shades a designer tells apart
 // (e.g. Tailwind's slate-100 vs slate-200) in different boxes while antialiasing falls into a few.
+//
+// The heaviest box is the background. It is compared on its own, and the rest (the colours of what
+// is drawn) with weights renormalised among themselves: on a page that is 80 % white, a button and a
+// headline that turned from blue to orange would otherwise move a whole-image mean by a fifth of
+// their difference and count as nearly right.
 
-export const PALETTE_SIZE = 8;
+/** The background and the eight heaviest colours after it. */
+export const PALETTE_SIZE = 9;
 
 export interface PaletteColour {
   /** The 4-bit box: r << 8 | g << 4 | b of the channels' top 4 bits. */
@@ -59,4 +65,21 @@ export function paletteDistance(a: PaletteColour[], b: PaletteColour[]): number 
   const oneWay = (from: PaletteColour[], to: PaletteColour[]) =>
     from.reduce((sum, c) => sum + c.weight * Math.min(...to.map((t) => ciede2000(rgb(c), rgb(t)))), 0);
   return (oneWay(a, b) + oneWay(b, a)) / 2;
+}
+
+export interface ColourDistance {
+  /** CIEDE2000 between the two backgrounds (each palette's heaviest colour). */
+  background: number;
+  /** paletteDistance between the other colours, weights renormalised. */
+  drawn: number;
+}
+
+/** Background and drawn colours compared apart (see the top of this file); palettes as dominantPalette gives them. */
+export function colourDistance(a: PaletteColour[], b: PaletteColour[]): ColourDistance {
+  const background = a[0] && b[0] ? ciede2000(rgb(a[0]), rgb(b[0])) : a.length === b.length ? 0 : 100;
+  const rest = (p: PaletteColour[]) => {
+    const total = p.slice(1).reduce((sum, c) => sum + c.weight, 0);
+    return p.slice(1).map((c) => ({ ...c, weight: c.weight / total }));
+  };
+  return { background, drawn: paletteDistance(rest(a), rest(b)) };
 }

@@ -2,7 +2,8 @@ import zlib from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodePng, encodePng, fitTo, ImageError, MAX_SIDE, pngSize, type Rgba } from '@/server/design/image';
-import { dominantPalette, paletteDistance } from '@/server/design/palette';
+import { bestOffset, findShift, translate } from '@/server/design/align';
+import { colourDistance, dominantPalette, paletteDistance } from '@/server/design/palette';
 import { scoreImages } from '@/server/design/score';
 
 type Rect = { x: number; y: number; w: number; h: number; rgb: [number, number, number] };
@@ -28,7 +29,8 @@ describe('scoreImages', () => {
   it('scores an identical capture 100 with every part at 1', () => {
     const result = scoreImages(design, page(320, 200, [header, button, ...lines]));
     expect(result.score).toBe(100);
-    expect(result.parts).toEqual({ structure: 1, pixels: 1, colour: 1 });
+    expect(result.parts).toEqual({ structure: 1, pixels: 1, colour: 1, layout: 1 });
+    expect(result.details.shift).toEqual({ dx: 0, dy: 0 });
     expect(result.details.mismatchedPixels).toBe(0);
   });
 
@@ -63,6 +65,49 @@ describe('scoreImages', () => {
     expect(large.details).toMatchObject({ width: 320, height: 200 });
     expect(large.score).toBe(100);
   });
+
+  it('finds a moved page, charges the move in the layout part only, and keeps missing content lower still', () => {
+    const moved = (dx: number, dy: number) => page(320, 200, [header, button, ...lines].map((r) => ({ ...r, x: r.x + dx, y: r.y + dy })));
+    const result = scoreImages(design, moved(6, 4));
+    expect(result.details.shift).toEqual({ dx: 6, dy: 4 });
+    // Aligned, every shape is where the design has it: only the strip the move uncovered differs.
+    expect(result.parts.structure).toBeGreaterThan(0.95);
+    expect(result.parts.pixels).toBeGreaterThan(0.9);
+    // 1 − √(6² + 4²) ÷ (200 × 0.05)
+    expect(result.parts.layout).toBeCloseTo(1 - Math.hypot(6, 4) / 10, 3);
+    expect(result.score).toBeLessThan(95);
+    expect(scoreImages(design, page(320, 200, [header, button])).score).toBeLessThan(result.score);
+  });
+
+  it('charges changed colours in the colour part, not again in pixels, and less than a move', () => {
+    // Other hues at about the same luma (Rec. 601): a dark red header, a red button.
+    const recoloured = page(320, 200, [{ ...header, rgb: [60, 12, 10] }, { ...button, rgb: [200, 60, 30] }, ...lines]);
+    const result = scoreImages(design, recoloured);
+    expect(result.parts.colour).toBeLessThan(0.5);
+    expect(result.parts.pixels).toBeGreaterThan(0.9);
+    expect(result.score).toBeLessThan(95);
+    const moved = page(320, 200, [header, button, ...lines].map((r) => ({ ...r, x: r.x + 8, y: r.y + 6 })));
+    expect(result.score).toBeGreaterThan(scoreImages(design, moved).score);
+  });
+});
+
+describe('alignment', () => {
+  it('finds the offset of a shifted profile, and 0 for the same one', () => {
+    const a = Float64Array.from({ length: 100 }, (_, i) => (i >= 30 && i < 40 ? 1 : i >= 60 && i < 62 ? 0.5 : 0));
+    const b = Float64Array.from({ length: 100 }, (_, i) => a[i - 7] ?? 0);
+    expect(bestOffset(a, b, 10)).toBe(7);
+    expect(bestOffset(b, a, 10)).toBe(-7);
+    expect(bestOffset(a, a, 10)).toBe(0);
+    expect(bestOffset(a, b, 5)).not.toBe(7); // beyond the range: not searched
+  });
+
+  it('moves an image back by the found shift, filling what was uncovered', () => {
+    const moved = page(320, 200, [{ ...button, x: button.x + 10, y: button.y + 5 }]);
+    const shift = findShift(page(320, 200, [button]), moved, [255, 255]);
+    expect(shift).toEqual({ dx: 10, dy: 5 });
+    const back = translate(moved, shift.dx, shift.dy, [255, 255, 255]);
+    expect(Buffer.from(back.data).equals(Buffer.from(page(320, 200, [button]).data))).toBe(true);
+  });
 });
 
 describe('fitTo', () => {
@@ -88,6 +133,17 @@ describe('dominantPalette and paletteDistance', () => {
     const slightly = dominantPalette(page(320, 200, [header, { ...button, rgb: [40, 100, 230] }, ...lines]));
     const very = dominantPalette(page(320, 200, [header, { ...button, rgb: [234, 179, 8] }, ...lines]));
     expect(paletteDistance(p, slightly)).toBeLessThan(paletteDistance(p, very));
+  });
+
+  it('compares the drawn colours apart from the background, so a small recoloured area still counts', () => {
+    const p = dominantPalette(design);
+    const orange = dominantPalette(page(320, 200, [header, { ...button, rgb: [234, 88, 12] }, ...lines]));
+    const whole = paletteDistance(p, orange);
+    const { background, drawn } = colourDistance(p, orange);
+    expect(background).toBe(0);
+    expect(drawn).toBeGreaterThan(2 * whole);
+    const dark = colourDistance(p, dominantPalette(page(320, 200, [{ x: 0, y: 0, w: 320, h: 200, rgb: [15, 23, 42] }])));
+    expect(dark.background).toBeGreaterThan(20);
   });
 });
 

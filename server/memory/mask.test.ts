@@ -81,4 +81,15 @@ describe('observation masking', () => {
     expect(masked[0]!.content).toEqual({ kind: 'user', text: 'Build this design\n[2 image(s) attached earlier, not shown again]' });
     expect(masked[3]!.content).toEqual(messages[3]!.content);
   });
+
+  it('drops the screenshots of older tool results with their output', () => {
+    const image = 'data:image/png;base64,iVBORw0KGgo=';
+    const step = agentStep('Looking', [{ name: 'screenshot_preview', args: {}, output: 'Screenshot attached.' }]);
+    const shot = step.map((m) => (m.content.kind === 'tool' ? { ...m, content: { ...m.content, images: [image] } } : m));
+    const messages: MemoryMessage[] = [userMessage('Build it'), ...shot, userMessage('Now the footer'), ...shot];
+    const masked = maskObservations(messages, 1);
+    expect(tool(masked[2]!)).not.toHaveProperty('images');
+    expect(tool(masked[2]!)!.output).toMatch(/^\[output masked: screenshot_preview/);
+    expect(tool(masked.at(-1)!)!.images).toEqual([image]);
+  });
 });

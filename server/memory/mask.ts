@@ -84,6 +84,7 @@ export function maskObservations(messages: readonly MemoryMessage[], keepTurns =
       return { ...m, content: { kind: 'user', text: `${c.text}\n[${c.images.length} image(s) attached earlier, not shown again]` } };
     }
     if (c.kind !== 'tool' || i >= keepFrom) return m;
-    return { ...m, content: { ...c, output: placeholder(c, calls.get(c.toolCallId)) } };
+    // An older tool's image (a screenshot) is dropped with its output.
+    return { ...m, content: { kind: 'tool', toolCallId: c.toolCallId, name: c.name, ok: c.ok, output: placeholder(c, calls.get(c.toolCallId)) } };
   });
 }

@@ -1,3 +1,4 @@
+import { PNG } from 'pngjs';
 import superjson from 'superjson';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -5,6 +6,8 @@ import { chat as chatTable } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { revokeSession } from '@/db/queries/sessions';
+import { ALL_TOOL_NAMES } from '@/lib/agent/tool-schemas';
+import { env } from '@/lib/env';
 import { sessionCookieFor } from '@/server/auth/request-user';
 import { decodeSession, readCookie, SESSION_COOKIE } from '@/server/auth/session';
 import { KEY, setupTurnKit } from '@/server/model/turn-test-kit';
@@ -30,7 +33,7 @@ describe('chat.send', () => {
     const body = lastModelBody();
     expect(body).toMatchObject({ model: 'scripted-model', stream: true, stream_options: { include_usage: true } });
     expect(body.messages.map((m) => m.role)).toEqual(['system', 'user']);
-    expect((body.tools as unknown[]).length).toBe(14);
+    expect((body.tools as { function: { name: string } }[]).map((t) => t.function.name).sort()).toEqual([...ALL_TOOL_NAMES].sort());
     expect(kit.model.requests()[0]!.authorization).toBe(`Bearer ${KEY}`);
     const [row] = await kit.db.select().from(chatTable).where(eq(chatTable.id, kit.chatId));
     expect(row!.title).toBe('Say hello');
@@ -161,20 +164,38 @@ describe('chat.send', () => {
 });
 
 describe('chat.send with the Responses API and images', () => {
-  const png = `data:image/png;base64,${Buffer.from('fake png bytes').toString('base64')}`;
+  // A real 2000×1000 PNG: the server checks it by decoding it and scales it to CHAT_IMAGE_MAX_SIDE.
+  const source = new PNG({ width: 2000, height: 1000 });
+  source.data.fill(200);
+  const png = `data:image/png;base64,${PNG.sync.write(source).toString('base64')}`;
+  let sent = '';
+  let ref = '';
 
-  it('sends images as input parts (chat) and stores them with the message', async () => {
-    kit.model.load({ name: 't', steps: [{ text: 'A red square.' }] });
+  it('checks, scales and stores an image as a blob; the model gets it as an image part, the chat as a data URL', async () => {
+    kit.model.load({ name: 't', steps: [{ text: 'A grey rectangle.' }] });
     const { text } = await turn({ kind: 'user', text: 'What is this?', images: [png] });
-    expect(text).toBe('A red square.');
-    expect(lastModelBody().messages[1]).toEqual({
-      role: 'user',
-      content: [
-        { type: 'text', text: 'What is this?' },
-        { type: 'image_url', image_url: { url: png } },
-      ],
-    });
-    expect((await stored())[0]).toMatchObject({ kind: 'user', images: [png] });
+    expect(text).toBe('A grey rectangle.');
+    const parts = lastModelBody().messages[1]!.content as [{ type: 'text' }, { type: 'image_url'; image_url: { url: string } }];
+    expect(parts[0]).toEqual({ type: 'text', text: 'What is this?' });
+    sent = parts[1].image_url.url;
+    expect(sent).toMatch(/^data:image\/png;base64,/);
+    const scaled = PNG.sync.read(Buffer.from(sent.slice(sent.indexOf(',') + 1), 'base64'));
+    expect([scaled.width, scaled.height]).toEqual([env.CHAT_IMAGE_MAX_SIDE, env.CHAT_IMAGE_MAX_SIDE / 2]);
+    // The message row holds a reference to the blob, not the picture.
+    const [row] = await stored();
+    expect(row).toMatchObject({ kind: 'user', images: [expect.stringMatching(/^image:[0-9a-f]{64}\.png$/)] });
+    ref = (row as { images: string[] }).images[0]!;
+    const { messages } = await kit.client().chat.messages.query({ projectId: kit.projectId, chatId: kit.chatId });
+    expect(messages[0]!.content).toMatchObject({ kind: 'user', images: [sent] });
+  });
+
+  it('refuses what is not an image by content, and a reference a browser made up, before any model call', async () => {
+    const before = kit.model.requests().length;
+    const fake = await turn({ kind: 'user', text: 'look', images: [`data:image/png;base64,${Buffer.from('fake png bytes').toString('base64')}`] });
+    expect(fake).toMatchObject({ status: 400, events: [{ code: 'bad_request:chat', message: 'Images must be PNG, JPEG or WebP files.' }] });
+    const madeUp = await turn({ kind: 'user', text: 'look', images: [ref] });
+    expect(madeUp).toMatchObject({ status: 400, events: [{ code: 'bad_request:chat', message: expect.stringMatching(/data URLs/) }] });
+    expect(kit.model.requests()).toHaveLength(before);
   });
 
   it('runs a tool-call loop over /v1/responses', async () => {
@@ -194,7 +215,7 @@ describe('chat.send with the Responses API and images', () => {
     expect(firstBody.path).toBe('/v1/responses');
     expect(firstBody.body).toMatchObject({
       instructions: expect.stringMatching(/coding agent/),
-      input: [{ role: 'user', content: [{ type: 'input_text', text: 'find todos' }, { type: 'input_image', image_url: png }] }],
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'find todos' }, { type: 'input_image', image_url: sent }] }],
       tools: expect.arrayContaining([expect.objectContaining({ type: 'function', name: 'edit_file' })]),
     });
 

@@ -6,6 +6,7 @@ import type { Chat, Message } from '@/db/schema';
 import { AGENT_LIMITS, TRUNCATION_MARKER, validateToolCall, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
 import { AppError } from '@/lib/errors';
 import type { MemoryMessage } from '@/server/memory/types';
+import { storeChatImages } from '@/server/model/images';
 
 // Where a chat stands before a model call, and what a turn request appends to it. Keeps the stored
 // conversation valid for both APIs: every tool call of an assistant message gets exactly one result.
@@ -57,8 +58,8 @@ export function stepsSinceUser(history: StoredContent[]): number {
   return steps;
 }
 
-function toolRow(call: ToolCall, ok: boolean, output: string): StoredContent {
-  return { kind: 'tool', toolCallId: call.id, name: call.name, ok, output: truncateOutput(output) };
+function toolRow(call: ToolCall, ok: boolean, output: string, images?: string[]): StoredContent {
+  return { kind: 'tool', toolCallId: call.id, name: call.name, ok, output: truncateOutput(output), ...(images?.length ? { images } : {}) };
 }
 
 function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
@@ -79,7 +80,7 @@ function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
   }
   if (!pending.length) throw new AppError('bad_request:chat', 'No tool calls are waiting for results.');
   const byId = new Map(pending.map((c) => [c.id, c]));
-  const given = new Map<string, { ok: boolean; output: string }>();
+  const given = new Map<string, { ok: boolean; output: string; images?: string[] }>();
   for (const r of input.results) {
     if (!byId.has(r.toolCallId)) throw new AppError('bad_request:chat', `No pending tool call has the id "${r.toolCallId}".`);
     if (given.has(r.toolCallId)) throw new AppError('bad_request:chat', `Two results for the tool call "${r.toolCallId}".`);
@@ -93,7 +94,7 @@ function newRows(history: StoredContent[], input: TurnInput): StoredContent[] {
   // Invalid calls (unknown tool, bad arguments) are answered by the server when the browser does not.
   return pending.map((c) => {
     const r = given.get(c.id);
-    return r ? toolRow(c, r.ok, r.output) : toolRow(c, false, c.error!);
+    return r ? toolRow(c, r.ok, r.output, r.images) : toolRow(c, false, c.error!);
   });
 }
 
@@ -125,6 +126,15 @@ export interface PreparedTurn {
   commit: () => Promise<Message[]>;
 }
 
+/** The request with its images (a user message's, a tool's screenshot) checked, stored, and replaced by references. */
+async function storeInputImages(db: Db, input: TurnInput): Promise<TurnInput> {
+  if (input.kind === 'user') return input.images?.length ? { ...input, images: await storeChatImages(db, input.images) } : input;
+  if (input.kind !== 'tool_results' || !input.results.some((r) => r.images?.length)) return input;
+  const results = [];
+  for (const r of input.results) results.push(r.images?.length ? { ...r, images: await storeChatImages(db, r.images) } : r);
+  return { ...input, results };
+}
+
 /**
  * Plans the turn (planTurn) and binds the commit. Refuses a request that does not fit the chat's
  * state, and past the step limit (after storing the tool results, so the conversation stays whole).
@@ -137,7 +147,10 @@ export async function prepareTurn(
 ): Promise<PreparedTurn> {
   const storedRows = await listMessages(db, chat.id);
   const stored = storedRows.map((m) => m.content) as StoredContent[];
-  const { rows, history, step, overLimit } = planTurn(stored, input, maxSteps);
+  // Images are checked and stored before anything else; the message keeps references to them (the
+  // prompt gets them back as data URLs once memory has assembled it: server/model/turn.ts).
+  const checked = await storeInputImages(db, input);
+  const { rows, history, step, overLimit } = planTurn(stored, checked, maxSteps);
   const fresh = rows.map((content) => ({ id: randomUUID(), content }));
   const messages: MemoryMessage[] = [...storedRows.map((m) => ({ id: m.id, content: m.content as StoredContent })), ...fresh];
   const commit = async () => {

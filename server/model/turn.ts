@@ -11,6 +11,7 @@ import { budgetFor, chargeTokens, checkTokenBudget, TurnRateLimit, type Budget }
 import { chatLocks, type ChatLocks } from '@/server/model/chat-locks';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toAppError } from '@/server/model/errors';
+import { resolveImages } from '@/server/model/images';
 import { callModel, type ModelAnswer } from '@/server/model/stream';
 import { modelSummarizer } from '@/server/model/summarize';
 import { normalizeCalls, prepareTurn } from '@/server/model/turn-state';
@@ -127,7 +128,8 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
         beforeStore: store,
       });
       summaryTokens = context.summaryTokens;
-      history = context.prompt.history;
+      // Stored image references (chat images, screenshots the masking kept) go to the model as data URLs.
+      history = await resolveImages(db, context.prompt.history);
       await push({ type: 'context', used: context.prompt.tokens, window: context.window });
       if (context.compaction) await push(context.compaction);
       const call = callModel({

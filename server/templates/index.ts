@@ -2,8 +2,9 @@ import { nodeVitestTemplate } from '@/server/templates/node-vitest';
 import { staticTemplate } from '@/server/templates/static-site';
 import type { Template, TemplateId } from '@/server/templates/types';
 import { viteReactTemplate } from '@/server/templates/vite-react';
+import { viteReactTailwindTemplate } from '@/server/templates/vite-react-tailwind';
 
-export const templates: readonly Template[] = [viteReactTemplate, staticTemplate, nodeVitestTemplate];
+export const templates: readonly Template[] = [viteReactTemplate, viteReactTailwindTemplate, staticTemplate, nodeVitestTemplate];
 
 export { templateIds, type TemplateId } from '@/server/templates/types';
 

@@ -1,4 +1,4 @@
-export const templateIds = ['vite-react-ts', 'static', 'node-vitest'] as const;
+export const templateIds = ['vite-react-ts', 'vite-react-tailwind', 'static', 'node-vitest'] as const;
 export type TemplateId = (typeof templateIds)[number];
 
 export interface Template {

@@ -18,12 +18,16 @@ export interface ToolContext {
 export type ToolDetail =
   | { kind: 'command'; command: string; exitCode: number | null; reason?: string; output: string; ms: number }
   | { kind: 'file'; path: string; before: string | null; after: string | null }
-  | { kind: 'plan'; items: PlanItem[] };
+  | { kind: 'plan'; items: PlanItem[] }
+  /** preview_act: each step with its outcome, and what the page reported. */
+  | { kind: 'check'; steps: { label: string; ok: boolean; detail: string }[]; consoleErrors: string[]; failedRequests: string[] };
 
 export interface ToolOutcome {
   ok: boolean;
   /** What the model reads. */
   output: string;
+  /** Images for the model (data URLs), e.g. a screenshot of the preview. */
+  images?: string[];
   detail?: ToolDetail;
 }
 

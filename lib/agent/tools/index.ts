@@ -1,6 +1,7 @@
 import { toolArgSchemas, validateToolCall, type ToolArgs, type ToolCall, type ToolName } from '@/lib/agent/protocol';
 import { ToolError, type ToolContext, type ToolOutcome } from '@/lib/agent/tools/context';
 import { deletePath, editFile, listFiles, movePath, readFile, searchFiles, writeFile } from '@/lib/agent/tools/files';
+import { previewAct, screenshotPreview } from '@/lib/agent/tools/preview';
 import { readProcessOutput, runCommand, startProcess, stopProcess } from '@/lib/agent/tools/processes';
 import { errorText } from '@/lib/errors';
 
@@ -48,6 +49,8 @@ const handlers: { [N in ToolName]: (ctx: ToolContext, args: ToolArgs<N>) => Prom
   read_process_output: readProcessOutput,
   stop_process: stopProcess,
   preview_status: previewStatus,
+  screenshot_preview: screenshotPreview,
+  preview_act: previewAct,
   update_plan: updatePlan,
 };
 

@@ -113,6 +113,12 @@ export const expectations: Record<string, Expectation> = {
   'members.accept': { input: (fx) => ({ token: fx.inviteToken }), allow: signedIn },
   'members.sharedWithMe': { allow: signedIn },
 
+  // The design loop: the design and its rounds are seen by viewers; starting and scoring are edits
+  // (no image here: past the guard the call stops at validation).
+  'design.start': { input: p, allow: editors },
+  'design.state': { input: p, allow: viewers },
+  'design.score': { input: p, allow: editors },
+
   // Only the starter's owner starts a workshop from it.
   'workshop.create': { input: (fx) => ({ ...p(fx), title: 'class' }), allow: owner },
   // The join code is the secret, as for share links.

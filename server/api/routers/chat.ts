@@ -19,6 +19,7 @@ import { publicModelInfo } from '@/server/model/config';
 import { startTurn } from '@/server/model/turn';
 import { compactNow } from '@/server/memory/chat-memory';
 import { listCompactions } from '@/db/queries/memory';
+import { resolveImages } from '@/server/model/images';
 
 // Chats of a project: the conversation, its plan and token usage, and `send`, one turn of the agent
 // (server/model/turn.ts), whose events stream back through httpBatchStreamLink. Viewers read; editors change.
@@ -79,11 +80,13 @@ export const chatRouter = router({
     .query(async ({ ctx, input }) => {
       const found = await requireChat(ctx, input.projectId, input.chatId);
       const [rows, compactions] = await Promise.all([listMessages(ctx.db, found.id), listCompactions(ctx.db, input.projectId, found.id)]);
+      // Image references become data URLs of the stored (scaled-down) images: the chat's thumbnails.
+      const contents = await resolveImages(ctx.db, rows.map((m) => m.content as StoredContent));
       return {
         chat: { id: found.id, title: found.title, plan: found.plan, updatedAt: found.updatedAt },
         /** Shown in the message list at the time they happened ("Context compacted: 182k → 21k tokens"). */
         compactions,
-        messages: rows.map((m) => ({ id: m.id, seq: m.seq, role: m.role, content: m.content as StoredContent, usage: m.usage, createdAt: m.createdAt })),
+        messages: rows.map((m, i) => ({ id: m.id, seq: m.seq, role: m.role, content: contents[i]!, usage: m.usage, createdAt: m.createdAt })),
       };
     }),
 
