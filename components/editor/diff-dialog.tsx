@@ -1,9 +1,8 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useMonacoDiff } from '@/components/editor/use-monaco-diff';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
-import { loadMonaco } from '@/components/editor/monaco';
 
 /** Their version beside mine in Monaco's diff editor, with the same two choices. */
 export function DiffDialog({
@@ -19,28 +18,7 @@ export function DiffDialog({
   onClose: () => void;
   onChoose: (choice: 'mine' | 'theirs') => void;
 }) {
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    let dispose = () => {};
-    let cancelled = false;
-    void loadMonaco().then((monaco) => {
-      if (cancelled || !host.current) return;
-      const language = monaco.editor.getModel(monaco.Uri.file(`/${path}`))?.getLanguageId();
-      const original = monaco.editor.createModel(theirs, language);
-      const modified = monaco.editor.createModel(mine, language);
-      const diff = monaco.editor.createDiffEditor(host.current, { readOnly: true, automaticLayout: true, renderSideBySide: true, minimap: { enabled: false } });
-      diff.setModel({ original, modified });
-      dispose = () => {
-        diff.dispose();
-        original.dispose();
-        modified.dispose();
-      };
-    });
-    return () => {
-      cancelled = true;
-      dispose();
-    };
-  }, [path, theirs, mine]);
+  const host = useMonacoDiff(path, theirs, mine);
 
   return (
     <Dialog open onClose={onClose} labelledBy="diff-title" className="w-[min(72rem,95vw)]">

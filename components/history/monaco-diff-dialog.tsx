@@ -1,35 +1,12 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
-import { loadMonaco } from '@/components/editor/monaco';
+import { useMonacoDiff } from '@/components/editor/use-monaco-diff';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 
 /** Two versions of a file side by side in Monaco's diff editor, read-only. */
 export function MonacoDiffDialog({ path, before, after, title, onClose }: { path: string; before: string; after: string; title: string; onClose: () => void }) {
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    let dispose = () => {};
-    let cancelled = false;
-    void loadMonaco().then((monaco) => {
-      if (cancelled || !host.current) return;
-      const language = monaco.editor.getModel(monaco.Uri.file(`/${path}`))?.getLanguageId();
-      const original = monaco.editor.createModel(before, language);
-      const modified = monaco.editor.createModel(after, language);
-      const diff = monaco.editor.createDiffEditor(host.current, { readOnly: true, automaticLayout: true, renderSideBySide: true, minimap: { enabled: false } });
-      diff.setModel({ original, modified });
-      host.current.dataset.ready = 'true';
-      dispose = () => {
-        diff.dispose();
-        original.dispose();
-        modified.dispose();
-      };
-    });
-    return () => {
-      cancelled = true;
-      dispose();
-    };
-  }, [path, before, after]);
+  const host = useMonacoDiff(path, before, after);
 
   return (
     <Dialog open onClose={onClose} labelledBy="history-diff-title" className="w-[min(72rem,95vw)]">

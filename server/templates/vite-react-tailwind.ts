@@ -1,4 +1,5 @@
 import type { Template } from '@/server/templates/types';
+import { viteReactShared } from '@/server/templates/vite-react';
 
 // The template "New from design" starts from: Vite + React + TypeScript with Tailwind CSS v4 (its
 // Vite plugin; no config file, the theme lives in CSS). Its dependencies come from the npm registry
@@ -52,34 +53,7 @@ export default defineConfig({
   server: { host: true },
 });
 `,
-    'tsconfig.json': `${JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2022',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          module: 'ESNext',
-          moduleResolution: 'bundler',
-          jsx: 'react-jsx',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-        },
-        include: ['src'],
-      },
-      null,
-      2,
-    )}\n`,
-    'src/main.tsx': `import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import './index.css';
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
-`,
+    ...viteReactShared,
     'src/App.tsx': `export function App() {
   return (
     <main className="grid min-h-dvh place-items-center bg-white text-slate-900">

@@ -1,5 +1,37 @@
 import type { Template } from '@/server/templates/types';
 
+/** The TypeScript settings and entry point every Vite + React template shares. */
+export const viteReactShared = {
+  'tsconfig.json': `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        jsx: 'react-jsx',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  )}\n`,
+  'src/main.tsx': `import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './index.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+`,
+};
+
 export const viteReactTemplate: Template = {
   id: 'vite-react-ts',
   title: 'Vite + React + TypeScript + Vitest',
@@ -46,34 +78,7 @@ export default defineConfig({
   server: { host: true },
 });
 `,
-    'tsconfig.json': `${JSON.stringify(
-      {
-        compilerOptions: {
-          target: 'ES2022',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          module: 'ESNext',
-          moduleResolution: 'bundler',
-          jsx: 'react-jsx',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-        },
-        include: ['src'],
-      },
-      null,
-      2,
-    )}\n`,
-    'src/main.tsx': `import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import './index.css';
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
-`,
+    ...viteReactShared,
     'src/App.tsx': `import { useState } from 'react';
 import { add } from './math';
 
