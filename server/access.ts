@@ -91,11 +91,6 @@ export async function mayPreview(db: Db, sandboxId: string, userId: string): Pro
   return access !== undefined && access.via !== 'share';
 }
 
-/** A share holder's sandbox is served only while its link lives (checked on every preview request). */
-export async function viewSandboxLive(db: Db, sandboxId: string): Promise<boolean> {
-  return !isViewSandboxId(sandboxId) || (await viewSandboxOwner(db, sandboxId)) !== undefined;
-}
-
 /** The project a host sandbox runs: its own, or for a share holder's sandbox the shared one while the link lives. */
 export async function sandboxProject(db: Db, sandboxId: string): Promise<ProjectSummary | undefined> {
   if (!isViewSandboxId(sandboxId)) return getProjectById(db, sandboxId);

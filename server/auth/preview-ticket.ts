@@ -47,17 +47,19 @@ export function verifyPreviewTicket(ticket: string | null, target: PreviewTarget
   return same(mac(`preview-ticket:${target.projectId}:${target.port}:${userId}.${expires}`), signature) ? userId : undefined;
 }
 
-export function previewCookieValue(target: PreviewTarget, now = Date.now()): string {
+/** The preview origin's cookie for a user: who it was issued to, so every request can ask the access policy again. */
+export function previewCookieValue(target: PreviewTarget, userId: string, now = Date.now()): string {
   const expires = seconds(now + PREVIEW_COOKIE_TTL_MS);
-  return `${expires}.${mac(`preview-cookie:${target.projectId}:${target.port}:${expires}`)}`;
+  return `${userId}.${expires}.${mac(`preview-cookie:${target.projectId}:${target.port}:${userId}.${expires}`)}`;
 }
 
-export function verifyPreviewCookie(value: string | undefined, target: PreviewTarget, now = Date.now()): boolean {
+/** The user a preview cookie was issued to, when it is genuine, unexpired and for exactly this project and port. */
+export function verifyPreviewCookie(value: string | undefined, target: PreviewTarget, now = Date.now()): string | undefined {
   const parts = value?.split('.');
-  if (parts?.length !== 2) return false;
-  const [expires, signature] = parts as [string, string];
-  if (!/^\d{1,12}$/.test(expires) || Number(expires) * 1000 <= now) return false;
-  return same(mac(`preview-cookie:${target.projectId}:${target.port}:${expires}`), signature);
+  if (parts?.length !== 3) return undefined;
+  const [userId, expires, signature] = parts as [string, string, string];
+  if (!uuid.test(userId) || !/^\d{1,12}$/.test(expires) || Number(expires) * 1000 <= now) return undefined;
+  return same(mac(`preview-cookie:${target.projectId}:${target.port}:${userId}.${expires}`), signature) ? userId : undefined;
 }
 
 /**

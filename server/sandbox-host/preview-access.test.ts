@@ -104,13 +104,35 @@ describe('preview access', () => {
   it('refuses cookies made for another preview origin or expired', async () => {
     const otherProject = await server.newProject();
     const page = new URL('/page', url).toString();
-    const foreign = `${PREVIEW_COOKIE}=${previewCookieValue({ projectId: otherProject, port: PORT })}`;
-    const otherPort = `${PREVIEW_COOKIE}=${previewCookieValue({ projectId: server.projectId, port: PORT + 1 })}`;
-    const expired = `${PREVIEW_COOKIE}=${previewCookieValue(target(), Date.now() - 2 * 60 * 60 * 1000)}`;
+    const foreign = `${PREVIEW_COOKIE}=${previewCookieValue({ projectId: otherProject, port: PORT }, server.userIds.owner)}`;
+    const otherPort = `${PREVIEW_COOKIE}=${previewCookieValue({ projectId: server.projectId, port: PORT + 1 }, server.userIds.owner)}`;
+    const expired = `${PREVIEW_COOKIE}=${previewCookieValue(target(), server.userIds.owner, Date.now() - 2 * 60 * 60 * 1000)}`;
     for (const cookie of [foreign, otherPort, expired]) {
       expect((await server.fetchPreview(page, { cookie })).status, cookie).toBe(403);
       expect(await upgrade(cookie)).toMatch(/403/);
     }
+  });
+
+  it("stops a member's preview at the next request once they are removed, whatever their cookie", async () => {
+    const { projectMember } = await import('@/db/schema');
+    const { and, eq } = await import('drizzle-orm');
+    const page = new URL('/page', url).toString();
+    const cookie = cookieOf(await enter((await ticketFor('viewer')).ticket));
+    expect((await server.fetchPreview(page, { cookie })).status).toBe(200);
+    const [membership] = await server.testDb.db
+      .delete(projectMember)
+      .where(and(eq(projectMember.projectId, server.projectId), eq(projectMember.userId, server.userIds.viewer)))
+      .returning();
+    try {
+      expect((await server.fetchPreview(page, { cookie })).status).toBe(403);
+      expect(await upgrade(cookie)).toMatch(/403/);
+    } finally {
+      await server.testDb.db.insert(projectMember).values(membership!);
+    }
+    // A cookie cannot be re-pointed at another user: the user is under the signature.
+    const [, expires, signature] = cookie.split('=')[1]!.split('.');
+    const forged = `${PREVIEW_COOKIE}=${server.userIds.owner}.${expires}.${signature}`;
+    expect((await server.fetchPreview(page, { cookie: forged })).status).toBe(403);
   });
 
   it('only redirects within the preview origin', async () => {

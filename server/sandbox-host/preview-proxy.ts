@@ -3,7 +3,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Db } from '@/db/client';
-import { mayPreview, viewSandboxLive } from '@/server/access';
+import { mayPreview } from '@/server/access';
 import { PREVIEW_BRIDGE_SCRIPT, PREVIEW_ENTRY_PATH } from '@/lib/stores/preview';
 import {
   PREVIEW_COOKIE,
@@ -98,7 +98,7 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
     res
       .writeHead(303, {
         location: entryDestination(url.searchParams.get('to')),
-        'set-cookie': previewCookieHeader(previewCookieValue(target), req.headers.host ?? '', https),
+        'set-cookie': previewCookieHeader(previewCookieValue(target, userId), req.headers.host ?? '', https),
         'cache-control': 'no-store',
         'referrer-policy': 'no-referrer',
         ...isolationHeaders,
@@ -106,16 +106,21 @@ export function createPreviewProxy(options: { manager: SandboxManager; domain: s
       .end();
   }
 
-  /** The origin's cookie, and for a share holder's own sandbox a link that still lives (asked per request). */
-  const admitted = async (req: IncomingMessage, target: PreviewTarget) =>
-    verifyPreviewCookie(readCookie(req.headers.cookie, PREVIEW_COOKIE), target) &&
-    (await options
+  /**
+   * The origin's cookie names its user; the access policy is asked again on every request, so a member
+   * removed, a role gone or a share link revoked stops the preview at its next request.
+   */
+  const admitted = async (req: IncomingMessage, target: PreviewTarget) => {
+    const userId = verifyPreviewCookie(readCookie(req.headers.cookie, PREVIEW_COOKIE), target);
+    if (!userId) return false;
+    return options
       .getDb()
-      .then((db) => viewSandboxLive(db, target.projectId))
+      .then((db) => mayPreview(db, target.projectId, userId))
       .catch((error: unknown) => {
         console.error('preview access check failed:', error);
         return false;
-      }));
+      });
+  };
 
   async function socketFor(host: string | undefined): Promise<{ socket?: string; error?: string; target?: { port: number; projectId: string } }> {
     const target = parsePreviewHost(host, options.domain);

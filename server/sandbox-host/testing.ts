@@ -112,9 +112,10 @@ export async function startSandboxTestServer(config: Partial<SandboxHostConfig> 
     const u = new URL(url);
     return { host: u.host, path: u.pathname + u.search };
   };
+  /** The owner's preview cookie for the URL's origin (what the entry gives the owner). */
   const admittedCookie = (url: string) => {
     const target = parsePreviewHost(new URL(url).host, TEST_PREVIEW_DOMAIN);
-    return target ? `${PREVIEW_COOKIE}=${previewCookieValue(target)}` : '';
+    return target ? `${PREVIEW_COOKIE}=${previewCookieValue(target, ids.owner)}` : '';
   };
 
   return {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
 import { isViewSandboxId } from '@/server/share/sandbox-id';
 import type { User } from '@/db/schema';
-import { mayPreview, projectAccess, sandboxProject, viewSandboxLive } from '@/server/access';
+import { mayPreview, projectAccess, sandboxProject } from '@/server/access';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { verifyPreviewTicket } from '@/server/auth/preview-ticket';
@@ -80,7 +80,7 @@ describe('share links', () => {
     const { slug: next } = await as(owner).share.rotate({ projectId });
     expect(next).not.toBe(slug);
     await expect(as(holder).files.tree({ projectId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await viewSandboxLive(testDb.db, sandboxId)).toBe(false);
+    expect(await mayPreview(testDb.db, sandboxId, holder.id)).toBe(false);
     // The holder's sandbox no longer maps to the project: its egress ceiling falls to no network.
     expect(await sandboxProject(testDb.db, sandboxId)).toBeUndefined();
     await expect(as(other).share.open({ slug })).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'This share link is invalid or was turned off.' });
