@@ -10,20 +10,16 @@ import { EditorCommands } from '@/components/editor/commands';
 import { EditorArea } from '@/components/editor/editor-area';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
-import { IconButton } from '@/components/ui/icon-button';
-import { AgentIcon, FilesIcon, HistoryIcon, MoreIcon, PreviewIcon, SearchIcon, TerminalIcon } from '@/components/ui/icons';
+import { FilesIcon, HistoryIcon, SearchIcon } from '@/components/ui/icons';
 import { ImageDropZone } from '@/components/agent/attachments';
-import { BootStages } from '@/components/workbench/boot-stages';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
+import { WorkbenchHeader } from '@/components/workbench/workbench-header';
 import { AgentSlot, HistoryPanel, PreviewPanel, SearchPanel, SettingsDialog, ShareDialog, TerminalPanel } from '@/components/workbench/lazy-panels';
-import { ForkButton, ForkedFrom } from '@/components/share/fork-button';
-import { ShareButton } from '@/components/share/share-button';
 import { EditorCommandsContext, WorkbenchContext } from '@/components/workbench/context';
 import { StatusBar } from '@/components/workbench/status-bar';
 import { useCreateWorkbench } from '@/components/workbench/use-create-workbench';
 import { useFileSync } from '@/components/workbench/use-file-sync';
 import { useShortcuts } from '@/components/workbench/use-shortcuts';
-import { StartWorkshop } from '@/components/workshop/start-workshop';
 import { useWorkshopView, type WorkshopView } from '@/components/workshop/use-workshop-view';
 import { WorkshopBanner } from '@/components/workshop/workshop-banner';
 import { appCodeOf } from '@/lib/autosave/backend';
@@ -141,39 +137,16 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner, works
   return (
     <ImageDropZone disabled={readOnly}>
     <div className="flex h-dvh flex-col overflow-hidden bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="workbench">
-      <header className="flex h-10 shrink-0 items-center gap-3 border-b border-zinc-200 bg-zinc-50 px-2 dark:border-zinc-800 dark:bg-zinc-900">
-        {/* Not prefetched: the home page's payload would compete with the editor's chunks. */}
-        <Link href="/" prefetch={false} className="rounded px-1.5 py-0.5 text-sm text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-800 dark:hover:text-zinc-100">
-          ← Projects
-        </Link>
-        <h1 data-testid="project-title" className="max-w-[24ch] truncate text-sm font-semibold">
-          {title || '…'}
-        </h1>
-        <ForkedFrom source={forkedFrom} />
-        <ForkButton projectId={wb.projectId} />
-        {owner && <ShareButton onClick={() => setShareOpen(true)} />}
-        {readOnly && <span data-testid="read-only-badge" className="rounded bg-zinc-200 px-1.5 py-0.5 text-xs text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">read-only</span>}
-        <div className="flex min-w-0 flex-1 justify-center overflow-hidden">
-          <BootStages onRetry={retry} />
-        </div>
-        {owner && <StartWorkshop projectId={wb.projectId} projectTitle={title} />}
-        <div role="group" aria-label="Panels" className="flex items-center">
-          <IconButton label="Toggle terminal panel (Ctrl+`)" pressed={panels.terminal} onClick={() => wb.togglePanel('terminal')}>
-            <TerminalIcon />
-          </IconButton>
-          <IconButton label="Toggle preview" pressed={panels.preview} onClick={() => wb.togglePanel('preview')}>
-            <PreviewIcon />
-          </IconButton>
-          {!readOnly && (
-            <IconButton label="Toggle agent panel" pressed={panels.agent} onClick={() => wb.togglePanel('agent')}>
-              <AgentIcon />
-            </IconButton>
-          )}
-          <IconButton label="Project settings" onClick={() => setSettingsOpen(true)}>
-            <MoreIcon />
-          </IconButton>
-        </div>
-      </header>
+      <WorkbenchHeader
+        wb={wb}
+        title={title}
+        forkedFrom={forkedFrom}
+        readOnly={readOnly}
+        owner={owner}
+        onRetry={retry}
+        onShare={() => setShareOpen(true)}
+        onSettings={() => setSettingsOpen(true)}
+      />
       {wb.sandboxState && <SandboxNotice sandbox={wb.sandboxState} />}
       {workshop && <WorkshopBanner view={workshop} />}
       <div className="flex min-h-0 flex-1">
