@@ -6,12 +6,14 @@ import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } fr
 import { ProcessRegistry } from '@/lib/agent/tools';
 import type { ChatApi, ContextSize, ModelInfo } from '@/lib/agent/chat-api';
 import { errorText } from '@/lib/errors';
+import { TurnCheckpoints, type TurnHistory } from '@/lib/stores/agent-history';
 
 export type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
+export type { TurnHistory } from '@/lib/stores/agent-history';
 
 // The agent panel's state for one project page: the conversation and its tool cards, the running
-// state, checkpoints before and after each turn (and "undo last agent turn"), token usage, the model picker, the plan, the error banner
-// and the fix budget. The loop itself is lib/agent/runner; this store is its sink and its remote.
+// state, token usage, the model picker, the plan, the error banner and the fix budget; checkpoints around
+// each turn and "undo last agent turn" are ./agent-history. The loop itself is lib/agent/runner; this store is its sink and its remote.
 
 /** Where the model picker's choice is kept (localStorage). */
 const MODEL_STORAGE_KEY = 'ide:agent-model';
@@ -23,15 +25,6 @@ export interface AgentBanner {
 }
 
 export type AgentStatus = 'loading' | 'idle' | 'running' | 'stopping';
-
-/** The project's server-side history, as the store uses it (server/api/routers/history.ts). */
-export interface TurnHistory {
-  checkpoint(kind: 'turn_start' | 'turn_end', chatId: string, message: string): Promise<void>;
-  /** Resolves once the sandbox's file changes so far (the turn's commands) are saved to the database. */
-  settle(): Promise<void>;
-  /** Restores the state before the chat's last turn; returns the chat to continue in. */
-  undoLastTurn(chatId: string | null): Promise<{ chatId: string | null }>;
-}
 
 export interface AgentStoreOptions {
   /** Checkpoints around each turn; without it (tests of the loop alone) none are taken. */
@@ -84,17 +77,19 @@ export class AgentStore {
   readonly #processes = new ProcessRegistry();
   readonly #runner: AgentRunner;
   readonly #approvals = new Map<string, (ok: boolean) => void>();
+  readonly #checkpoints: TurnCheckpoints;
   #disposed = false;
 
   constructor(options: AgentStoreOptions) {
     this.#o = options;
+    this.#checkpoints = new TurnCheckpoints(options.history);
     this.#runner = new AgentRunner({
       env: options.env,
       transport: options.transport,
       sink: this.#sink(),
       processes: this.#processes,
       projectId: options.projectId,
-      chatId: () => this.#chatId ?? '',
+      chatId: () => this.chatId ?? '',
       model: () => this.#model.get() ?? undefined,
       fixBudget: options.fixBudget,
     });
@@ -102,14 +97,6 @@ export class AgentStore {
 
   get chatId(): string | null {
     return this.#chat.get();
-  }
-
-  get #chatId(): string | null {
-    return this.#chat.get();
-  }
-
-  set #chatId(id: string | null) {
-    this.#chat.set(id);
   }
 
   /** Loads the model list and the latest chat. */
@@ -120,7 +107,7 @@ export class AgentStore {
       const saved = this.#o.storage?.getItem(this.#o.storageKey ?? MODEL_STORAGE_KEY) ?? null;
       this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
       if (!info.configured) this.#banner.set({ code: 'unavailable:model', message: info.setupHint ?? 'No model is configured.', retryable: false });
-      this.#chatId = await this.#o.chat.latestChat();
+      this.#chat.set(await this.#o.chat.latestChat());
       await this.#reload();
     } catch (error) {
       this.#banner.set({ code: 'load', message: `Could not load the conversation: ${errorText(error)}`, retryable: false });
@@ -154,8 +141,8 @@ export class AgentStore {
       const items = this.#items.get();
       const lastUser = items.findLastIndex((i) => i.kind === 'user');
       const firstAnswer = items.slice(lastUser + 1).find((i): i is AssistantItem => i.kind === 'assistant' && i.id !== null);
-      if (firstAnswer?.id && this.#chatId) {
-        await this.#o.chat.truncateFrom(this.#chatId, firstAnswer.id);
+      if (firstAnswer?.id && this.chatId) {
+        await this.#o.chat.truncateFrom(this.chatId, firstAnswer.id);
         this.#items.set(items.slice(0, items.indexOf(firstAnswer)));
       }
     }
@@ -165,8 +152,8 @@ export class AgentStore {
 
   /** Replaces a user message (and everything after it) with new text, and sends it. */
   async editAndResend(messageId: string, text: string): Promise<void> {
-    if (!this.#canRun() || !this.#chatId || !text.trim()) return;
-    await this.#o.chat.truncateFrom(this.#chatId, messageId);
+    if (!this.#canRun() || !this.chatId || !text.trim()) return;
+    await this.#o.chat.truncateFrom(this.chatId, messageId);
     const items = this.#items.get();
     const at = items.findIndex((i) => i.id === messageId);
     if (at >= 0) this.#items.set(items.slice(0, at));
@@ -194,14 +181,14 @@ export class AgentStore {
 
   /** Shows another conversation (a restore continues in a copy of the chat); null starts a new one. */
   async openChat(chatId: string | null): Promise<void> {
-    if (this.#disposed || this.#status.get() === 'running' || chatId === this.#chatId) return;
+    if (this.#disposed || this.#status.get() === 'running' || chatId === this.chatId) return;
     this.#reset(chatId);
     await this.#reload().catch((error: unknown) => this.#banner.set({ code: 'load', message: `Could not load the conversation: ${errorText(error)}`, retryable: false }));
   }
 
   /** "Compact now": the server summarizes the older turns; the list then shows the notice. */
   async compactNow(): Promise<void> {
-    const chatId = this.#chatId;
+    const chatId = this.chatId;
     if (!chatId || !this.#canRun()) return;
     this.#status.set('running');
     try {
@@ -216,13 +203,12 @@ export class AgentStore {
 
   /** Puts the project back as it was before the last turn: every file it changed (its commands' too) and the conversation. */
   async undoLastTurn(): Promise<void> {
-    const history = this.#o.history;
-    if (!history || !this.#canRun()) return;
+    if (!this.#checkpoints.enabled || !this.#canRun()) return;
     this.#status.set('running');
     try {
-      const { chatId } = await history.undoLastTurn(this.#chatId);
+      const { chatId } = await this.#checkpoints.undo(this.chatId);
       this.#status.set('idle');
-      if (chatId !== this.#chatId) await this.openChat(chatId);
+      if (chatId !== this.chatId) await this.openChat(chatId);
       else await this.#reload();
     } catch (error) {
       this.#banner.set({ code: 'undo', message: errorText(error), retryable: false });
@@ -250,22 +236,18 @@ export class AgentStore {
     this.#status.set('running');
     this.#banner.set(null);
     this.#feedback.set(null);
+    let chatId: string | null = null;
     let started = false;
     try {
-      if (!this.#chatId) {
-        this.#chatId = await this.#o.chat.createChat();
-      }
-      started = await this.#checkpoint('turn_start', `Before: ${prompt}`);
+      chatId = this.chatId ?? (await this.#o.chat.createChat());
+      this.#chat.set(chatId);
+      started = await this.#checkpoints.before(chatId, prompt, this.#problem);
       await run();
     } catch (error) {
       this.#banner.set({ code: 'internal', message: errorText(error), retryable: false });
     } finally {
       this.#retrying.set(null);
-      if (started && !this.#disposed) {
-        // After the turn's commands' file changes have reached the database, so the checkpoint holds them.
-        await this.#o.history?.settle().catch((error: unknown) => console.warn('agent: sandbox changes not yet saved:', error));
-        await this.#checkpoint('turn_end', `After: ${prompt}`);
-      }
+      if (started && chatId && !this.#disposed) await this.#checkpoints.after(chatId, prompt, this.#problem);
       if (!this.#disposed) {
         await this.#reload().catch((error: unknown) => console.warn('agent: could not reload the conversation:', error));
         this.#status.set('idle');
@@ -275,13 +257,13 @@ export class AgentStore {
 
   /** The server's copy of the conversation; live-only card details (diffs, exit codes) are kept. */
   async #reload(): Promise<void> {
-    if (!this.#chatId) return;
-    const chatId = this.#chatId;
+    if (!this.chatId) return;
+    const chatId = this.chatId;
     const [{ plan, messages, compactions }, context] = await Promise.all([
       this.#o.chat.messages(chatId),
       this.#o.chat.context(chatId, this.#model.get() ?? undefined).catch(() => null),
     ]);
-    if (chatId !== this.#chatId) return;
+    if (chatId !== this.chatId) return;
     const { items, cards } = itemsFromHistory(messages, compactions);
     this.#context.set(context);
     const live = this.#cards.get();
@@ -294,7 +276,7 @@ export class AgentStore {
   }
 
   #reset(chatId: string | null): void {
-    this.#chatId = chatId;
+    this.#chat.set(chatId);
     this.#context.set(null);
     this.#items.set([]);
     this.#cards.set({});
@@ -305,17 +287,10 @@ export class AgentStore {
     this.#feedback.set(null);
   }
 
-  /** A checkpoint of files and conversation; a failure is shown but does not stop the turn. */
-  async #checkpoint(kind: 'turn_start' | 'turn_end', message: string): Promise<boolean> {
-    if (!this.#o.history || !this.#chatId) return false;
-    try {
-      await this.#o.history.checkpoint(kind, this.#chatId, message.length > 200 ? `${message.slice(0, 199)}…` : message);
-      return true;
-    } catch (error) {
-      if (!this.#banner.get()) this.#banner.set({ code: 'checkpoint', message: `Could not save a checkpoint: ${errorText(error)}`, retryable: false });
-      return false;
-    }
-  }
+  /** A history failure is shown unless a banner already is (the turn's own error comes first). */
+  readonly #problem = (message: string): void => {
+    if (!this.#banner.get()) this.#banner.set({ code: 'checkpoint', message, retryable: false });
+  };
 
   #onEvent(event: TurnEvent): void {
     this.#items.set(streamEvent(this.#items.get(), event));
