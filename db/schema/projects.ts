@@ -1,0 +1,76 @@
+import { index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { user } from './auth';
+import { bytea, createdAt, projectRole, projectVisibility, updatedAt } from './columns';
+
+/** Stored per project; absent keys take the defaults in lib/project-settings.ts. */
+export interface ProjectSettings {
+  network?: 'off' | 'allowlist' | 'full';
+  approval?: 'auto' | 'ask' | 'read-only';
+  sandbox?: 'auto' | 'webcontainer' | 'host';
+}
+
+export const project = pgTable(
+  'project',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    title: text().notNull(),
+    template: text(),
+    visibility: projectVisibility().notNull().default('private'),
+    /** Set on forks; the source may since have been deleted. */
+    forkedFromId: uuid(),
+    /** Per-project settings (sandbox network policy, agent approval policy, sandbox choice); see ProjectSettings. */
+    settings: jsonb().$type<ProjectSettings>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('project_owner_idx').on(t.ownerId, t.updatedAt)],
+);
+export type Project = typeof project.$inferSelect;
+
+/** Roles other than the owner's (editors, viewers); the owner is project.ownerId. */
+export const projectMember = pgTable(
+  'project_member',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => project.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => user.id, { onDelete: 'cascade' }),
+    role: projectRole().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_member_user_idx').on(t.userId)],
+);
+export type ProjectMember = typeof projectMember.$inferSelect;
+
+/** Content-addressed file contents (sha256 hex), shared by every project and checkpoint. */
+export const blob = pgTable('blob', {
+  hash: text().primaryKey(),
+  size: integer().notNull(),
+  content: bytea().notNull(),
+  createdAt: createdAt(),
+});
+export type Blob = typeof blob.$inferSelect;
+
+/** The current tree of a project: path → blob, with a version per file for optimistic concurrency. */
+export const projectFile = pgTable(
+  'project_file',
+  {
+    projectId: uuid()
+      .notNull()
+      .references(() => project.id, { onDelete: 'cascade' }),
+    path: text().notNull(),
+    blobHash: text()
+      .notNull()
+      .references(() => blob.hash),
+    size: integer().notNull(),
+    version: integer().notNull().default(1),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.path] }), index('project_file_blob_idx').on(t.blobHash)],
+);
+export type ProjectFile = typeof projectFile.$inferSelect;
