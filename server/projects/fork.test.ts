@@ -1,5 +1,6 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFiles } from '@/db/queries/files';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
 import { blob, projectFile, type User } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
@@ -12,6 +13,18 @@ let alice: User;
 let bob: User;
 const callerFor = (user: User | null) => createCaller(createContextInner({ db: testDb.db, user }));
 const blobCount = async () => (await testDb.db.select({ n: count() }).from(blob))[0]?.n ?? 0;
+
+/** Rows in every table of the schema, by table (PGlite answers { rows }, postgres.js the array). */
+async function rowCounts(): Promise<Record<string, number>> {
+  const tables: unknown = await testDb.db.execute(sql`select tablename from pg_tables where schemaname = 'public' order by tablename`);
+  const names = (Array.isArray(tables) ? tables : (tables as { rows: unknown[] }).rows) as { tablename: string }[];
+  const counts: Record<string, number> = {};
+  for (const { tablename } of names) {
+    const result: unknown = await testDb.db.execute(sql`select count(*)::int as n from ${sql.identifier(tablename)}`);
+    counts[tablename] = ((Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { n: number }[])[0]!.n;
+  }
+  return counts;
+}
 
 beforeAll(async () => {
   testDb = await createTestDb();
@@ -36,6 +49,16 @@ describe('forkProject', () => {
       forkedFromId: source.id,
       title: `${source.title} (fork)`,
     });
+  });
+
+  it('adds its project row and one file row per file, and nothing else (the floor the storage benchmark reports)', async () => {
+    const source = await callerFor(alice).project.create({ template: 'vite-react-ts' });
+    const files = (await listFiles(testDb.db, source.id)).length;
+    const before = await rowCounts();
+    await forkProject(testDb.db, { sourceProjectId: source.id, ownerId: bob.id });
+    const after = await rowCounts();
+    const added = Object.fromEntries(Object.keys(after).map((t) => [t, after[t]! - (before[t] ?? 0)]).filter(([, n]) => n !== 0));
+    expect(added).toEqual({ project: 1, project_file: files });
   });
 
   it('a write to the fork leaves the source unchanged', async () => {
