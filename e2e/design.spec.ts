@@ -64,7 +64,7 @@ test('New from design: dropped PNG → the agent builds it → capture scored �
   await design.openCompare();
   await expect(design.compare.getByTestId('fidelity-score')).toContainText(score.toFixed(1));
   for (const part of ['structure', 'pixels', 'colour', 'layout']) await expect(design.compare.getByTestId(`fidelity-part-${part}`)).toContainText('%');
-  await design.compare.screenshot({ path: test.info().outputPath('design-compare-side.png') });
+  await design.compareDialog.screenshot({ path: test.info().outputPath('design-compare-side.png') });
   await design.compareMode('Overlay');
   await design.overlaySlider.fill('70');
   await expect(design.compare.getByAltText('Preview capture')).toHaveCSS('opacity', '0.7');
@@ -72,6 +72,7 @@ test('New from design: dropped PNG → the agent builds it → capture scored �
   await design.compareMode('Differences');
   await expect(design.compare.getByAltText('Differences')).toBeVisible();
   await design.compare.screenshot({ path: test.info().outputPath('design-compare-diff.png') });
+  await design.closeCompare();
 
   // The model then checks the button with preview_act; its result card shows each step.
   await agent.expectAnswer('The trial button works', 120_000);
@@ -82,7 +83,7 @@ test('New from design: dropped PNG → the agent builds it → capture scored �
   await expect(check.getByTestId('check-step')).toHaveCount(3);
   await expect(check.getByTestId('check-step').nth(0)).toContainText(TRIAL_BUTTON);
   await expect(check.getByTestId('check-step').nth(2)).toContainText(TRIAL_STARTED);
-  await check.scrollIntoViewIfNeeded();
+  await check.getByTestId('check-result').scrollIntoViewIfNeeded();
   await agent.panel.screenshot({ path: test.info().outputPath('design-check-card.png') });
 
   // The model's requests: the first carries the design; the one right after the round carries its capture.

@@ -20,8 +20,12 @@ export class DesignPage {
     return this.page.getByTestId('design-loop-note');
   }
 
+  get compareDialog(): Locator {
+    return this.page.getByTestId('design-compare-dialog');
+  }
+
   get compare(): Locator {
-    return this.page.getByTestId('compare-view');
+    return this.compareDialog.getByTestId('compare-view');
   }
 
   /** Drops an image file on "New from design" as a person drags it from the desktop; waits for the new project's page. */
@@ -51,6 +55,11 @@ export class DesignPage {
   async openCompare(): Promise<void> {
     await this.loop.getByRole('button', { name: 'Compare' }).click();
     await expect(this.compare).toBeVisible();
+  }
+
+  async closeCompare(): Promise<void> {
+    await this.compareDialog.getByRole('button', { name: 'Close' }).click();
+    await expect(this.compareDialog).toBeHidden();
   }
 
   async compareMode(name: 'Side by side' | 'Overlay' | 'Differences'): Promise<void> {
