@@ -8,8 +8,8 @@ import { CompareView } from '@/components/design/compare-view';
 import { Dialog } from '@/components/ui/dialog';
 import { useWorkbench } from '@/components/workbench/context';
 import { captureAtViewport } from '@/lib/design/capture-preview';
+import { previewShown } from '@/lib/design/preview-shown';
 import type { AgentStore } from '@/lib/stores/agent';
-import type { WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
 // The design loop of a project started from a design: the agent starts with the design and a
@@ -23,26 +23,6 @@ export const designPrompt = (width: number, height: number) =>
   `Match its layout, spacing, colours and every text exactly, at a ${width}×${height} viewport. ` +
   `Start the dev server with start_process ("npm run dev") if it is not running, then check your work with screenshot_preview ` +
   `and try any buttons with preview_act. After each of your turns the IDE captures the preview, scores it against the design and sends you the result.`;
-
-/** How long a round waits for the dev server to show in the preview (it may still be installing after the first turn). */
-const PREVIEW_WAIT_MS = 180_000;
-
-/** Resolves once the preview shows a dev server. */
-function previewShown(wb: WorkbenchStore, timeoutMs = PREVIEW_WAIT_MS): Promise<void> {
-  if (wb.preview.port.get() !== null) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('no dev server showed in the preview in time; start it and send a message to try again.'));
-    }, timeoutMs);
-    const off = wb.preview.port.listen((port) => {
-      if (port === null) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
-}
 
 export function DesignLoop({ store, readOnly }: { store: AgentStore; readOnly: boolean }) {
   const wb = useWorkbench();
@@ -73,7 +53,7 @@ export function DesignLoop({ store, readOnly }: { store: AgentStore; readOnly: b
     void (async () => {
       try {
         const viewport = { width: state.design.width, height: state.design.height };
-        await previewShown(wb);
+        await previewShown(wb.preview.port);
         const capture = await captureAtViewport(await previewSource(wb, client), viewport);
         const round = await client.design.score.mutate({ projectId: wb.projectId, capture: capture.png });
         await queryClient.invalidateQueries({ queryKey: trpc.design.state.queryKey({ projectId: wb.projectId }) });
