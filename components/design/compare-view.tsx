@@ -40,6 +40,8 @@ export function CompareView({ design, capture, diff, width, height, score, parts
   const [mode, setMode] = useState<Mode>('side');
   const [opacity, setOpacity] = useState(50);
   const frame = { aspectRatio: `${width} / ${height}` };
+  // Overlay and differences show one picture: as wide as fits, and never taller than 60 % of the window.
+  const single = { ...frame, width: `min(100%, calc(60vh * ${width / height}))` };
   /* Plain <img>: data URLs made on the fly, nothing for next/image to optimise. */
   /* eslint-disable @next/next/no-img-element */
   return (
@@ -101,7 +103,7 @@ export function CompareView({ design, capture, diff, width, height, score, parts
             />
             Preview
           </label>
-          <div className="relative w-full border border-zinc-200 dark:border-zinc-800" style={frame}>
+          <div className="relative border border-zinc-200 dark:border-zinc-800" style={single}>
             <img src={design} alt="Design" className="absolute inset-0 h-full w-full" />
             <img src={capture} alt="Preview capture" className="absolute inset-0 h-full w-full" style={{ opacity: opacity / 100 }} />
           </div>
@@ -109,7 +111,7 @@ export function CompareView({ design, capture, diff, width, height, score, parts
       )}
 
       {mode === 'diff' && (
-        <div className="relative w-full border border-zinc-200 dark:border-zinc-800" style={frame}>
+        <div className="relative border border-zinc-200 dark:border-zinc-800" style={single}>
           <img src={design} alt="Design" className="absolute inset-0 h-full w-full opacity-25 grayscale" />
           <img src={diff} alt="Differences" className="absolute inset-0 h-full w-full" />
         </div>

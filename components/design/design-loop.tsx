@@ -5,8 +5,10 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { previewSource } from '@/components/agent/use-agent-store';
 import { CompareView } from '@/components/design/compare-view';
+import { Dialog } from '@/components/ui/dialog';
 import { useWorkbench } from '@/components/workbench/context';
 import { captureAtViewport } from '@/lib/design/capture-preview';
+import { previewShown } from '@/lib/design/preview-shown';
 import type { AgentStore } from '@/lib/stores/agent';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
 
@@ -51,15 +53,15 @@ export function DesignLoop({ store, readOnly }: { store: AgentStore; readOnly: b
     void (async () => {
       try {
         const viewport = { width: state.design.width, height: state.design.height };
+        await previewShown(wb.preview.port);
         const capture = await captureAtViewport(await previewSource(wb, client), viewport);
         const round = await client.design.score.mutate({ projectId: wb.projectId, capture: capture.png });
         await queryClient.invalidateQueries({ queryKey: trpc.design.state.queryKey({ projectId: wb.projectId }) });
         const parts = Object.entries(round.parts).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ');
         setNote(`Round ${round.round}: ${round.score.toFixed(1)} / 100. ${round.message}`);
-        if (round.decision !== 'continue') {
-          stopped.current = true;
-          return;
-        }
+        // The last round goes to the agent too, so it knows where the loop ended (and may still check
+        // its work); no capture follows the turn it starts.
+        if (round.decision !== 'continue') stopped.current = true;
         await store.send(`Round ${round.round}: the preview scores ${round.score.toFixed(1)} / 100 against the design (${parts}). The capture is attached. ${round.message}`, [capture.png]);
       } catch (error) {
         setNote(`The preview could not be scored: ${error instanceof Error ? error.message : String(error)}`);
@@ -77,8 +79,8 @@ export function DesignLoop({ store, readOnly }: { store: AgentStore; readOnly: b
           {latest ? `round ${latest.round} · ${latest.score.toFixed(1)} / 100 (target ${state.target})` : 'no round yet'}
         </span>
         {latest && (
-          <button type="button" className="ml-auto text-indigo-600 hover:underline dark:text-indigo-400" aria-expanded={open} onClick={() => setOpen(!open)}>
-            {open ? 'Hide comparison' : 'Compare'}
+          <button type="button" className="ml-auto text-indigo-600 hover:underline dark:text-indigo-400" aria-haspopup="dialog" onClick={() => setOpen(true)}>
+            Compare
           </button>
         )}
       </div>
@@ -87,11 +89,22 @@ export function DesignLoop({ store, readOnly }: { store: AgentStore; readOnly: b
           {note}
         </p>
       )}
-      {open && latest && (
-        <div className="mt-2 max-h-[60vh] overflow-auto">
-          <CompareView design={state.design.url} capture={latest.capture} diff={latest.diff} width={state.design.width} height={state.design.height} score={latest.score} parts={latest.parts} />
-        </div>
-      )}
+      {/* In a dialog: the agent panel is too narrow to compare a page at the design's size. */}
+      <Dialog open={open && !!latest} onClose={() => setOpen(false)} labelledBy="design-compare-title" testId="design-compare-dialog" className="w-[min(72rem,94vw)]">
+        {latest && (
+          <div className="flex flex-col gap-3 p-4">
+            <div className="flex items-center">
+              <h2 id="design-compare-title" className="text-base font-semibold">
+                Design and preview, round {latest.round}
+              </h2>
+              <button type="button" className="ml-auto rounded-md border border-zinc-300 px-2 py-0.5 text-sm hover:bg-zinc-50 dark:border-zinc-600 dark:hover:bg-zinc-800" onClick={() => setOpen(false)}>
+                Close
+              </button>
+            </div>
+            <CompareView design={state.design.url} capture={latest.capture} diff={latest.diff} width={state.design.width} height={state.design.height} score={latest.score} parts={latest.parts} />
+          </div>
+        )}
+      </Dialog>
     </section>
   );
 }

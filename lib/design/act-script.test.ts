@@ -33,6 +33,8 @@ const APP = `<!doctype html><html><head><script src="/__ide/capture.js"></script
     }, 150);
   };
   document.getElementById('add').addEventListener('click', add);
+  // No digits in an item: the key is cancelled, as a page that filters keys does.
+  document.querySelector('input').addEventListener('keydown', (e) => { if (/^[0-9]$/.test(e.key)) e.preventDefault(); });
   document.getElementById('f').addEventListener('submit', (e) => { e.preventDefault(); add(); });
   window.addEventListener('load', () => { console.error('boom on load'); fetch('/missing.json'); });
 </script></body></html>`;
@@ -115,6 +117,27 @@ describe.skipIf(!!skip)('acting in the preview', () => {
     expect(result.results[6]!.detail).toBe('<li>Milk</li>');
     expect(result.consoleErrors).toContain('boom on load');
     expect(result.failedRequests).toEqual([expect.stringMatching(/^GET \/missing\.json → 404$/)]);
+    await page.close();
+  }, 30_000);
+
+  it('press delivers keys to the focused element: characters at the caret, Backspace, a cancelled key, Enter submitting the form', async () => {
+    const page = await open(`${ide}/`);
+    const keys = (text: string): ActStep[] => [...text].map((key) => ({ do: 'press', key }));
+    const result = await act(page, [
+      { do: 'click', target: { role: 'textbox', name: 'New item' } },
+      ...keys('Mil j'),
+      { do: 'press', key: 'Backspace' },
+      { do: 'press', key: 'Backspace' },
+      ...keys('k7'),
+      { do: 'press', key: 'Enter' },
+      { do: 'expect_count', target: { role: 'listitem' }, count: 2 },
+      { do: 'read_dom', target: { selector: '#list li:last-child' } },
+    ]);
+    expect(result).toMatchObject({ ok: true });
+    if (!result.ok) return;
+    expect(result.results.every((r) => r.ok)).toBe(true);
+    expect(result.results.map((r) => r.detail)).toContain('pressed 7 (a handler cancelled it)');
+    expect(result.results.at(-1)!.detail).toBe('<li>Milk</li>');
     await page.close();
   }, 30_000);
 

@@ -1,4 +1,5 @@
 import { computeAccessibleName, getRole } from 'dom-accessibility-api';
+import { pressKey, setFieldValue } from '@/lib/design/act-keys';
 import type { ActStep, ActStepResult, ActTarget } from '@/lib/design/protocol';
 
 // Runs inside a preview page, in the capture script's bundle (capture-script.ts answers the
@@ -78,15 +79,6 @@ async function element(target: ActTarget): Promise<HTMLElement> {
   return el;
 }
 
-/** Sets a field's value the way typing does, so frameworks that track the value (React) see the change. */
-function setValue(el: HTMLInputElement | HTMLTextAreaElement, value: string) {
-  const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), 'value')?.set;
-  if (setter) setter.call(el, value);
-  else el.value = value;
-  el.dispatchEvent(new Event('input', { bubbles: true }));
-  el.dispatchEvent(new Event('change', { bubbles: true }));
-}
-
 const readText = (el: Element) => ((el as HTMLElement).innerText ?? el.textContent ?? '').slice(0, MAX_READ);
 
 async function runStep(step: ActStep): Promise<ActStepResult> {
@@ -100,17 +92,15 @@ async function runStep(step: ActStep): Promise<ActStepResult> {
     case 'type': {
       const el = await element(step.target);
       el.focus();
-      if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) setValue(el, step.text);
+      if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) setFieldValue(el, step.text);
       else if (el.isContentEditable) el.textContent = step.text;
       else return { ok: false, detail: `${describe(step.target)} is not a text field` };
       return { ok: true, detail: `typed ${step.text.length} characters into ${describe(step.target)}` };
     }
     case 'press': {
       const el = step.target ? await element(step.target) : ((document.activeElement as HTMLElement | null) ?? document.body);
-      for (const type of ['keydown', 'keyup'] as const) el.dispatchEvent(new KeyboardEvent(type, { key: step.key, bubbles: true, cancelable: true }));
-      // Enter in a form field submits the form, as a browser does for a real key press.
-      if (step.key === 'Enter' && el instanceof HTMLInputElement && el.form) el.form.requestSubmit();
-      return { ok: true, detail: `pressed ${step.key}` };
+      if (step.target) el.focus();
+      return { ok: true, detail: pressKey(el, step.key) };
     }
     case 'read_text':
       return { ok: true, detail: readText(step.target ? await element(step.target) : document.body) };

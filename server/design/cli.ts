@@ -48,7 +48,7 @@ export async function runCli(argv: string[]): Promise<{ code: number; out?: stri
     } else {
       captureBytes = await readCapped(args.data.capture, MAX_PNG_BYTES);
     }
-    const { score, parts, details, weights } = scoreImages(decodePng(designBytes), decodePng(captureBytes));
+    const { score, parts, details, weights } = scoreImages(await decodePng(designBytes), await decodePng(captureBytes));
     return { code: 0, out: JSON.stringify({ score, parts, details, weights }) };
   } catch (error) {
     return { code: 1, err: JSON.stringify({ error: error instanceof Error ? error.message : String(error) }) };

@@ -44,18 +44,18 @@ describe.skipIf(!!missing)('visual fidelity on the design fixtures', () => {
     for (const [suffix, viewport] of [['', VIEWPORTS.desktop], ['.mobile', VIEWPORTS.mobile]] as const) {
       const { png } = await capturer.capture(html(name), viewport);
       if (!suffix) captures.set(name, png);
-      const result = scoreImages(decodePng(read(`${name}${suffix}.png`)), decodePng(png));
+      const result = scoreImages(await decodePng(read(`${name}${suffix}.png`)), await decodePng(png));
       expect(result.details).toMatchObject(viewport);
       expect(result.score, `${name}${suffix}: ${JSON.stringify(result.parts)}`).toBeGreaterThanOrEqual(95);
     }
   }, 120_000);
 
   it.each(names)('%s: changed colours, shifted layout and removed text score lower, in that order', async (name) => {
-    const design = decodePng(read(`${name}.png`));
+    const design = await decodePng(read(`${name}.png`));
     const scores: Record<string, number> = {};
     for (const [damage, css] of Object.entries(DAMAGE)) {
       const { png } = await capturer.capture(withCss(html(name), css), VIEWPORTS.desktop);
-      scores[damage] = scoreImages(design, decodePng(png)).score;
+      scores[damage] = scoreImages(design, await decodePng(png)).score;
     }
     console.log(`${name} damaged:`, JSON.stringify(scores));
     for (const score of Object.values(scores)) expect(score).toBeLessThan(95);
@@ -64,12 +64,12 @@ describe.skipIf(!!missing)('visual fidelity on the design fixtures', () => {
     expect(scores.layout).toBeGreaterThan(scores.text!);
   }, 120_000);
 
-  it('different designs score below 60 against each other', () => {
+  it('different designs score below 60 against each other', async () => {
     for (const a of names) {
       for (const b of names) {
         if (a === b) continue;
         const capture = captures.get(b) ?? read(`${b}.png`);
-        const { score } = scoreImages(decodePng(read(`${a}.png`)), decodePng(capture));
+        const { score } = scoreImages(await decodePng(read(`${a}.png`)), await decodePng(capture));
         expect(score, `${a} vs ${b}`).toBeLessThan(60);
       }
     }

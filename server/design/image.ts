@@ -1,8 +1,10 @@
 import 'server-only';
-import { PNG } from 'pngjs';
+import sharp from 'sharp';
 
 // RGBA images for the fidelity score: decoded from PNG with a size check before any pixel is
-// inflated, flattened onto white, and brought to one size by a fixed rule.
+// inflated, flattened onto white, and brought to one size by a fixed rule. PNG decoding and
+// encoding go through sharp (libvips): a 1280×800 page decodes in ~10 ms, where pngjs took ~40
+// and encoding ~95.
 
 export interface Rgba {
   width: number;
@@ -28,25 +30,27 @@ export function pngSize(bytes: Buffer): { width: number; height: number } {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-export function decodePng(bytes: Buffer): Rgba {
+export async function decodePng(bytes: Buffer): Promise<Rgba> {
   if (bytes.length > MAX_PNG_BYTES) throw new ImageError(`PNG larger than ${MAX_PNG_BYTES} bytes`);
   const { width, height } = pngSize(bytes);
   if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
     throw new ImageError(`PNG is ${width}×${height}; each side must be 1–${MAX_SIDE} pixels`);
   }
-  let png: PNG;
   try {
-    png = PNG.sync.read(bytes);
+    const { data, info } = await sharp(bytes, { failOn: 'error', limitInputPixels: MAX_SIDE * MAX_SIDE })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.width !== width || info.height !== height || info.channels !== 4) throw new Error('unexpected size or channels');
+    return { width, height, data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.length) };
   } catch (error) {
     throw new ImageError(`PNG could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
 }
 
-export function encodePng(image: Rgba): Buffer {
-  const png = new PNG({ width: image.width, height: image.height });
-  png.data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length);
-  return PNG.sync.write(png);
+export function encodePng(image: Rgba): Promise<Buffer> {
+  const data = Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length);
+  return sharp(data, { raw: { width: image.width, height: image.height, channels: 4 } }).png({ compressionLevel: 6 }).toBuffer();
 }
 
 /**
@@ -70,6 +74,51 @@ export function fitTo(image: Rgba, width: number, height: number): Rgba {
     }
   }
   return { width, height, data: out };
+}
+
+/**
+ * fitTo, then shrink by `f`, in one pass without the full-size copy: what the score compares.
+ * Each output pixel is the mean of an f×f block of the image composited onto white (white where
+ * the block falls outside the image).
+ */
+export function fitAndShrink(image: Rgba, width: number, height: number, f: number): Rgba {
+  if (f <= 1) return fitTo(image, width, height);
+  const outWidth = Math.floor(width / f);
+  const outHeight = Math.floor(height / f);
+  const out = new Uint8ClampedArray(outWidth * outHeight * 4);
+  const src = image.data;
+  const n = f * f;
+  for (let y = 0; y < outHeight; y++) {
+    for (let x = 0; x < outWidth; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let dy = 0; dy < f; dy++) {
+        const sy = y * f + dy;
+        for (let dx = 0; dx < f; dx++) {
+          const sx = x * f + dx;
+          if (sy >= image.height || sx >= image.width) {
+            r += 255;
+            g += 255;
+            b += 255;
+            continue;
+          }
+          const i = (sy * image.width + sx) * 4;
+          const a = src[i + 3]! / 255;
+          const white = 255 * (1 - a);
+          r += src[i]! * a + white;
+          g += src[i + 1]! * a + white;
+          b += src[i + 2]! * a + white;
+        }
+      }
+      const o = (y * outWidth + x) * 4;
+      out[o] = r / n;
+      out[o + 1] = g / n;
+      out[o + 2] = b / n;
+      out[o + 3] = 255;
+    }
+  }
+  return { width: outWidth, height: outHeight, data: out };
 }
 
 /**

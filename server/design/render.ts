@@ -21,12 +21,12 @@ export const CHROMIUM_ARGS = [...CHROMIUM_FLAGS, '--hide-scrollbars', '--force-d
 const MAX_HTML = 8 * 1024 * 1024;
 
 export interface Capturer {
-  /** The capture as PNG bytes, and how long the request took in the browser. */
-  capture(html: string, viewport: Viewport): Promise<{ png: Buffer; ms: number }>;
+  /** The capture as PNG bytes, how long the request took in the browser, and the CPU time it cost (with `cpuTime`). */
+  capture(html: string, viewport: Viewport): Promise<{ png: Buffer; ms: number; cpuMs?: number }>;
   close(): Promise<void>;
 }
 
-export async function openCapturer(options: { executablePath?: string } = {}): Promise<Capturer> {
+export async function openCapturer(options: { executablePath?: string; cpuTime?: () => number } = {}): Promise<Capturer> {
   const pages = new Map<string, string>();
   let nextPage = 0;
   const server = http.createServer((req, res) => void serve(req, res));
@@ -72,22 +72,31 @@ export async function openCapturer(options: { executablePath?: string } = {}): P
       try {
         const page = await context.newPage();
         await page.goto(`${ideOrigin}/`);
-        const result = await page.evaluate(
-          async ({ src, previewOrigin, viewport }) => {
+        await page.evaluate(
+          async ({ src, viewport }) => {
             const frame = document.createElement('iframe');
+            frame.id = 'preview';
             frame.style.cssText = `border:0;display:block;width:${viewport.width}px;height:${viewport.height}px`;
             const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
             frame.src = src;
             document.body.append(frame);
             await loaded;
+          },
+          { src: `${previewOrigin}${path}`, viewport },
+        );
+        const cpuBefore = options.cpuTime?.();
+        const result = await page.evaluate(
+          async ({ previewOrigin, viewport }) => {
+            const frame = document.getElementById('preview') as HTMLIFrameElement;
             const client = (window as unknown as { __ideCaptureClient: { requestCapture: typeof requestCapture } }).__ideCaptureClient;
             const started = performance.now();
             const capture: Capture = await client.requestCapture(frame.contentWindow!, previewOrigin, { viewport, timeoutMs: 60_000 });
             return { png: capture.png, ms: performance.now() - started };
           },
-          { src: `${previewOrigin}${path}`, previewOrigin, viewport },
+          { previewOrigin, viewport },
         );
-        return { png: Buffer.from(result.png.slice(result.png.indexOf(',') + 1), 'base64'), ms: result.ms };
+        const cpuMs = cpuBefore === undefined ? undefined : options.cpuTime!() - cpuBefore;
+        return { png: Buffer.from(result.png.slice(result.png.indexOf(',') + 1), 'base64'), ms: result.ms, ...(cpuMs === undefined ? {} : { cpuMs }) };
       } finally {
         pages.delete(path);
         await context.close();

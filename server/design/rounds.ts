@@ -38,16 +38,17 @@ export async function scoreRound(db: Db, projectId: string, captureUrl: string):
   if (!design) throw new AppError('not_found:design');
   const designPng = (await getBlobs(db, [design.designHash])).get(design.designHash);
   if (!designPng) throw new AppError('not_found:design');
-  let captured: ReturnType<typeof decodePng>;
+  let captured: Awaited<ReturnType<typeof decodePng>>;
   try {
-    captured = decodePng(dataUrlBytes(captureUrl));
+    captured = await decodePng(dataUrlBytes(captureUrl));
   } catch (error) {
     if (error instanceof ImageError) throw new AppError('bad_request:design', `The capture cannot be scored: ${error.message}.`);
     throw error;
   }
-  const result = scoreImages(decodePng(Buffer.from(designPng)), captured, { diff: true });
-  const capture = encodePng(captured); // re-encoded: only decoded pixels are stored
-  const row = await addDesignRound(db, { projectId, capture, diff: encodePng(result.diff!), score: { score: result.score, parts: result.parts } });
+  const result = scoreImages(await decodePng(Buffer.from(designPng)), captured, { diff: true });
+  // Re-encoded: only decoded pixels are stored.
+  const [capture, diff] = await Promise.all([encodePng(captured), encodePng(result.diff!)]);
+  const row = await addDesignRound(db, { projectId, capture, diff, score: { score: result.score, parts: result.parts } });
   const scores = (await listDesignRounds(db, projectId)).map((r) => r.score.score);
   const decision = nextStep(scores, { target: env.DESIGN_TARGET_SCORE, maxRounds: env.DESIGN_MAX_ROUNDS });
   return { round: row.round, score: result.score, parts: result.parts, decision, message: DECISION_TEXT[decision] };

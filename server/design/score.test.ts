@@ -1,7 +1,7 @@
 import zlib from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { decodePng, encodePng, fitTo, ImageError, MAX_SIDE, pngSize, type Rgba } from '@/server/design/image';
+import { decodePng, encodePng, fitAndShrink, fitTo, ImageError, MAX_SIDE, pngSize, shrink, type Rgba } from '@/server/design/image';
 import { bestOffset, findShift, translate } from '@/server/design/align';
 import { colourDistance, dominantPalette, paletteDistance } from '@/server/design/palette';
 import { scoreImages } from '@/server/design/score';
@@ -117,6 +117,18 @@ describe('fitTo', () => {
     const half: Rgba = { width: 1, height: 1, data: new Uint8ClampedArray([0, 0, 0, 128]) };
     expect(fitTo(half, 1, 1).data[0]).toBe(127);
   });
+
+  it('fitAndShrink gives what fitTo then shrink give (±1 of rounding), for larger, smaller and translucent images', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+    for (const [w, h] of [[37, 23], [20, 30], [16, 16]] as const) {
+      const image: Rgba = { width: w, height: h, data: Uint8ClampedArray.from({ length: w * h * 4 }, random) };
+      const expected = shrink(fitTo(image, 24, 18), 2);
+      const actual = fitAndShrink(image, 24, 18, 2);
+      expect([actual.width, actual.height]).toEqual([12, 9]);
+      expect(actual.data.every((v, i) => Math.abs(v - expected.data[i]!) <= 1)).toBe(true);
+    }
+  });
 });
 
 describe('dominantPalette and paletteDistance', () => {
@@ -148,22 +160,24 @@ describe('dominantPalette and paletteDistance', () => {
 });
 
 describe('decodePng', () => {
-  it('round-trips through encodePng', () => {
-    const back = decodePng(encodePng(design));
+  it('round-trips through encodePng', async () => {
+    const back = await decodePng(await encodePng(design));
     expect(back.width).toBe(320);
     expect(Buffer.from(back.data).equals(Buffer.from(design.data))).toBe(true);
   });
 
-  it('refuses bytes that are not a PNG', () => {
-    expect(() => decodePng(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toThrow(ImageError);
+  it('refuses bytes that are not a PNG, and a PNG that does not decode', async () => {
+    await expect(decodePng(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).rejects.toThrow(ImageError);
+    const cut = PNG.sync.write(Object.assign(new PNG({ width: 8, height: 8 }), { data: Buffer.alloc(256, 200) })).subarray(0, 40);
+    await expect(decodePng(cut)).rejects.toThrow(/could not be decoded/);
   });
 
-  it('refuses a PNG whose header claims a huge size, before inflating any pixel', () => {
+  it('refuses a PNG whose header claims a huge size, before inflating any pixel', async () => {
     const png = PNG.sync.write(Object.assign(new PNG({ width: 1, height: 1 }), { data: Buffer.from([0, 0, 0, 255]) }));
     // A decompression bomb's header: a huge width, with a valid checksum so only the size check stops it.
     png.writeUInt32BE(MAX_SIDE * 10, 16);
     png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
     expect(pngSize(png).width).toBe(MAX_SIDE * 10);
-    expect(() => decodePng(png)).toThrow(/each side must be/);
+    await expect(decodePng(png)).rejects.toThrow(/each side must be/);
   });
 });

@@ -1,7 +1,7 @@
 import 'server-only';
 import pixelmatch from 'pixelmatch';
 import { findShift, luma, translate } from '@/server/design/align';
-import { fitTo, shrink, type Rgba } from '@/server/design/image';
+import { fitAndShrink, type Rgba } from '@/server/design/image';
 import { colourDistance, dominantPalette, quantise, type PaletteColour } from '@/server/design/palette';
 import { structureScore } from '@/server/design/structure';
 
@@ -61,8 +61,8 @@ export function scoreImages(design: Rgba, capture: Rgba, options: { diff?: boole
   // Everything is compared at a working resolution with the shorter side at most WORK_SIDE: a
   // 1280×800 page at half size still resolves a line of text, and each pass costs a quarter.
   const factor = Math.max(1, Math.floor(Math.min(design.width, design.height) / WORK_SIDE));
-  const a = shrink(fitTo(design, design.width, design.height), factor);
-  const unaligned = shrink(fitTo(capture, design.width, design.height), factor);
+  const a = fitAndShrink(design, design.width, design.height, factor);
+  const unaligned = fitAndShrink(capture, design.width, design.height, factor);
   const { width, height } = a;
   const paletteA = dominantPalette(a);
   const paletteB = dominantPalette(unaligned);

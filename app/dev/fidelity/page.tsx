@@ -23,7 +23,7 @@ export default async function FidelityDevPage({ searchParams }: { searchParams: 
   const capture = pick(query.capture ?? query.design);
   if (!design || !capture) return <p className="p-6">No design fixtures in {designsDir()}.</p>;
   const [a, b] = await Promise.all([design, capture].map((n) => fs.readFile(path.join(designsDir(), `${n}.png`))));
-  const result = scoreImages(decodePng(a!), decodePng(b!), { diff: true });
+  const result = scoreImages(await decodePng(a!), await decodePng(b!), { diff: true });
   return (
     <main className="mx-auto max-w-6xl p-6">
       <h1 className="mb-4 text-lg font-semibold">
@@ -32,7 +32,7 @@ export default async function FidelityDevPage({ searchParams }: { searchParams: 
       <CompareView
         design={dataUrl(a!)}
         capture={dataUrl(b!)}
-        diff={dataUrl(encodePng(result.diff!))}
+        diff={dataUrl(await encodePng(result.diff!))}
         width={result.details.width}
         height={result.details.height}
         score={result.score}
