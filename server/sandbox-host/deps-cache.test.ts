@@ -111,7 +111,9 @@ describe('installed-dependencies cache', () => {
     const attacker = await mounted({ 'package.json': manifest('attacker') });
     const plant = await sh(
       attacker,
-      `rm ${FILE} && echo 'module.exports = () => "pwned"' > ${FILE} && mkdir -p node_modules/evil && echo planted > node_modules/evil/index.js && echo planted`,
+      // In place (the shared inode) where it can, else its own copy in place of the link, plus a package of its own.
+      `(echo 'module.exports = () => "pwned"' > ${FILE}) 2>/dev/null || (rm ${FILE} && echo 'module.exports = () => "pwned"' > ${FILE}); ` +
+        'mkdir -p node_modules/evil && echo planted > node_modules/evil/index.js && echo planted',
     );
     expect(plant.output).toContain('planted');
     const victim = await mounted({ 'package.json': manifest('victim') });
