@@ -1,25 +1,19 @@
 import 'server-only';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { SandboxDirs } from '@/server/sandbox-host/bwrap';
 import { lockfileDigest, manifestKey, MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES } from '@/server/sandbox-host/deps-key';
+import { exists, linkedCopy, placeInto } from '@/server/sandbox-host/linked-copy';
 
 // The installed-dependencies cache (<SANDBOX_DIR>/deps-cache/<manifest key>/{node_modules, package-lock.json,
 // lock.sha256}). Filled only by the pre-warm script (a host-side install with scripts off); nothing in it ever
 // comes from a sandbox, so no project can plant code that another project's install then trusts.
 //
-// A workspace without node_modules whose manifest matches an entry gets a copy of it before its first install:
-// hard links to the entry's files (root-owned, no write bit: a sandbox can read and delete its links but never
-// change the shared inodes) under directories of its own (so npm may remove, replace or add packages), and a
-// plain copy of node_modules/.package-lock.json (npm rewrites it in place). Why hard links and not an overlay:
-// the bubblewrap we need (0.8, Debian 12) has no --overlay, and a kernel overlay mount per sandbox is state to
-// mount and unmount around every process; `cp -al` of the Vite template (1,100 entries) takes ~25 ms.
-// Across file systems hard links cannot work: then it is a plain copy, owned by the sandbox.
+// A workspace without node_modules whose manifest matches an entry gets a copy of it before its first install
+// (linked-copy.ts: hard links to the entry's root-owned, read-only files under directories of its own, so npm
+// may remove, replace or add packages; node_modules/.package-lock.json a plain copy, npm rewrites it in place).
 
-const run = promisify(execFile);
 const HIDDEN_LOCKFILE = '.package-lock.json';
 const ENTRY_NAME = /^[0-9a-f]{64}$/;
 
@@ -102,13 +96,7 @@ export const logSeedError = (projectId: string) => (error: unknown) => {
   console.error(`sandbox ${projectId}: seeding node_modules failed:`, error instanceof Error ? error.message : error);
 };
 
-const exists = (p: string) => fs.promises.lstat(p).then(() => true, () => false);
-
-/**
- * Gives the workspace the cache's node_modules when it has none and its manifest (and lockfile, if any) match
- * an entry. Everything is assembled in the sandbox's base folder (root's, out of the sandbox's sight), then
- * renamed into the workspace in one step.
- */
+/** Gives the workspace the cache's node_modules when it has none and its manifest (and lockfile, if any) match an entry. */
 export async function seedDependencies(options: { depsCache: string; dirs: SandboxDirs; uid: number; read: ReadInside }): Promise<SeedResult> {
   const { depsCache, dirs, uid } = options;
   const target = path.join(dirs.workspace, 'node_modules');
@@ -124,43 +112,9 @@ export async function seedDependencies(options: { depsCache: string; dirs: Sandb
     if (lockfileDigest(lock) !== cached) return { seeded: false, reason: 'lockfile-differs' };
   }
 
-  const staging = path.join(dirs.base, `.deps-${randomBytes(6).toString('hex')}`);
-  const copy = path.join(staging, 'node_modules');
-  await fs.promises.mkdir(staging, { mode: 0o700 });
-  try {
-    let mode: 'link' | 'copy' = (await fs.promises.stat(entry)).dev === (await fs.promises.stat(dirs.base)).dev ? 'link' : 'copy';
-    if (mode === 'link') {
-      await run('cp', ['-al', '--', path.join(entry, 'node_modules'), copy]).catch(async () => {
-        await fs.promises.rm(copy, { recursive: true, force: true });
-        mode = 'copy';
-      });
-    }
-    if (mode === 'copy') await run('cp', ['-a', '--', path.join(entry, 'node_modules'), copy]);
-    await takeOwnership(copy, path.join(entry, 'node_modules'), uid, mode);
-    if (await exists(target)) return { seeded: false, reason: 'has-node_modules' };
-    // The one step that touches the workspace: rename does not follow a symlink planted at the target, and
-    // fails on a folder that is not empty.
-    await fs.promises.rename(copy, target);
-    return { seeded: mode };
-  } finally {
-    await fs.promises.rm(staging, { recursive: true, force: true });
-  }
-}
-
-/** Directories (and, for a plain copy, everything) become the sandbox's; linked files stay root's, read-only. */
-async function takeOwnership(copy: string, source: string, uid: number, mode: 'link' | 'copy'): Promise<void> {
-  const hidden = path.join(copy, HIDDEN_LOCKFILE);
-  if (mode === 'link' && (await exists(hidden))) {
-    await fs.promises.unlink(hidden);
-    await fs.promises.copyFile(path.join(source, HIDDEN_LOCKFILE), hidden);
-    await fs.promises.chmod(hidden, 0o644);
-    await fs.promises.lchown(hidden, uid, uid);
-  }
-  await fs.promises.lchown(copy, uid, uid);
-  for (const entry of await fs.promises.readdir(copy, { withFileTypes: true, recursive: true })) {
-    const p = path.join(entry.parentPath, entry.name);
-    if (mode === 'copy' || entry.isDirectory()) await fs.promises.lchown(p, uid, uid);
-    // A plain copy is the sandbox's own: its owner may write it again (never chmod through a symlink).
-    if (mode === 'copy' && entry.isFile()) await fs.promises.chmod(p, (await fs.promises.lstat(p)).mode | 0o200);
-  }
+  let mode: 'link' | 'copy' = 'link';
+  const placed = await placeInto(dirs, target, async (dest) => {
+    mode = await linkedCopy(path.join(entry, 'node_modules'), dest, uid, [HIDDEN_LOCKFILE]);
+  });
+  return placed ? { seeded: mode } : { seeded: false, reason: 'has-node_modules' };
 }

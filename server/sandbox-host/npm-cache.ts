@@ -3,13 +3,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sandboxPath } from '@/server/sandbox-host/bwrap';
+import { sandboxPath, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import { pruneEntries, storeInstalled } from '@/server/sandbox-host/deps-cache';
+import { linkedCopy, placeInto } from '@/server/sandbox-host/linked-copy';
 
-// The shared npm cache for host sandboxes (<DATA_DIR>/npm-cache). Filled by the pre-warm script with
+// The shared npm cache for host sandboxes (<SANDBOX_DIR>/npm-cache). Filled by the pre-warm script with
 // the templates' dependencies; root-owned and never writable by a sandbox. Each sandbox gets its own
-// copy in its home on first use after a pre-warm (sandbox-fs.mjs `seedCache`): npm needs a writable
-// cache, and a cache shared read-write would let one project plant packages for another.
+// cache in its home: npm needs a writable cache, and a cache shared read-write would let one project plant
+// packages for another. A home without one gets hard links to the shared content (`linkNpmCache`); a
+// home that has one gets what a newer pre-warm added copied in (sandbox-fs.mjs `seedCache`).
 // Installs inside sandboxes run with prefer-offline, so a template installs from the copy.
 // With `depsCache`, each install's node_modules is kept too (deps-cache.ts): a sandbox of a project with the
 // same dependencies then starts with them installed, and its `npm install` finds everything up to date.
@@ -99,4 +101,21 @@ export async function prewarmNpmCache(options: PrewarmOptions): Promise<{ packag
   walk(options.cacheDir);
   fs.writeFileSync(path.join(options.cacheDir, '.stamp'), new Date().toISOString(), { mode: 0o644 });
   return { packages: Object.keys(options.packages), bytes, depsBytes };
+}
+
+/**
+ * A fresh sandbox's npm cache at ~/.npm: hard links to the shared cache's content files (immutable, named by
+ * their hash; linked-copy.ts) and a copy of its index (npm appends to it). False when the home has a cache
+ * already or there is no shared one: then the file helper's seedCache copies what is new.
+ */
+export async function linkNpmCache(npmCache: string, dirs: SandboxDirs, uid: number): Promise<boolean> {
+  const stamp = await fs.promises.readFile(path.join(npmCache, '.stamp'), 'utf8').catch(() => '');
+  if (!stamp) return false;
+  return placeInto(dirs, path.join(dirs.home, '.npm'), async (dest) => {
+    await fs.promises.mkdir(dest, { mode: 0o755 });
+    await linkedCopy(path.join(npmCache, '_cacache'), path.join(dest, '_cacache'), uid, ['index-v5']);
+    await fs.promises.writeFile(path.join(dest, '.seeded-stamp'), stamp, { mode: 0o644 });
+    await fs.promises.lchown(path.join(dest, '.seeded-stamp'), uid, uid);
+    await fs.promises.lchown(dest, uid, uid);
+  });
 }

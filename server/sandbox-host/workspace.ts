@@ -11,6 +11,7 @@ import { FsHelper } from '@/server/sandbox-host/fs-helper';
 import { NetHolder } from '@/server/sandbox-host/holder';
 import { resolveCwd, terminalWrapper } from '@/server/sandbox-host/command-line';
 import { Launcher } from '@/server/sandbox-host/launcher';
+import { linkNpmCache } from '@/server/sandbox-host/npm-cache';
 import { logSeedError, readerFor, seedDependencies, type SeedResult } from '@/server/sandbox-host/deps-cache';
 import { HostProcess } from '@/server/sandbox-host/process';
 import { killLeftovers, tool } from '@/server/sandbox-host/tools';
@@ -62,9 +63,10 @@ export class Workspace {
     return this.#disposed;
   }
 
-  /** Copies a newer pre-warmed npm cache into this sandbox's own cache (no-op when up to date). */
+  /** Gives this sandbox the pre-warmed npm cache: linked when it has none, else what is new copied (no-op when up to date). */
   async seedNpmCache(): Promise<boolean> {
     if (!fs.existsSync(path.join(this.#config.npmCache, '.stamp'))) return false;
+    if (await linkNpmCache(this.#config.npmCache, this.dirs, this.uid)) return true;
     return (await this.#helper.request<{ seeded: boolean }>('seedCache')).seeded;
   }
 
