@@ -215,8 +215,6 @@ const ops = {
   async ping() {
     return null;
   },
-  // Copies the shared npm cache (read-only at /opt/npm-cache) into this sandbox's own cache, once per
-  // pre-warm: npm needs a writable cache, and a shared writable one would let one project poison another's.
   /** Bytes on disk (allocated blocks, so sparse files count as what they take) of the workspace and home. */
   async diskUsage() {
     let bytes = 0;
@@ -244,6 +242,9 @@ const ops = {
     await count('/home/user');
     return { bytes };
   },
+  // Copies what a newer pre-warm added to the shared npm cache (read-only at /opt/npm-cache) into this sandbox's
+  // own cache: npm needs a writable cache, and a shared writable one would let one project poison another's.
+  // A home without a cache got hard links to the shared one instead (npm-cache.ts linkNpmCache).
   async seedCache() {
     const stamp = await fs.readFile('/opt/npm-cache/.stamp', 'utf8').catch(() => '');
     if (!stamp) return { seeded: false };
