@@ -79,6 +79,11 @@ describe('installed-dependencies cache', () => {
     expect(install.output).toContain('npm=0');
     expect(install.output).toMatch(/^true$/m);
     console.log(`npm install in a seeded sandbox: ${Math.round(install.ms)} ms`);
+
+    // The owner's install wrote package-lock.json (saved back to the project): the next sandbox still matches.
+    const written = fs.readFileSync(path.join(workspace.dirs.workspace, 'package-lock.json'), 'utf8');
+    const next = await mounted({ 'package.json': manifest('a fork with another name'), 'package-lock.json': written });
+    expect(fs.statSync(path.join(next.dirs.workspace, FILE)).ino).toBe(cached.ino);
   }, 60_000);
 
   it('a sandbox cannot change a seeded file, and the cache stays as it was; npm still removes and replaces packages', async () => {
