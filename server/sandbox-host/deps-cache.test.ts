@@ -158,6 +158,23 @@ describe('installed-dependencies cache', () => {
     expect(fs.existsSync(path.join(workspace.dirs.workspace, 'node_modules'))).toBe(false);
   }, 60_000);
 
+  it('a manifest or lockfile that is a device, a FIFO or an endless /proc file neither stalls the mount nor seeds', async () => {
+    for (const [manifestLink, lockfile] of [['/dev/zero', undefined], ['/proc/self/pagemap', undefined], [undefined, 'fifo']] as const) {
+      const id = ids(++project);
+      const workspace = manager.get(id);
+      await manager.ready(id);
+      const dir = workspace.dirs.workspace;
+      if (manifestLink) fs.symlinkSync(manifestLink, path.join(dir, 'package.json'));
+      else await workspace.fsRequest('writeFile', { path: 'package.json', data: b64(manifest('fifo')) });
+      if (lockfile) expect((await sh(workspace, 'mkfifo package-lock.json')).code).toBe(0);
+      const started = performance.now();
+      const result = await workspace.seedDependencies();
+      expect(result.seeded, `${manifestLink ?? lockfile}`).toBe(false);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(fs.existsSync(path.join(dir, 'node_modules'))).toBe(false);
+    }
+  }, 60_000);
+
   it('copies (owned by the sandbox) when the cache is on another file system', async () => {
     shmDir = fs.mkdtempSync('/dev/shm/ide-deps-');
     const config = defaultConfig(dataDir, { depsCache: shmDir });

@@ -2,6 +2,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '@/lib/errors';
 import type { SandboxDirs } from '@/server/sandbox-host/bwrap';
 import { lockfileDigest, manifestKey, MAX_LOCKFILE_BYTES, MAX_MANIFEST_BYTES } from '@/server/sandbox-host/deps-key';
 import { exists, linkedCopy, placeInto } from '@/server/sandbox-host/linked-copy';
@@ -79,15 +80,21 @@ export interface SeedResult {
   reason?: 'has-node_modules' | 'no-manifest' | 'no-entry' | 'lockfile-differs';
 }
 
-/** Reads a workspace file through the sandbox's own file helper (never with the server's rights), or undefined. */
-export type ReadInside = (relPath: string, maxBytes: number) => Promise<string | undefined>;
+/**
+ * Reads a workspace file through the sandbox's own file helper (never with the server's rights): its text,
+ * undefined when there is no such file, null when there is one that cannot be read (too large, not a file).
+ */
+export type ReadInside = (relPath: string, maxBytes: number) => Promise<string | undefined | null>;
 
 /** A ReadInside over a workspace's file helper. */
 export function readerFor(helper: { request<T>(op: string, fields: Record<string, unknown>): Promise<T> }): ReadInside {
   return async (relPath, maxBytes) => {
-    const file = await helper.request<{ data: string }>('readFile', { path: relPath }).catch(() => undefined);
-    const data = file && Buffer.from(file.data, 'base64');
-    return data && data.length <= maxBytes ? data.toString('utf8') : undefined;
+    try {
+      const data = Buffer.from((await helper.request<{ data: string }>('readFile', { path: relPath })).data, 'base64');
+      return data.length <= maxBytes ? data.toString('utf8') : null;
+    } catch (error) {
+      return error instanceof AppError && error.code === 'not_found:file' ? undefined : null;
+    }
   };
 }
 
@@ -102,14 +109,15 @@ export async function seedDependencies(options: { depsCache: string; dirs: Sandb
   const target = path.join(dirs.workspace, 'node_modules');
   if (await exists(target)) return { seeded: false, reason: 'has-node_modules' };
   const packageJson = await options.read('package.json', MAX_MANIFEST_BYTES);
-  const key = packageJson === undefined ? undefined : manifestKey(packageJson);
+  const key = typeof packageJson === 'string' ? manifestKey(packageJson) : undefined;
   if (!key) return { seeded: false, reason: 'no-manifest' };
   const entry = entryDir(depsCache, key);
   if (!(await exists(path.join(entry, 'node_modules')))) return { seeded: false, reason: 'no-entry' };
   const lock = await options.read('package-lock.json', MAX_LOCKFILE_BYTES);
   if (lock !== undefined) {
+    // One that cannot be read may pin anything: no seeding.
     const cached = await fs.promises.readFile(path.join(entry, 'lock.sha256'), 'utf8').catch(() => '');
-    if (lockfileDigest(lock) !== cached) return { seeded: false, reason: 'lockfile-differs' };
+    if (lock === null || lockfileDigest(lock) !== cached) return { seeded: false, reason: 'lockfile-differs' };
   }
 
   let mode: 'link' | 'copy' = 'link';
