@@ -55,7 +55,9 @@ async function mounted(files: Record<string, string>, m = manager): Promise<Work
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ide-deps-cache-'));
   const config = defaultConfig(dataDir);
-  await prewarmNpmCache({ cacheDir: config.npmCache, depsCache: config.depsCache, packages: { tiny: manifest('tiny') } });
+  // A template without dependencies (the static site) installs nothing and has no entry.
+  await prewarmNpmCache({ cacheDir: config.npmCache, depsCache: config.depsCache, packages: { tiny: manifest('tiny'), none: JSON.stringify({ name: 'none' }) } });
+  expect(fs.readdirSync(config.depsCache)).toEqual([manifestKey(manifest('tiny'))]);
   manager = new SandboxManager(config);
   entry = path.join(config.depsCache, manifestKey(manifest('tiny'))!);
 }, 120_000);

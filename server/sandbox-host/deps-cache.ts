@@ -43,19 +43,27 @@ async function makeReadOnly(dir: string): Promise<number> {
  * for `packageJson`'s dependency fields, replacing an older one. `projectDir` must be on the cache's file
  * system (the pre-warm works in a folder inside the cache). Returns the entry's key and size.
  */
-export async function storeInstalled(depsCache: string, packageJson: string, projectDir: string): Promise<{ key: string; bytes: number }> {
+export async function storeInstalled(depsCache: string, packageJson: string, projectDir: string): Promise<{ key: string; bytes: number } | undefined> {
   const key = manifestKey(packageJson);
   if (!key) throw new Error('not a valid package.json');
+  // No dependencies, nothing installed: nothing to seed.
+  if (!(await exists(path.join(projectDir, 'node_modules')))) return undefined;
   const lock = await fs.promises.readFile(path.join(projectDir, 'package-lock.json'), 'utf8');
   const digest = lockfileDigest(lock);
   if (!digest) throw new Error('npm produced no valid package-lock.json');
   const staging = path.join(depsCache, `.new-${randomBytes(6).toString('hex')}`);
   await fs.promises.mkdir(staging, { mode: 0o700 });
-  await fs.promises.rename(path.join(projectDir, 'node_modules'), path.join(staging, 'node_modules'));
-  await fs.promises.writeFile(path.join(staging, 'package-lock.json'), lock);
-  await fs.promises.writeFile(path.join(staging, 'lock.sha256'), digest);
-  const bytes = await makeReadOnly(staging);
-  await fs.promises.chmod(staging, 0o755);
+  let bytes: number;
+  try {
+    await fs.promises.rename(path.join(projectDir, 'node_modules'), path.join(staging, 'node_modules'));
+    await fs.promises.writeFile(path.join(staging, 'package-lock.json'), lock);
+    await fs.promises.writeFile(path.join(staging, 'lock.sha256'), digest);
+    bytes = await makeReadOnly(staging);
+    await fs.promises.chmod(staging, 0o755);
+  } catch (error) {
+    await fs.promises.rm(staging, { recursive: true, force: true });
+    throw error;
+  }
   // Swapped in whole: a sandbox seeding meanwhile copies the old entry or the new one, never half of one.
   // Sandboxes seeded from the old entry keep their links; its inodes go when the last link does.
   const target = entryDir(depsCache, key);

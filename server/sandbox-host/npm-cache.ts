@@ -75,8 +75,8 @@ export async function prewarmNpmCache(options: PrewarmOptions): Promise<{ packag
       log(`${name}: installed into the cache in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       if (depsCache) {
         const stored = await storeInstalled(depsCache, packageJson, dir);
-        keys.add(stored.key);
-        depsBytes += stored.bytes;
+        if (stored) keys.add(stored.key);
+        depsBytes += stored?.bytes ?? 0;
       }
     }
   } finally {
