@@ -274,5 +274,7 @@ export function prepareSandboxDirs(config: { root: string; runRoot: string }, d:
     fs.chmodSync(dir, mode);
     if (owned) fs.chownSync(dir, uid, uid);
   }
+  // What a seeding cut short by a crash left in the base folder (linked-copy.ts placeInto).
+  for (const name of fs.readdirSync(d.base)) if (name.startsWith('.seed-')) fs.rmSync(path.join(d.base, name), { recursive: true, force: true });
   writeEtc(d);
 }
