@@ -249,3 +249,32 @@ export function writeEtc(dirs: SandboxDirs): void {
     if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== text) fs.writeFileSync(file, text, { mode: 0o644 });
   }
 }
+
+/** Makes a project's folders (and the ones above them passable) with their owners and modes. */
+export function prepareSandboxDirs(config: { root: string; runRoot: string }, d: SandboxDirs, uid: number): void {
+  // bwrap runs as the project's uid, so it must pass through these (traverse, not list). Bits are only
+  // added to the folders above ours; placement.ts checked the rest of the way at start.
+  for (const [dir, own] of [
+    [path.dirname(config.root), false],
+    [config.root, true],
+    [path.dirname(config.runRoot), false],
+    [config.runRoot, true],
+  ] as const) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+    fs.chmodSync(dir, own ? 0o711 : fs.statSync(dir).mode | 0o011);
+  }
+  for (const [dir, owned, mode] of [
+    [d.base, false, 0o711],
+    [d.workspace, true, 0o755],
+    [d.home, true, 0o700],
+    [d.run, false, 0o711],
+    [d.previews, true, 0o700],
+  ] as const) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.chmodSync(dir, mode);
+    if (owned) fs.chownSync(dir, uid, uid);
+  }
+  // What a seeding cut short by a crash left in the base folder (linked-copy.ts placeInto).
+  for (const name of fs.readdirSync(d.base)) if (name.startsWith('.seed-')) fs.rmSync(path.join(d.base, name), { recursive: true, force: true });
+  writeEtc(d);
+}

@@ -30,6 +30,8 @@ export interface SandboxHostConfig {
   root: string;
   /** <SANDBOX_DIR>/npm-cache: the shared, pre-warmed npm cache (read-only to sandboxes). */
   npmCache: string;
+  /** <SANDBOX_DIR>/deps-cache: installed node_modules per template manifest (deps-cache.ts; read-only to sandboxes). */
+  depsCache: string;
   /** <SANDBOX_DIR>/helpers: copies of the in-sandbox helpers (root-owned, world-readable). */
   helpers: string;
   /** Unix sockets, one folder per project: short paths (a socket path may have at most 107 bytes). */
@@ -74,6 +76,7 @@ export function defaultConfig(sandboxDir: string, overrides: Partial<SandboxHost
   return {
     root: path.join(base, 'sandboxes'),
     npmCache: path.join(base, 'npm-cache'),
+    depsCache: path.join(base, 'deps-cache'),
     helpers: path.join(base, 'helpers'),
     runRoot: path.join('/run/cloud-ide', createHash('sha256').update(base).digest('hex').slice(0, 12)),
     limits: DEFAULT_LIMITS,

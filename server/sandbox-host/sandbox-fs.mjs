@@ -4,7 +4,7 @@
 // ({ id, op, ... }) and stdout ({ id, ok, result | error } and { type: 'fs', events }).
 // Plain JavaScript: it is read-only bound into the sandbox and run by the sandbox's own node.
 import fs from 'node:fs/promises';
-import { watch as fsWatch, readdirSync, statSync } from 'node:fs';
+import { constants as fsConstants, watch as fsWatch, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 
@@ -19,6 +19,31 @@ function resolve(rel) {
   const clean = path.posix.normalize(`/${rel}`);
   if (clean.split('/').includes('..')) throw Object.assign(new Error('bad path'), { code: 'EBADPATH' });
   return clean === '/' ? ROOT : ROOT + clean;
+}
+
+const tooBig = () => Object.assign(new Error('file too large to open'), { code: 'ETOOBIG' });
+
+// A regular file, counted while it is read: a size of 0 says nothing for /proc files, and a device (/dev/zero)
+// never ends. Opened non-blocking, so a FIFO planted under a file's name cannot hang the helper.
+async function readCapped(abs, max) {
+  const handle = await fs.open(abs, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    if (stat.size > max) throw tooBig();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, max + 1 - total));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) return Buffer.concat(chunks, total);
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > max) throw tooBig();
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 const relOf = (abs) => path.posix.relative(ROOT, abs);
@@ -156,10 +181,7 @@ function rescan(dir) {
 // ---- operations
 const ops = {
   async readFile({ path: p }) {
-    const abs = resolve(p);
-    const stat = await fs.stat(abs);
-    if (stat.size > MAX_READ_BYTES) throw Object.assign(new Error('file too large to open'), { code: 'ETOOBIG' });
-    return { data: (await fs.readFile(abs)).toString('base64') };
+    return { data: (await readCapped(resolve(p), MAX_READ_BYTES)).toString('base64') };
   },
   async writeFile({ path: p, data }) {
     const abs = resolve(p);
@@ -215,8 +237,6 @@ const ops = {
   async ping() {
     return null;
   },
-  // Copies the shared npm cache (read-only at /opt/npm-cache) into this sandbox's own cache, once per
-  // pre-warm: npm needs a writable cache, and a shared writable one would let one project poison another's.
   /** Bytes on disk (allocated blocks, so sparse files count as what they take) of the workspace and home. */
   async diskUsage() {
     let bytes = 0;
@@ -244,6 +264,9 @@ const ops = {
     await count('/home/user');
     return { bytes };
   },
+  // Copies what a newer pre-warm added to the shared npm cache (read-only at /opt/npm-cache) into this sandbox's
+  // own cache: npm needs a writable cache, and a shared writable one would let one project poison another's.
+  // A home without a cache got hard links to the shared one instead (npm-cache.ts linkNpmCache).
   async seedCache() {
     const stamp = await fs.readFile('/opt/npm-cache/.stamp', 'utf8').catch(() => '');
     if (!stamp) return { seeded: false };

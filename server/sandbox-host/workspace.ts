@@ -5,12 +5,14 @@ import path from 'node:path';
 import { AppError } from '@/lib/errors';
 import { isViewSandboxId } from '@/server/share/sandbox-id';
 import type { FsEvent, NetworkPolicy, SpawnOptions } from '@/lib/sandbox/types';
-import { baseEnv, bwrapArgs, privilegeAndLimitArgs, sandboxDirs, writeEtc, type SandboxDirs } from '@/server/sandbox-host/bwrap';
+import { baseEnv, bwrapArgs, prepareSandboxDirs, privilegeAndLimitArgs, sandboxDirs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import { assertProjectId, uidFor, type SandboxHostConfig } from '@/server/sandbox-host/config';
 import { FsHelper } from '@/server/sandbox-host/fs-helper';
 import { NetHolder } from '@/server/sandbox-host/holder';
 import { resolveCwd, terminalWrapper } from '@/server/sandbox-host/command-line';
 import { Launcher } from '@/server/sandbox-host/launcher';
+import { linkNpmCache } from '@/server/sandbox-host/npm-cache';
+import { logSeedError, readerFor, seedDependencies, type SeedResult } from '@/server/sandbox-host/deps-cache';
 import { HostProcess } from '@/server/sandbox-host/process';
 import { killLeftovers, tool } from '@/server/sandbox-host/tools';
 
@@ -43,6 +45,8 @@ export class Workspace {
   #pollTimer?: NodeJS.Timeout;
   #diskTimer?: NodeJS.Timeout;
   #checkingDisk = false;
+  /** A seeding of node_modules in progress: commands wait for it. */
+  #seeding?: Promise<unknown>;
   #disposed = false;
 
   constructor(projectId: string, config: SandboxHostConfig) {
@@ -51,51 +55,33 @@ export class Workspace {
     this.#config = config;
     this.dirs = sandboxDirs(config, projectId);
     this.uid = uidFor(projectId, config);
-    this.#prepareDirs();
+    prepareSandboxDirs(config, this.dirs, this.uid);
     this.#helper = new FsHelper({ dirs: this.dirs, uid: this.uid, config, onEvents: (events) => this.#dispatch(events) });
-  }
-
-  #prepareDirs(): void {
-    // bwrap runs as the project's uid, so it must pass through these (traverse, not list). Bits are only
-    // added to the folders above ours; placement.ts checked the rest of the way at start.
-    for (const [dir, own] of [
-      [path.dirname(this.#config.root), false],
-      [this.#config.root, true],
-      [path.dirname(this.#config.runRoot), false],
-      [this.#config.runRoot, true],
-    ] as const) {
-      fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
-      fs.chmodSync(dir, own ? 0o711 : fs.statSync(dir).mode | 0o011);
-    }
-    const d = this.dirs;
-    for (const [dir, owned, mode] of [
-      [d.base, false, 0o711],
-      [d.workspace, true, 0o755],
-      [d.home, true, 0o700],
-      [d.run, false, 0o711],
-      [d.previews, true, 0o700],
-    ] as const) {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.chmodSync(dir, mode);
-      if (owned) fs.chownSync(dir, this.uid, this.uid);
-    }
-    writeEtc(d);
   }
 
   get disposed(): boolean {
     return this.#disposed;
   }
 
-  /** Copies a newer pre-warmed npm cache into this sandbox's own cache (no-op when up to date). */
+  /** Gives this sandbox the pre-warmed npm cache: linked when it has none, else what is new copied (no-op when up to date). */
   async seedNpmCache(): Promise<boolean> {
     if (!fs.existsSync(path.join(this.#config.npmCache, '.stamp'))) return false;
-    const { seeded } = await this.#helper.request<{ seeded: boolean }>('seedCache');
-    return seeded;
+    if (await linkNpmCache(this.#config.npmCache, this.dirs, this.uid)) return true;
+    return (await this.#helper.request<{ seeded: boolean }>('seedCache')).seeded;
   }
 
   fsRequest<T>(op: string, fields: Record<string, unknown>): Promise<T> {
     this.#assertOpen();
-    return this.#helper.request<T>(op, fields);
+    const done = this.#helper.request<T>(op, fields);
+    // A mount is how a project's files arrive: a workspace still without node_modules may get the cached ones.
+    return op === 'mount' ? done.then(async (result) => (await this.seedDependencies().catch(logSeedError(this.projectId)), result)) : done;
+  }
+
+  /** node_modules from the installed-dependencies cache when there are none and the manifest matches (deps-cache.ts). */
+  seedDependencies(): Promise<SeedResult> {
+    const seeding = seedDependencies({ depsCache: this.#config.depsCache, dirs: this.dirs, uid: this.uid, read: readerFor(this.#helper) });
+    this.#seeding = seeding.catch(() => undefined);
+    return seeding;
   }
 
   watch(pathPrefix: string, listener: (events: FsEvent[]) => void): () => void {
@@ -116,6 +102,7 @@ export class Workspace {
 
   async spawn(command: string, args: string[], options: SpawnOptions = {}): Promise<HostProcess> {
     this.#assertOpen();
+    await this.#seeding;
     if (this.processes.size >= MAX_PROCESSES) {
       throw new AppError('rate_limit:sandbox', `This sandbox already runs ${MAX_PROCESSES} commands; stop some first.`);
     }
