@@ -104,18 +104,21 @@ export class NetHolder {
   }
 
   /** TCP ports listening inside the namespace (except our own proxy forwarder). */
-  listeningPorts(): number[] {
-    return [...this.#listeners().keys()].sort((a, b) => a - b);
+  async listeningPorts(): Promise<number[]> {
+    return [...(await this.#listeners()).keys()].sort((a, b) => a - b);
   }
 
-  /** port → the loopback address that reaches it (IPv4 unless the server listens on ::1 only). */
-  #listeners(): Map<number, '127.0.0.1' | '[::1]'> {
+  /**
+   * port → the loopback address that reaches it (IPv4 unless the server listens on ::1 only). Read
+   * asynchronously: every workspace with a running process polls this, and the event loop serves saves.
+   */
+  async #listeners(): Promise<Map<number, '127.0.0.1' | '[::1]'>> {
     const found = new Map<number, '127.0.0.1' | '[::1]'>();
     if (!this.#nsPid) return found;
     for (const file of ['tcp', 'tcp6'] as const) {
       let text: string;
       try {
-        text = fs.readFileSync(`/proc/${this.#nsPid}/net/${file}`, 'utf8');
+        text = await fs.promises.readFile(`/proc/${this.#nsPid}/net/${file}`, 'utf8');
       } catch {
         continue;
       }
@@ -137,7 +140,7 @@ export class NetHolder {
     const existing = this.#forwarders.get(port);
     if (existing && existing.child.exitCode === null) return existing.socket;
     const socket = path.join(dirs.previews, `${this.policy}-${port}.sock`);
-    const address = this.#listeners().get(port) ?? '127.0.0.1';
+    const address = (await this.#listeners()).get(port) ?? '127.0.0.1';
     fs.rmSync(socket, { force: true });
     const child = spawn(
       tool('nsenter'),
