@@ -6,6 +6,7 @@ import type { NetworkPolicy } from '@/lib/sandbox/types';
 import { bwrapArgs, baseEnv, privilegeAndLimitArgs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
 import { startEgressProxy, type EgressProxy } from '@/server/sandbox-host/egress-proxy';
+import { spawnSandboxed, type SpawnedProcess } from '@/server/sandbox-host/spawner';
 import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 
 // A network namespace for one (workspace, policy): a small bubblewrap sandbox that owns an empty netns
@@ -18,7 +19,7 @@ const INSIDE_SOCKET = '/run/ide/proxy.sock';
 
 export class NetHolder {
   readonly policy: NetworkPolicy;
-  #child?: ChildProcess;
+  #child?: SpawnedProcess;
   #proxy?: EgressProxy;
   #nsPid?: number;
   #forwarders = new Map<number, { child: ChildProcess; socket: string }>();
@@ -66,7 +67,7 @@ export class NetHolder {
         command,
       ),
     ];
-    const child = spawn(tool('setpriv'), argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env: EMPTY_ENV, cwd: '/' });
+    const child = spawnSandboxed(tool('setpriv'), argv.slice(1), ['ignore', 'ignore', 'pipe', 'pipe']);
     this.#child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
