@@ -33,6 +33,17 @@ describe.skipIf(!canRun)('the sandbox spawner', () => {
     expect(proc.exitCode).toBe(3);
   });
 
+  it('runs a terminal on a PTY of the given size, and resizes it', async () => {
+    const proc = spawnSandboxed('/bin/sh', ['-c', 'stty size; read line; stty size'], ['pipe', 'pipe'], { cols: 100, rows: 30 });
+    const out = collect(proc, 1);
+    const exit = closed(proc);
+    await expect.poll(out).toContain('30 100');
+    proc.resize({ cols: 120, rows: 40 });
+    proc.stdin!.write('go\r');
+    expect(await exit).toEqual({ code: 0, signal: null });
+    expect(out()).toContain('40 120');
+  });
+
   it('kills a process it started', async () => {
     const proc = spawnSandboxed('/bin/sleep', ['1000'], ['ignore', 'pipe', 'pipe']);
     await new Promise((resolve) => proc.once('spawn', resolve));

@@ -11,7 +11,8 @@ import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 
 // The server's side of the sandbox spawner (sandbox-spawner.mjs): sandbox processes started by a small process
 // of their own, so the fork's cost (it grows with the server's memory) never holds the event loop. A
-// started process looks like a ChildProcess with pipes: stdin, readable fds, exit, close, kill. Its
+// started process looks like a ChildProcess with pipes: stdin, readable fds, exit, close, kill (and
+// resize, for a terminal: then stdout is its PTY). Its
 // output passes through the spawner JSON-encoded; lines are capped while read and checked by schema.
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sandbox-spawner.mjs');
@@ -44,9 +45,7 @@ export class SpawnedProcess extends EventEmitter {
     super();
     this.stdin = stdio[0] === 'pipe' ? new Writable({ write: (chunk: Buffer, _enc, done) => (this.send({ op: 'write', data: chunk.toString() }), done()), final: (done) => (this.send({ op: 'end' }), done()) }) : null;
     // Backpressure: a full buffer here pauses the pipe in the spawner, a read resumes it.
-    this.stdio = stdio.map((mode, fd) =>
-      fd === 0 ? this.stdin : mode === 'pipe' ? new Readable({ read: () => this.send({ op: 'resume', fd }) }) : null,
-    );
+    this.stdio = stdio.map((mode, fd) => (fd === 0 ? this.stdin : mode === 'pipe' ? new Readable({ read: () => this.#resume(fd) }) : null));
   }
 
   get stdout(): Readable | null {
@@ -57,11 +56,22 @@ export class SpawnedProcess extends EventEmitter {
     return this.stdio[2] as Readable | null;
   }
 
+  /** A terminal's new size (nothing for pipes). */
+  resize(size: { cols: number; rows: number }): void {
+    this.send({ op: 'resize', ...size });
+  }
+
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
     if (this.exitCode !== null || this.signalCode !== null) return false;
     this.killed = true;
     this.send({ op: 'kill', signal });
     return true;
+  }
+
+  readonly #paused = new Set<number>();
+
+  #resume(fd: number): void {
+    if (this.#paused.delete(fd)) this.send({ op: 'resume', fd });
   }
 
   /** An event from the spawner. */
@@ -72,7 +82,10 @@ export class SpawnedProcess extends EventEmitter {
     } else if (event.type === 'error') this.emit('error', new Error(event.message));
     else if (event.type === 'data') {
       const stream = this.stdio[event.fd];
-      if (stream instanceof Readable && !stream.push(event.data)) this.send({ op: 'pause', fd: event.fd });
+      if (stream instanceof Readable && !stream.push(event.data) && !this.#paused.has(event.fd)) {
+        this.#paused.add(event.fd);
+        this.send({ op: 'pause', fd: event.fd });
+      }
     } else if (event.type === 'exit') {
       this.exitCode = event.code;
       this.signalCode = event.signal;
@@ -111,7 +124,10 @@ class Spawner {
       }
     });
     lines.on('error', () => this.#child.kill('SIGKILL'));
-    this.#child.on('exit', () => this.#end());
+    this.#child.on('exit', (code, signal) => {
+      if (this.#processes.size > 0) console.error(`sandbox spawner ended (${signal ?? code}); its ${this.#processes.size} processes with it`);
+      this.#end();
+    });
     this.#child.on('error', () => this.#end());
     // Like a child process, a running sandbox process keeps the server's process alive; an idle spawner does not.
     this.#child.unref();
@@ -127,12 +143,12 @@ class Spawner {
     return !this.#ended;
   }
 
-  spawn(file: string, args: string[], stdio: Stdio): SpawnedProcess {
+  spawn(file: string, args: string[], stdio: Stdio, pty?: { cols: number; rows: number }): SpawnedProcess {
     const id = this.#nextId++;
-    const proc = new SpawnedProcess((message) => this.#send({ ...message, id }), stdio);
+    const proc = new SpawnedProcess((message) => this.#send({ ...message, id }), pty ? ['pipe', 'pipe'] : stdio);
     this.#processes.set(id, proc);
     this.#stdout?.ref();
-    this.#send({ op: 'spawn', id, file, args, stdio });
+    this.#send({ op: 'spawn', id, file, args, stdio, pty });
     return proc;
   }
 
@@ -150,8 +166,11 @@ class Spawner {
 
 let shared: Spawner | undefined;
 
-/** Starts a process through the shared spawner (started on first use, again if it ended). */
-export function spawnSandboxed(file: string, args: string[], stdio: Stdio): SpawnedProcess {
+/**
+ * Starts a process through the shared spawner (started on first use, again if it ended); with `pty`, on
+ * a terminal of that size (stdin and stdout are then the terminal's).
+ */
+export function spawnSandboxed(file: string, args: string[], stdio: Stdio, pty?: { cols: number; rows: number }): SpawnedProcess {
   if (!shared?.alive) shared = new Spawner();
-  return shared.spawn(file, args, stdio);
+  return shared.spawn(file, args, stdio, pty);
 }
