@@ -43,10 +43,22 @@ const ticks = () => {
   const f = statFields();
   return Number(f[11]) + Number(f[12]);
 };
-/** CPU ticks of the server's ended children (cutime + cstime): the sandboxes' commands, once they exit. */
+/**
+ * CPU ticks of the sandboxes: the server's ended children (cutime + cstime) and its living children with
+ * theirs (the sandbox spawner, whose children are the sandboxes' processes).
+ */
 const childTicks = () => {
-  const f = statFields();
-  return Number(f[13]) + Number(f[14]);
+  const own = statFields();
+  let total = Number(own[13]) + Number(own[14]);
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(f[1]) === server.pid) total += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return total;
 };
 /** Busy CPU ticks of the whole machine (every engineer's work too): /proc/stat's first line minus idle and iowait. */
 const machineTicks = () => {
