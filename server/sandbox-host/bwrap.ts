@@ -218,7 +218,13 @@ export function bwrapArgs(options: BwrapOptions, command: string[]): string[] {
   return args;
 }
 
-/** setpriv + prlimit in front of bwrap: drop to the project's uid, then cap the whole tree. */
+/**
+ * The CPU priority of everything in a sandbox (the lowest): the IDE server's saves, joins and terminal
+ * output get a core first, and students' installs and test runs take what is left.
+ */
+export const SANDBOX_NICENESS = 19;
+
+/** setpriv + prlimit + nice in front of bwrap: drop to the project's uid, cap the whole tree, lower its priority. */
 export function privilegeAndLimitArgs(uid: number, limits: SandboxLimits, overrides: Partial<SandboxLimits> = {}): string[] {
   const l = { ...limits, ...overrides };
   return [
@@ -232,7 +238,10 @@ export function privilegeAndLimitArgs(uid: number, limits: SandboxLimits, overri
     `--nproc=${l.processes}`,
     `--fsize=${l.fileSizeBytes}`,
     '--core=0',
+    // No raising the priority back (renice, setpriority): RLIMIT_NICE 0, whatever the server was started with.
+    '--nice=0',
     '--',
+    tool('nice'), '-n', String(SANDBOX_NICENESS), '--',
   ];
 }
 

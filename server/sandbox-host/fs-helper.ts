@@ -1,5 +1,4 @@
 import 'server-only';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +8,8 @@ import { AppError } from '@/lib/errors';
 import type { FsEvent } from '@/lib/sandbox/types';
 import { baseEnv, bwrapArgs, privilegeAndLimitArgs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
-import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
+import { spawnSandboxed, type SpawnedProcess } from '@/server/sandbox-host/spawner';
+import { tool } from '@/server/sandbox-host/tools';
 
 // The server's handle on a workspace's files: a node process inside the project's sandbox (sandbox-fs.mjs)
 // that does every read, write and watch with the sandbox's rights and view. Restarted on demand.
@@ -55,7 +55,7 @@ const codeMap: Record<string, ConstructorParameters<typeof AppError>[0]> = {
 };
 
 export class FsHelper {
-  #child?: ChildProcess;
+  #child?: SpawnedProcess;
   #nextId = 1;
   #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   #watching = false;
@@ -64,7 +64,7 @@ export class FsHelper {
     private readonly options: { dirs: SandboxDirs; uid: number; config: SandboxHostConfig; onEvents: (events: FsEvent[]) => void },
   ) {}
 
-  #ensure(): ChildProcess {
+  #ensure(): SpawnedProcess {
     if (this.#child && this.#child.exitCode === null && !this.#child.killed) return this.#child;
     const { dirs, uid, config } = this.options;
     const argv = [
@@ -83,7 +83,7 @@ export class FsHelper {
         ['node', INSIDE],
       ),
     ];
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: EMPTY_ENV, cwd: '/' });
+    const child = spawnSandboxed(argv[0]!, argv.slice(1), ['pipe', 'pipe', 'pipe']);
     this.#child = child;
     if (this.#watching) {
       // A restarted helper resumes watching for the subscribers that are still there.

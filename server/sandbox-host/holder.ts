@@ -6,6 +6,7 @@ import type { NetworkPolicy } from '@/lib/sandbox/types';
 import { bwrapArgs, baseEnv, privilegeAndLimitArgs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
 import type { SandboxHostConfig } from '@/server/sandbox-host/config';
 import { startEgressProxy, type EgressProxy } from '@/server/sandbox-host/egress-proxy';
+import { spawnSandboxed, type SpawnedProcess } from '@/server/sandbox-host/spawner';
 import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
 
 // A network namespace for one (workspace, policy): a small bubblewrap sandbox that owns an empty netns
@@ -18,7 +19,7 @@ const INSIDE_SOCKET = '/run/ide/proxy.sock';
 
 export class NetHolder {
   readonly policy: NetworkPolicy;
-  #child?: ChildProcess;
+  #child?: SpawnedProcess;
   #proxy?: EgressProxy;
   #nsPid?: number;
   #forwarders = new Map<number, { child: ChildProcess; socket: string }>();
@@ -66,7 +67,7 @@ export class NetHolder {
         command,
       ),
     ];
-    const child = spawn(tool('setpriv'), argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env: EMPTY_ENV, cwd: '/' });
+    const child = spawnSandboxed(tool('setpriv'), argv.slice(1), ['ignore', 'ignore', 'pipe', 'pipe']);
     this.#child = child;
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
@@ -104,18 +105,21 @@ export class NetHolder {
   }
 
   /** TCP ports listening inside the namespace (except our own proxy forwarder). */
-  listeningPorts(): number[] {
-    return [...this.#listeners().keys()].sort((a, b) => a - b);
+  async listeningPorts(): Promise<number[]> {
+    return [...(await this.#listeners()).keys()].sort((a, b) => a - b);
   }
 
-  /** port → the loopback address that reaches it (IPv4 unless the server listens on ::1 only). */
-  #listeners(): Map<number, '127.0.0.1' | '[::1]'> {
+  /**
+   * port → the loopback address that reaches it (IPv4 unless the server listens on ::1 only). Read
+   * asynchronously: every workspace with a running process polls this, and the event loop serves saves.
+   */
+  async #listeners(): Promise<Map<number, '127.0.0.1' | '[::1]'>> {
     const found = new Map<number, '127.0.0.1' | '[::1]'>();
     if (!this.#nsPid) return found;
     for (const file of ['tcp', 'tcp6'] as const) {
       let text: string;
       try {
-        text = fs.readFileSync(`/proc/${this.#nsPid}/net/${file}`, 'utf8');
+        text = await fs.promises.readFile(`/proc/${this.#nsPid}/net/${file}`, 'utf8');
       } catch {
         continue;
       }
@@ -137,7 +141,7 @@ export class NetHolder {
     const existing = this.#forwarders.get(port);
     if (existing && existing.child.exitCode === null) return existing.socket;
     const socket = path.join(dirs.previews, `${this.policy}-${port}.sock`);
-    const address = this.#listeners().get(port) ?? '127.0.0.1';
+    const address = (await this.#listeners()).get(port) ?? '127.0.0.1';
     fs.rmSync(socket, { force: true });
     const child = spawn(
       tool('nsenter'),

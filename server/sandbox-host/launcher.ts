@@ -1,5 +1,4 @@
 import 'server-only';
-import { spawn, type ChildProcess } from 'node:child_process';
 import split2 from 'split2';
 import { z } from 'zod';
 import { bwrapArgs, baseEnv, privilegeAndLimitArgs, type SandboxDirs } from '@/server/sandbox-host/bwrap';
@@ -7,7 +6,8 @@ import type { SandboxHostConfig } from '@/server/sandbox-host/config';
 import { installHelper } from '@/server/sandbox-host/fs-helper';
 import type { NetHolder } from '@/server/sandbox-host/holder';
 import type { ProcessBackend, ProcessEvents } from '@/server/sandbox-host/process';
-import { EMPTY_ENV, tool } from '@/server/sandbox-host/tools';
+import { spawnSandboxed, type SpawnedProcess } from '@/server/sandbox-host/spawner';
+import { tool } from '@/server/sandbox-host/tools';
 
 // One long-lived process inside a workspace's sandbox for one network policy (sandbox-run.mjs, in the
 // policy's network namespace, as the project's uid, under the commands' prlimit values) that starts the
@@ -27,7 +27,7 @@ const messageSchema = z.union([
 
 export class Launcher {
   readonly holder: NetHolder;
-  #child: ChildProcess;
+  #child: SpawnedProcess;
   #running = new Map<string, ProcessEvents>();
   #stopped = false;
 
@@ -55,7 +55,7 @@ export class Launcher {
         ['node', INSIDE, String(cpuSeconds), String(cpuSeconds + 5)],
       ),
     ];
-    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env: EMPTY_ENV, cwd: '/' });
+    const child = spawnSandboxed(argv[0]!, argv.slice(1), ['pipe', 'pipe', 'pipe']);
     this.#child = child;
     child.stdin?.on('error', () => {});
     child.stderr?.on('data', () => {}); // drained; a runner's own errors end it, and its commands say so

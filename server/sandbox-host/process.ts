@@ -1,10 +1,8 @@
 import 'server-only';
-import { spawn as spawnChild, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import { spawn as spawnPty, type IPty } from 'node-pty';
 import type { ExitInfo } from '@/lib/sandbox/types';
 import type { SandboxLimits } from '@/server/sandbox-host/config';
-import { EMPTY_ENV } from '@/server/sandbox-host/tools';
+import { spawnSandboxed, type SpawnedProcess } from '@/server/sandbox-host/spawner';
 
 // One sandboxed process tree as the server sees it: the outer bwrap process (killing it ends the whole
 // tree: the sandbox's pid 1 dies with its parent and takes its namespace with it), its output as one
@@ -49,8 +47,7 @@ export class HostProcess {
   readonly startedAt = Date.now();
   #resolveExit!: (info: ExitInfo) => void;
   #listeners = new Set<(chunk: string) => void>();
-  #pty?: IPty;
-  #child?: ChildProcess;
+  #child?: SpawnedProcess;
   #backend?: ProcessBackend;
   #tail = '';
   #outputBytes = 0;
@@ -72,24 +69,20 @@ export class HostProcess {
         },
       });
     } else if (!file) throw new Error('empty argv');
-    else if (options.terminal) {
-      this.#pty = spawnPty(file, args, { name: 'xterm-256color', cols: options.terminal.cols, rows: options.terminal.rows, cwd: '/', env: EMPTY_ENV });
-      this.#pty.onData((data) => this.#output(data));
-      // node-pty reports a signal by number; 128+N is how shells and bwrap say it too.
-      this.#pty.onExit(({ exitCode, signal }) => this.#finish(signal ? 128 + signal : exitCode, null));
-    } else {
-      const child = spawnChild(file, args, { stdio: ['pipe', 'pipe', 'pipe'], env: EMPTY_ENV, cwd: '/' });
+    else {
+      // Forked by the spawner, not by the server (spawner.ts): a terminal on a PTY, anything else on pipes.
+      const child = options.terminal ? spawnSandboxed(file, args, ['pipe', 'pipe'], options.terminal) : spawnSandboxed(file, args, ['pipe', 'pipe', 'pipe']);
       this.#child = child;
       for (const stream of [child.stdout, child.stderr]) {
         const decoder = new StringDecoder('utf8');
         stream?.on('data', (data: Buffer) => this.#output(decoder.write(data)));
       }
       child.stdin?.on('error', () => {});
-      child.on('error', (error) => {
+      child.on('error', (error: Error) => {
         this.#output(`${error.message}\n`);
         this.#finish(127, null);
       });
-      child.on('close', (code, signal) => this.#finish(code ?? 128, signal));
+      child.on('close', (code: number | null, signal: string | null) => this.#finish(code ?? 128, signal));
     }
     if (options.timeoutMs) {
       this.#timer = setTimeout(
@@ -100,7 +93,7 @@ export class HostProcess {
   }
 
   get pid(): number | undefined {
-    return this.#pty?.pid ?? this.#child?.pid;
+    return this.#child?.pid;
   }
 
   get exited(): boolean {
@@ -114,8 +107,7 @@ export class HostProcess {
 
   write(data: string): void {
     if (this.#done) return;
-    if (this.#pty) this.#pty.write(data);
-    else if (this.#backend) this.#backend.write(data);
+    if (this.#backend) this.#backend.write(data);
     else this.#child?.stdin?.write(data);
   }
 
@@ -126,15 +118,14 @@ export class HostProcess {
   }
 
   resize(size: { cols: number; rows: number }): void {
-    if (!this.#done && this.#pty) this.#pty.resize(size.cols, size.rows);
+    if (!this.#done && this.options.terminal) this.#child?.resize(size);
   }
 
   /** Stops reading output until resume(): the process blocks on a full pipe instead of the server buffering. */
   pause(): void {
     if (this.#paused || this.#done) return;
     this.#paused = true;
-    if (this.#pty) this.#pty.pause();
-    else if (this.#backend) this.#backend.pause();
+    if (this.#backend) this.#backend.pause();
     else {
       this.#child?.stdout?.pause();
       this.#child?.stderr?.pause();
@@ -144,8 +135,7 @@ export class HostProcess {
   resume(): void {
     if (!this.#paused) return;
     this.#paused = false;
-    if (this.#pty) this.#pty.resume();
-    else if (this.#backend) this.#backend.resume();
+    if (this.#backend) this.#backend.resume();
     else {
       this.#child?.stdout?.resume();
       this.#child?.stderr?.resume();
@@ -157,12 +147,7 @@ export class HostProcess {
     this.#endedBy ??= { reason, message };
     this.resume();
     if (this.#backend) return this.#backend.kill();
-    const pid = this.pid;
-    try {
-      if (pid) process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
+    this.#child?.kill('SIGKILL');
   }
 
   #output(chunk: string): void {

@@ -6,7 +6,7 @@ import path from 'node:path';
 const DIRS = ['/usr/bin', '/bin', '/usr/sbin', '/sbin', '/usr/local/bin'];
 const found = new Map<string, string>();
 
-export type Tool = 'bwrap' | 'setpriv' | 'prlimit' | 'nsenter' | 'socat';
+export type Tool = 'bwrap' | 'setpriv' | 'prlimit' | 'nice' | 'nsenter' | 'socat';
 
 export function tool(name: Tool): string {
   const cached = found.get(name);
@@ -31,7 +31,7 @@ export function unavailableReason(): string | undefined {
 
 /** Which of the needed programs are missing (empty when the host sandbox can run). */
 export function missingTools(): Tool[] {
-  return (['bwrap', 'setpriv', 'prlimit', 'nsenter', 'socat'] as const).filter((name) => {
+  return (['bwrap', 'setpriv', 'prlimit', 'nice', 'nsenter', 'socat'] as const).filter((name) => {
     try {
       tool(name);
       return false;

@@ -13,21 +13,16 @@ import { resolveCwd, terminalWrapper } from '@/server/sandbox-host/command-line'
 import { Launcher } from '@/server/sandbox-host/launcher';
 import { linkNpmCache } from '@/server/sandbox-host/npm-cache';
 import { logSeedError, readerFor, seedDependencies, type SeedResult } from '@/server/sandbox-host/deps-cache';
+import { PortWatch, type WorkspaceEvents } from '@/server/sandbox-host/ports';
 import { HostProcess } from '@/server/sandbox-host/process';
 import { killLeftovers, tool } from '@/server/sandbox-host/tools';
 
 // One project's host sandbox: its folders, its file helper, its network namespaces (one per policy in use),
-// its processes and its dev servers. Shared by every socket of the project; torn down when the manager says.
+// its processes and its dev servers (ports.ts). Shared by every socket of the project; torn down when the manager says.
 
-const PORT_POLL_MS = 500;
 /** Commands (terminals included) one workspace may run at once; each holds pipes or a PTY in the server. */
 const MAX_PROCESSES = 48;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
-
-export interface WorkspaceEvents {
-  onServerReady(port: number): void;
-  onPortClosed(port: number): void;
-}
 
 export class Workspace {
   readonly projectId: string;
@@ -40,9 +35,7 @@ export class Workspace {
   readonly #resolved = new Map<NetworkPolicy, NetHolder>();
   readonly #launchers = new Map<NetworkPolicy, Launcher>();
   readonly #watchers = new Set<{ prefix: string; listener: (events: FsEvent[]) => void }>();
-  readonly #portListeners = new Set<WorkspaceEvents>();
-  #ports = new Map<number, NetHolder>();
-  #pollTimer?: NodeJS.Timeout;
+  readonly #portWatch: PortWatch;
   #diskTimer?: NodeJS.Timeout;
   #checkingDisk = false;
   /** A seeding of node_modules in progress: commands wait for it. */
@@ -56,6 +49,7 @@ export class Workspace {
     this.dirs = sandboxDirs(config, projectId);
     this.uid = uidFor(projectId, config);
     prepareSandboxDirs(config, this.dirs, this.uid);
+    this.#portWatch = new PortWatch({ holders: () => this.#resolved.values(), busy: () => this.processes.size > 0, name: projectId });
     this.#helper = new FsHelper({ dirs: this.dirs, uid: this.uid, config, onEvents: (events) => this.#dispatch(events) });
   }
 
@@ -141,9 +135,9 @@ export class Workspace {
     void proc.exit.then(() => {
       this.processes.delete(id);
       // A process's last moments may have opened or closed a port: look once more.
-      this.#pollPorts();
+      this.#portWatch.poll();
     });
-    this.#startPolling();
+    this.#portWatch.start();
     this.#diskTimer ??= setInterval(() => void this.checkDisk(), this.#config.diskCheckMs);
     return proc;
   }
@@ -207,53 +201,25 @@ export class Workspace {
 
   // ---- dev servers
   onPorts(listener: WorkspaceEvents): () => void {
-    this.#portListeners.add(listener);
-    return () => this.#portListeners.delete(listener);
+    return this.#portWatch.on(listener);
   }
 
   get ports(): number[] {
-    return [...this.#ports.keys()].sort((a, b) => a - b);
+    return this.#portWatch.ports;
   }
 
   /** A host unix socket that reaches the dev server on this port, or undefined when nothing listens there. */
   async previewSocket(port: number): Promise<string | undefined> {
-    const holder = this.#ports.get(port);
+    const holder = this.#portWatch.holderOf(port);
     if (!holder?.alive) return undefined;
     return holder.forwarder(port, this.dirs, this.uid);
-  }
-
-  #startPolling(): void {
-    this.#pollTimer ??= setInterval(() => this.#pollPorts(), PORT_POLL_MS);
-  }
-
-  #pollPorts(): void {
-    const now = new Map<number, NetHolder>();
-    for (const holder of this.#resolved.values()) {
-      if (!holder.alive) continue;
-      for (const port of holder.listeningPorts()) if (!now.has(port)) now.set(port, holder);
-    }
-    for (const [port, holder] of this.#ports) {
-      if (now.get(port) === holder) continue;
-      holder.dropForwarder(port);
-      this.#ports.delete(port);
-      for (const l of this.#portListeners) l.onPortClosed(port);
-    }
-    for (const [port, holder] of now) {
-      if (this.#ports.has(port)) continue;
-      this.#ports.set(port, holder);
-      for (const l of this.#portListeners) l.onServerReady(port);
-    }
-    if (this.processes.size === 0 && this.#ports.size === 0 && this.#pollTimer) {
-      clearInterval(this.#pollTimer);
-      this.#pollTimer = undefined;
-    }
   }
 
   /** Ends every process, closes the namespaces and the file helper. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
-    clearInterval(this.#pollTimer);
+    this.#portWatch.close();
     clearInterval(this.#diskTimer);
     const exits = [...this.processes.values()].map((p) => {
       p.kill('teardown', 'The sandbox was shut down.');
@@ -269,8 +235,6 @@ export class Workspace {
     for (const launcher of this.#launchers.values()) launcher.stop();
     const holders = await Promise.race([Promise.allSettled([...this.#holders.values()]), sleep(5000).then(() => [])]);
     await Promise.race([Promise.all(holders.map((h) => (h.status === 'fulfilled' ? h.value.close() : undefined))), sleep(5000)]);
-    for (const port of this.#ports.keys()) for (const l of this.#portListeners) l.onPortClosed(port);
-    this.#ports.clear();
     this.#helper.dispose();
     killLeftovers(this.uid, this.dirs.workspace);
     // Its sockets are dead now; the files (workspace, home) stay for next time, except a share-link
