@@ -1,8 +1,12 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import type { DehydratedState } from '@tanstack/react-query';
+import { hydrate, type DehydratedState } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import superjson, { type SuperJSONResult } from 'superjson';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
 import type { User } from '@/db/schema';
+import { makeQueryClient } from '@/lib/trpc/query-client';
+import type { AppRouter } from '@/server/api/root';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { revokeSession } from '@/db/queries/sessions';
@@ -36,6 +40,19 @@ describe('prefetchWorkbench', () => {
     expect(dataOf(state, 'files.tree')).toEqual(await callerFor(alice).files.tree({ projectId: id }));
     expect(dataOf(state, 'files.read')).toEqual(await callerFor(alice).files.read({ projectId: id, path: project.mainFile! }));
     expect(state?.queries).toHaveLength(3);
+  });
+
+  it("lands in the browser's query cache under the keys the workbench reads", async () => {
+    const { id } = await callerFor(alice).project.create({ template: 'vite-react-ts' });
+    const state = await prefetchWorkbench(testDb.db, await sessionCookieFor(testDb.db, alice.id), id);
+    // The browser's side: its query client and tRPC's client-side keys (this test never sends a request).
+    const queryClient = makeQueryClient();
+    hydrate(queryClient, state);
+    const trpc = createTRPCOptionsProxy<AppRouter>({ client: createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: 'http://127.0.0.1:9/api/trpc' })] }), queryClient });
+    const project = queryClient.getQueryData(trpc.project.byId.queryKey({ projectId: id }));
+    expect(project).toEqual(await callerFor(alice).project.byId({ projectId: id }));
+    expect(queryClient.getQueryData(trpc.files.tree.queryKey({ projectId: id }))).toHaveLength((await callerFor(alice).files.tree({ projectId: id })).length);
+    expect(queryClient.getQueryData(trpc.files.read.queryKey({ projectId: id, path: project!.mainFile! }))).toMatchObject({ path: project!.mainFile, encoding: 'utf8' });
   });
 
   it('sends nothing of a project to a signed-in user without a role on it', async () => {
