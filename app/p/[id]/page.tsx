@@ -1,10 +1,6 @@
-import { HydrationBoundary } from '@tanstack/react-query';
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { WorkbenchLoader } from '@/components/workbench/workbench-loader';
-import { getDb } from '@/db';
-import { prefetchWorkbench } from '@/server/projects/workbench-prefetch';
 import { monacoPreloads } from '@/server/runtime/monaco-preloads';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -14,10 +10,5 @@ export const metadata: Metadata = { title: 'Project · Cloud IDE' };
 export default async function ProjectPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!uuid.test(id)) notFound();
-  const state = await prefetchWorkbench(await getDb(), (await headers()).get('cookie'), id);
-  return (
-    <HydrationBoundary state={state}>
-      <WorkbenchLoader projectId={id} editorChunks={monacoPreloads()} />
-    </HydrationBoundary>
-  );
+  return <WorkbenchLoader projectId={id} editorChunks={monacoPreloads()} />;
 }
