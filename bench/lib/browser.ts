@@ -26,20 +26,22 @@ export interface JsTally {
 /**
  * Counts the JavaScript a page downloads: every response that is a script or is served as JavaScript (so
  * module preloads and worker scripts count too); blob: and data: URLs are not downloads and are left out.
- * `mark()` is how many responses have been seen so far; `tally(mark)` counts only those (all when omitted).
+ * `mark()` is how many responses have been seen so far; `tally(mark)` counts only those (all when omitted);
+ * `requestedBefore` (ms since the epoch) further keeps only requests the page started before that moment.
  */
-export function countJs(page: Page): { mark: () => number; tally: (upTo?: number) => Promise<JsTally> } {
-  const seen: { url: string; body: Promise<Buffer | null> }[] = [];
+export function countJs(page: Page): { mark: () => number; tally: (upTo?: number, requestedBefore?: number) => Promise<JsTally> } {
+  const seen: { url: string; startedAt: number; body: Promise<Buffer | null> }[] = [];
   page.on('response', (res) => {
     if (/^(blob|data):/.test(res.url())) return;
     const isJs = res.request().resourceType() === 'script' || /javascript/i.test(res.headers()['content-type'] ?? '');
-    if (isJs) seen.push({ url: res.url(), body: res.body().catch(() => null) });
+    if (isJs) seen.push({ url: res.url(), startedAt: res.request().timing().startTime, body: res.body().catch(() => null) });
   });
   return {
     mark: () => seen.length,
-    tally: async (upTo = seen.length) => {
+    tally: async (upTo = seen.length, requestedBefore = Infinity) => {
       const byFile: JsFile[] = [];
-      for (const { url, body } of seen.slice(0, upTo)) {
+      for (const { url, startedAt, body } of seen.slice(0, upTo)) {
+        if (startedAt >= requestedBefore) continue;
         const b = await body;
         if (b) byFile.push({ path: new URL(url).pathname, rawBytes: b.length, gzipBytes: gzipSync(b).length });
       }

@@ -25,11 +25,18 @@ export async function editorReady(browser: Browser, baseURL: string, cookies: Co
     const lines = page.locator('[data-testid="code-editor"][data-path="index.html"] .view-lines');
     await lines.click({ timeout: 60_000 });
     await page.keyboard.press('ControlOrMeta+Home');
+    // The page was ready for the key when it was sent: what it requests from here on (the language worker the
+    // edit starts, at a moment that races the frame showing the key) is not on the key's path.
+    const typedAt = Date.now();
     await page.keyboard.type('Q');
-    await page.waitForFunction(() => document.querySelector('[data-testid="code-editor"] .view-line')?.textContent?.startsWith('Q'), null, { timeout: 30_000 });
-    const upTo = js.mark(); // what arrived until the key showed, not what came after
-    const ms = await page.evaluate(() => performance.now());
-    samples.push({ ...(await js.tally(upTo)), ms });
+    // Checked every frame; the first frame that shows the key is its moment.
+    const shown = await page.waitForFunction(
+      () => (document.querySelector('[data-testid="code-editor"] .view-line')?.textContent?.startsWith('Q') ? { ms: performance.now() } : null),
+      null,
+      { timeout: 30_000, polling: 'raf' },
+    );
+    const { ms } = (await shown.jsonValue())!;
+    samples.push({ ...(await js.tally(js.mark(), typedAt)), ms });
     await context.close();
   }
   const typical = [...samples].sort((a, b) => a.rawBytes - b.rawBytes)[Math.floor(samples.length / 2)]!;
@@ -44,7 +51,8 @@ export async function editorReady(browser: Browser, baseURL: string, cookies: Co
 
 /**
  * bolt.diy's counterpart: its landing page loaded cold until its chat box takes a typed character (its
- * first usable input); the median time from navigation over `runs`.
+ * first usable input); the median time from navigation over `runs`. A character typed before the page
+ * hydrated can be dropped by React, so the box is typed into again until one shows.
  */
 export async function chatBoxReady(browser: Browser, baseURL: string, runs: number): Promise<number> {
   const times: number[] = [];
@@ -53,10 +61,17 @@ export async function chatBoxReady(browser: Browser, baseURL: string, runs: numb
     const page = await context.newPage();
     await page.goto('/', { waitUntil: 'commit' });
     const box = page.locator('textarea').first();
-    await box.click({ timeout: 60_000 });
-    await page.keyboard.type('Q');
-    await page.waitForFunction(() => document.querySelector('textarea')?.value.includes('Q'), null, { timeout: 30_000 });
-    times.push(await page.evaluate(() => performance.now()));
+    const typed = () => page.waitForFunction(() => (document.querySelector('textarea')?.value.includes('Q') ? performance.now() : null), null, { timeout: 500, polling: 'raf' });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await box.click({ timeout: 60_000 });
+      await page.keyboard.type('Q');
+      const shown = await typed().catch((error: unknown) => (Date.now() < deadline ? null : Promise.reject(error)));
+      if (shown) {
+        times.push((await shown.jsonValue())!);
+        break;
+      }
+    }
     await context.close();
   }
   return Math.round(median(times));

@@ -9,7 +9,7 @@ import { Button } from '@/components/ui/button';
 import { useEditorCommands, useWorkbench } from '@/components/workbench/context';
 import { BinaryView } from '@/components/editor/binary-view';
 import { isScriptPath, ModelRegistry } from '@/components/editor/models';
-import { loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
+import { editorCreated, loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
 import { useProjectModels } from '@/components/editor/use-project-models';
 import { useTRPC } from '@/lib/trpc/client';
 
@@ -85,6 +85,7 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
         commands.attach(editor);
         created = { monaco, editor, registry };
         setRuntime(created);
+        editorCreated();
         wb.stageDone('editor');
       },
       (error: unknown) => {

@@ -34,15 +34,26 @@ export function loadMonaco(): Promise<Monaco> {
 }
 
 let settled: Promise<void> | undefined;
+let markCreated = () => {};
+const created = new Promise<void>((resolve) => (markCreated = resolve));
+
+/** The page's editor exists (components/editor/code-editor.tsx calls this once Monaco made it). */
+export function editorCreated(): void {
+  markCreated();
+}
 
 /**
- * Resolves once Monaco has loaded (or failed to) and the page has had a moment to show the editor: what
- * the workbench's other panels wait for, so their chunks stay off the path to the first keystroke.
+ * Resolves once the editor has been created (or Monaco failed to load) and the page has had a moment to
+ * show it: what the workbench's other panels wait for, so their chunks stay off the path to the first
+ * keystroke even when Monaco itself was loaded early (components/workbench/workbench-loader.tsx).
  */
 export function editorSettled(): Promise<void> {
   const idle = () =>
     new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 500 }) : setTimeout(resolve, 0)));
-  settled ??= loadMonaco().then(idle, idle);
+  settled ??= new Promise<void>((resolve) => {
+    void created.then(resolve);
+    loadMonaco().catch(() => resolve());
+  }).then(idle);
   return settled;
 }
 

@@ -1,7 +1,8 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { preloadMonaco } from '@/components/editor/monaco';
+import { useEffect } from 'react';
+import { loadMonaco, preloadMonaco } from '@/components/editor/monaco';
 
 // The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
 // storage, and Monaco and xterm need the DOM. Loading it dynamically also keeps it out of other pages.
@@ -23,5 +24,8 @@ const Workbench = dynamic(() => import('@/components/workbench/workbench').then(
 export function WorkbenchLoader({ projectId, editorChunks }: { projectId: string; editorChunks: string[] }) {
   // The editor's module, the chunks it imports and its styles download beside the workbench's own chunks.
   preloadMonaco(editorChunks);
+  // Monaco's modules are parsed and run while the workbench's chunk downloads and its stores start, not
+  // after: the editor finds it loaded. A failure is the editor's to show (it asks again and says so).
+  useEffect(() => void loadMonaco().catch(() => {}), []);
   return <Workbench projectId={projectId} />;
 }
