@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessages, createChat, truncateFrom } from '@/db/queries/chats';
-import { addDecision, latestMemory, listDecisions, MAX_DECISIONS, storeCompaction, type CompactionInput } from '@/db/queries/memory';
+import { createFiles } from '@/db/queries/files';
+import { addDecision, getChatWithMemory, latestMemory, listDecisions, MAX_DECISIONS, NOTES_MAX_BYTES, NOTES_PATH, storeCompaction, type CompactionInput } from '@/db/queries/memory';
 import { insertProject } from '@/db/queries/projects';
 import type { Message, User } from '@/db/schema';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
@@ -103,5 +104,28 @@ describe('remember (decisions)', () => {
     for (let i = 0; i < MAX_DECISIONS; i++) expect(await addDecision(testDb.db, projectId, chatId, at, { text: `d${i}` })).toBe('stored');
     expect(await addDecision(testDb.db, projectId, chatId, at, { text: 'one more' })).toBe('full');
     expect(await listDecisions(testDb.db, projectId, chatId)).toHaveLength(MAX_DECISIONS);
+  });
+});
+
+describe('getChatWithMemory', () => {
+  it("reads the chat with its own newest record, decisions and its project's AGENTS.md, nothing of another chat or project", async () => {
+    const { chatId, rows } = await chatWithMessages(3);
+    const other = await chatWithMessages(2);
+    await storeCompaction(testDb.db, projectId, chatId, record(1, rows[0]!.id));
+    await storeCompaction(testDb.db, projectId, chatId, record(2, rows[1]!.id));
+    await storeCompaction(testDb.db, projectId, other.chatId, record(1, other.rows[0]!.id, 'other chat'));
+    await addDecision(testDb.db, projectId, chatId, rows[0]!.id, { text: 'first' });
+    await addDecision(testDb.db, projectId, chatId, rows[1]!.id, { text: 'second' });
+    await addDecision(testDb.db, projectId, other.chatId, other.rows[0]!.id, { text: 'not mine' });
+    // only the other project has notes: none may show here
+    await createFiles(testDb.db, otherProjectId, [{ path: NOTES_PATH, content: new TextEncoder().encode('other notes') }]);
+    expect(await getChatWithMemory(testDb.db, projectId, chatId)).toMatchObject({
+      chat: { id: chatId, projectId },
+      memory: { memory: { version: 2, summary: 'note v2', throughMessageId: rows[1]!.id, notice: null }, decisions: ['first', 'second'], notes: null },
+    });
+    await createFiles(testDb.db, projectId, [{ path: NOTES_PATH, content: new TextEncoder().encode('x'.repeat(NOTES_MAX_BYTES + 10)) }]);
+    expect((await getChatWithMemory(testDb.db, projectId, chatId))?.memory.notes).toBe('x'.repeat(NOTES_MAX_BYTES));
+    expect(await getChatWithMemory(testDb.db, otherProjectId, chatId)).toBeUndefined();
+    expect((await getChatWithMemory(testDb.db, projectId, other.chatId))?.memory).toMatchObject({ memory: { summary: 'other chat' }, decisions: ['not mine'] });
   });
 });

@@ -1,11 +1,10 @@
 import 'server-only';
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
 import { getChat } from '@/db/queries/chats';
-import { readFile } from '@/db/queries/files';
-import { chat, memoryDecision, memoryRecord, message, type MemoryRecord } from '@/db/schema';
+import { blob, chat, memoryDecision, memoryRecord, message, projectFile, type Chat, type MemoryRecord } from '@/db/schema';
 import { serverToolArgSchemas } from '@/lib/agent/tool-schemas';
 import type { MemoryState } from '@/server/memory/types';
 
@@ -106,27 +105,40 @@ export const NOTES_PATH = 'AGENTS.md';
 /** Only the start of a large AGENTS.md is read; the prompt budget cuts it further. */
 export const NOTES_MAX_BYTES = 32 * 1024;
 
-export async function readProjectNotes(db: Tx, projectId: string): Promise<string | null> {
-  const file = await readFile(db, projectId, NOTES_PATH);
-  if (!file) return null;
-  return new TextDecoder('utf-8', { fatal: false }).decode(file.content.subarray(0, NOTES_MAX_BYTES));
-}
-
 export interface ChatMemory {
   memory: MemoryState | null;
   decisions: string[];
   notes: string | null;
 }
 
-/** What server/memory needs besides the messages and the plan, in three small queries. */
+// Qualified by hand: drizzle writes a column of the only table selected from without its table name,
+// which inside the subqueries below would name the subquery's own column.
+const outerChat = sql.identifier('chat');
+
+/**
+ * A chat of the project with what server/memory needs besides its messages: the newest record, the
+ * decisions (oldest first) and the start of AGENTS.md. One query: a turn reads it before its model call.
+ */
+export async function getChatWithMemory(db: Tx, projectId: string, chatId: string): Promise<{ chat: Chat; memory: ChatMemory } | undefined> {
+  const [row] = await db
+    .select({
+      chat,
+      memory: sql<MemoryState | null>`(select json_build_object('version', r.version, 'summary', r.summary, 'throughMessageId', r.through_message_id, 'notice', r.notice)
+        from ${memoryRecord} r where r.chat_id = ${outerChat}.id order by r.version desc limit 1)`,
+      decisions: sql<string[]>`coalesce((select json_agg(d.text order by d.created_at, d.id) from ${memoryDecision} d where d.chat_id = ${outerChat}.id), '[]'::json)`,
+      notes: sql<Uint8Array | null>`(select substring(b.content from 1 for ${NOTES_MAX_BYTES}) from ${projectFile} f join ${blob} b on b.hash = f.blob_hash
+        where f.project_id = ${outerChat}.project_id and f.path = ${NOTES_PATH})`,
+    })
+    .from(chat)
+    .where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));
+  if (!row) return undefined;
+  const notes = row.notes ? new TextDecoder('utf-8', { fatal: false }).decode(row.notes) : null;
+  return { chat: row.chat, memory: { memory: row.memory, decisions: row.decisions, notes } };
+}
+
+/** The chat's memory (empty for a chat not in the project). */
 export async function loadChatMemory(db: Db, projectId: string, chatId: string): Promise<ChatMemory> {
-  const [record, decisions, notes] = await Promise.all([
-    latestMemory(db, projectId, chatId),
-    listDecisions(db, projectId, chatId),
-    readProjectNotes(db, projectId),
-  ]);
-  const memory = record ? { version: record.version, summary: record.summary, throughMessageId: record.throughMessageId, notice: record.notice } : null;
-  return { memory, decisions, notes };
+  return (await getChatWithMemory(db, projectId, chatId))?.memory ?? { memory: null, decisions: [], notes: null };
 }
 
 export interface CompactionNotice {

@@ -21,6 +21,8 @@ export interface ModelCall {
   /** Awaited: the stream is read no faster than the browser takes the text. */
   onText: (delta: string) => void | Promise<void>;
   onRetry: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /** Called once, when the model's first text (passed on) or tool call has arrived. */
+  onStreaming?: () => void;
 }
 
 export interface RawToolCall {
@@ -90,6 +92,7 @@ async function streamChat(call: ModelCall, progress: { streamed: boolean }): Pro
     { signal: call.signal },
   );
   let text = '';
+  let announced = false;
   const calls: RawToolCall[] = [];
   let finish: string | null = null;
   let usage: Usage | null = null;
@@ -110,6 +113,11 @@ async function streamChat(call: ModelCall, progress: { streamed: boolean }): Pro
       if (d.function?.arguments) slot.arguments += d.function.arguments;
     }
     if (choice.finish_reason) finish = choice.finish_reason;
+    // A streamed attempt is never retried, so once per call.
+    if (progress.streamed && !announced) {
+      announced = true;
+      call.onStreaming?.();
+    }
   }
   if (!finish) throw new StreamCutError();
   const toolCalls = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${i}` }));
@@ -125,6 +133,7 @@ async function streamResponses(call: ModelCall, progress: { streamed: boolean })
     { signal: call.signal },
   );
   let text = '';
+  let announced = false;
   const calls = new Map<number, RawToolCall>();
   let finishReason: FinishReason | null = null;
   let usage: Usage | null = null;
@@ -165,6 +174,10 @@ async function streamResponses(call: ModelCall, progress: { streamed: boolean })
         throw new AppError('upstream:model', `The model failed: ${event.message}`);
       default:
         break;
+    }
+    if (progress.streamed && !announced) {
+      announced = true;
+      call.onStreaming?.();
     }
   }
   if (!finishReason) throw new StreamCutError();

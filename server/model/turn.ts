@@ -1,8 +1,8 @@
 import 'server-only';
 import { Repeater } from '@repeaterjs/repeater';
 import type { Db } from '@/db/client';
-import { appendMessages, getChat, setPlan } from '@/db/queries/chats';
-import { loadChatMemory } from '@/db/queries/memory';
+import { appendMessages, setPlan } from '@/db/queries/chats';
+import { getChatWithMemory } from '@/db/queries/memory';
 import type { ProjectSummary } from '@/db/queries/projects';
 import type { PlanItem, User } from '@/db/schema';
 import { AGENT_MAX_STEPS, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
@@ -64,8 +64,10 @@ export interface TurnOptions {
 /** Checks what may refuse the turn (throws AppError), then returns its events. */
 export async function startTurn(options: TurnOptions): Promise<AsyncIterable<TurnEvent>> {
   const { db, deps, user, project, request } = options;
-  const chat = await getChat(db, project.id, request.chatId);
-  if (!chat) throw new AppError('not_found:chat');
+  // The chat and its memory state in one read (before the lock: a turn that started meanwhile makes the lock fail).
+  const found = await getChatWithMemory(db, project.id, request.chatId);
+  if (!found) throw new AppError('not_found:chat');
+  const { chat, memory } = found;
   const config = deps.getModelConfig();
   if (!isConfigured(config)) throw noKeyError();
   const model = request.model ?? config.models[0];
@@ -83,10 +85,9 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
   }
   const lock = await deps.locks.acquire(chat.id);
   if (!lock) throw new AppError('conflict:chat');
-  let turn, memory;
+  let turn;
   try {
-    // The memory state is read beside the messages (no extra round trip before the model call).
-    [turn, memory] = await Promise.all([prepareTurn(db, chat, request.input, deps.maxSteps), stopOnly ? null : loadChatMemory(db, project.id, chat.id)]);
+    turn = await prepareTurn(db, chat, request.input, deps.maxSteps);
   } catch (error) {
     lock.release();
     throw error;
@@ -121,7 +122,7 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
         chatId: chat.id,
         plan: chat.plan,
         messages: turn.messages,
-        memory: memory!,
+        memory,
         model,
         settings: deps.memory,
         summarize: modelSummarizer(config, model, { signal: controller.signal }),
@@ -132,6 +133,14 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
       history = await resolveImages(db, context.prompt.history);
       await push({ type: 'context', used: context.prompt.tokens, window: context.window });
       if (context.compaction) await push(context.compaction);
+      // The request's messages are stored once the model streams (or the call ends, failed or stopped: they are
+      // kept either way). PGlite runs on this thread: a write started beside the call held the request back.
+      let committed: Promise<unknown> | undefined;
+      const commitOnce = () =>
+        (committed ??= store().then(
+          () => null,
+          (error: unknown) => (abort(), error),
+        ));
       const call = callModel({
         config,
         api,
@@ -143,16 +152,12 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
           await push({ type: 'text', delta });
         },
         onRetry: (info) => void push({ type: 'retrying', ...info }),
+        onStreaming: () => void commitOnce(),
       });
-      // The request's messages are stored while the model starts answering.
-      const committed = store().then(
-        () => null,
-        (error: unknown) => (abort(), error),
-      );
       answer = await call.catch(async (error: unknown) => {
-        throw (await committed) ?? error;
+        throw (await commitOnce()) ?? error;
       });
-      const commitError = await committed;
+      const commitError = await commitOnce();
       // A student's tests run by the agent's command tool (this request's results): the workshop dashboard shows the counts.
       if (request.input.kind === 'tool_results') {
         await recordAgentTestRuns(db, project, turn.history).catch((error: unknown) => console.error('agent turn: could not record a test run:', error));
