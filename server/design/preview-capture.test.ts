@@ -29,7 +29,8 @@ if (!design) console.warn(`server-side capture fidelity test skipped: no design 
 // Serves page.html at / and leak.html at /leak from the workspace.
 const SERVER = `const http = require('http'), fs = require('fs');
 http.createServer((q, s) => {
-  const file = q.url === '/' ? 'page.html' : q.url === '/leak' ? 'leak.html' : '';
+  if (q.url === '/data') return void setTimeout(() => s.writeHead(200, { 'content-type': 'text/plain' }).end('rgb(200, 0, 0)'), 400);
+  const file = q.url === '/' ? 'page.html' : q.url === '/leak' ? 'leak.html' : q.url === '/late' ? 'late.html' : '';
   try { s.writeHead(200, { 'content-type': 'text/html' }).end(fs.readFileSync(file)); } catch { s.writeHead(404).end('no'); }
 }).listen(Number(process.argv[2]), '0.0.0.0');`;
 
@@ -55,6 +56,11 @@ beforeAll(async () => {
   await sandbox.fs.writeFile(
     'leak.html',
     `<!doctype html><body style="background:#0a0"><img src="http://127.0.0.1:${outsidePort}/img.png"><script>fetch('http://localhost:${outsidePort}/f').catch(() => {}); new WebSocket('ws://127.0.0.1:${outsidePort}/ws');</script></body>`,
+  );
+  // Paints red only after load, once a slow request (400 ms) and a second one after it answer.
+  await sandbox.fs.writeFile(
+    'late.html',
+    `<!doctype html><body style="margin:0;background:#fff"><script>addEventListener('load', () => setTimeout(async () => { await fetch('/data'); document.body.style.background = await (await fetch('/data')).text(); }, 20));</script></body>`,
   );
   const ready = new Promise<void>((resolve) => sandbox.onServerReady((e) => e.port === PORT && resolve()));
   await sandbox.spawn('node', ['server.cjs', String(PORT)]);
@@ -111,6 +117,13 @@ describe.skipIf(!!missing)('server-side capture of a host sandbox preview', () =
     } finally {
       await capturer.close();
     }
+  }, 60_000);
+
+  it('waits after load until the network is quiet: what a page fetches then is in the picture', async () => {
+    const { png } = await capturePreviewOnServer(server.userIds.owner, server.projectId, { port: PORT, path: '/late', viewport: VIEWPORTS.mobile });
+    const image = await decodePng(Buffer.from(png.slice(png.indexOf(',') + 1), 'base64'));
+    const centre = (image.height / 2) * image.width * 4 + (image.width / 2) * 4;
+    expect([...image.data.subarray(centre, centre + 3)]).toEqual([200, 0, 0]);
   }, 60_000);
 
   it('a path that leaves the preview origin is refused', async () => {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '@/lib/chromium';
 import type { Viewport } from '@/lib/design/protocol';
 import { env } from '@/lib/env';
@@ -17,9 +17,13 @@ export interface ServerCaptureResult {
   png: Buffer;
   width: number;
   height: number;
+  /** Navigation to load, the wait for a quiet network, the screenshot (ms); CPU time with `cpuTime`. */
+  timings: { loadMs: number; idleMs: number; screenshotMs: number; cpuMs?: number };
 }
 
 export interface ServerCaptureOptions {
+  /** CPU time (ms) of the browser's processes, read before the page opens and after the picture (bench:capture). */
+  cpuTime?: () => number;
   executablePath?: string;
   /** Pages open at once; more captures wait. */
   maxPages?: number;
@@ -31,18 +35,64 @@ export interface ServerCaptureOptions {
   loopbackHosts?: string;
 }
 
+/**
+ * Counts the page's requests in flight from before navigation; `quiet` resolves once none has been for
+ * `quietMs`, or after `maxMs`. Hand-written: Playwright's 'networkidle' waits a fixed 500 ms of quiet,
+ * more than everything else in a capture together (bench:capture).
+ */
+function trackRequests(page: Page) {
+  let inflight = 0;
+  let changed: () => void = () => undefined;
+  page.on('request', () => {
+    inflight++;
+    changed();
+  });
+  const end = () => {
+    inflight = Math.max(0, inflight - 1);
+    changed();
+  };
+  page.on('requestfinished', end);
+  page.on('requestfailed', end);
+  return {
+    quiet: (quietMs: number, maxMs: number) =>
+      new Promise<void>((resolve) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const deadline = setTimeout(done, maxMs);
+        function done() {
+          clearTimeout(deadline);
+          clearTimeout(timer);
+          changed = () => undefined;
+          resolve();
+        }
+        changed = () => {
+          clearTimeout(timer);
+          if (inflight === 0) timer = setTimeout(done, quietMs);
+        };
+        changed();
+      }),
+  };
+}
+
+/** No request for this long after load: the page is taken as settled. */
+const QUIET_MS = 100;
+
 const ARGS = [...CHROMIUM_FLAGS, '--hide-scrollbars', '--force-device-scale-factor=1'];
 
 export class ServerCapture {
   #browser: Promise<Browser> | undefined;
   #active = 0;
   readonly #queue: (() => void)[] = [];
-  readonly #options: Required<Omit<ServerCaptureOptions, 'loopbackHosts'>> & { loopbackHosts?: string };
-  /** URLs refused since start (tests and logs). */
+  readonly #options: Required<Omit<ServerCaptureOptions, 'loopbackHosts' | 'cpuTime'>> & Pick<ServerCaptureOptions, 'loopbackHosts' | 'cpuTime'>;
+  /** The last 100 URLs refused (tests and logs). */
   readonly blocked: string[] = [];
 
   constructor(options: ServerCaptureOptions = {}) {
     this.#options = { executablePath: env.CAPTURE_CHROMIUM_PATH, maxPages: 2, timeoutMs: 30_000, idleMs: 3_000, ...options };
+  }
+
+  #refused(url: string): void {
+    this.blocked.push(url.slice(0, 500));
+    if (this.blocked.length > 100) this.blocked.shift();
   }
 
   #launch(): Promise<Browser> {
@@ -78,21 +128,28 @@ export class ServerCapture {
         await context.route('**/*', (route) => {
           const target = route.request().url();
           if (new URL(target).origin === allowed.origin) return route.continue();
-          this.blocked.push(target);
+          this.#refused(target);
           return route.abort('blockedbyclient');
         });
         await context.routeWebSocket(/.*/, (ws) => {
           if (new URL(ws.url()).host === allowed.host) return void ws.connectToServer();
-          this.blocked.push(ws.url());
+          this.#refused(ws.url());
           return ws.close();
         });
+        const cpuBefore = this.#options.cpuTime?.();
+        const started = performance.now();
         const page = await context.newPage();
         page.setDefaultTimeout(this.#options.timeoutMs);
+        const requests = trackRequests(page);
         const response = await page.goto(url, { waitUntil: 'load', timeout: this.#options.timeoutMs });
         if (!response?.ok()) throw new AppError('unavailable:design', `The preview answered ${response?.status() ?? 'nothing'}.`);
-        await page.waitForLoadState('networkidle', { timeout: this.#options.idleMs }).catch(() => undefined);
+        const loaded = performance.now();
+        await requests.quiet(QUIET_MS, this.#options.idleMs);
+        const idle = performance.now();
         const png = await page.screenshot({ type: 'png', timeout: this.#options.timeoutMs });
-        return { png, width: viewport.width, height: viewport.height };
+        const timings = { loadMs: loaded - started, idleMs: idle - loaded, screenshotMs: performance.now() - idle };
+        const cpuMs = cpuBefore === undefined ? undefined : this.#options.cpuTime!() - cpuBefore;
+        return { png, width: viewport.width, height: viewport.height, timings: cpuMs === undefined ? timings : { ...timings, cpuMs } };
       } finally {
         await context.close().catch(() => undefined);
       }
