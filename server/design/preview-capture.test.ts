@@ -126,6 +126,18 @@ describe.skipIf(!!missing)('server-side capture of a host sandbox preview', () =
     expect([...image.data.subarray(centre, centre + 3)]).toEqual([200, 0, 0]);
   }, 60_000);
 
+  it('captures past the open pages and the waiting line are refused at once', async () => {
+    const capturer = new ServerCapture({ maxPages: 1, maxWaiting: 1 });
+    try {
+      const url = previewCaptureUrl(server.userIds.owner, server.projectId, { port: PORT, path: '/late', viewport: VIEWPORTS.mobile });
+      const results = await Promise.allSettled([1, 2, 3].map(() => capturer.capture(url, VIEWPORTS.mobile)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 'unavailable:design', message: expect.stringContaining('busy') });
+    } finally {
+      await capturer.close();
+    }
+  }, 60_000);
+
   it('a path that leaves the preview origin is refused', async () => {
     await expect((await caller('owner')).design.capture({ projectId: server.projectId, port: PORT, path: '//127.0.0.1:1/x', viewport: VIEWPORTS.mobile })).rejects.toMatchObject({
       code: 'BAD_REQUEST',

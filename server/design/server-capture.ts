@@ -25,8 +25,10 @@ export interface ServerCaptureOptions {
   /** CPU time (ms) of the browser's processes, read before the page opens and after the picture (bench:capture). */
   cpuTime?: () => number;
   executablePath?: string;
-  /** Pages open at once; more captures wait. */
+  /** Pages open at once; more captures wait… */
   maxPages?: number;
+  /** …up to this many; past that a capture is refused at once (a page that never settles costs 30 s each). */
+  maxWaiting?: number;
   /** Whole capture (navigation included). */
   timeoutMs?: number;
   /** How long to wait for the network to go quiet after load before taking the picture anyway. */
@@ -87,7 +89,7 @@ export class ServerCapture {
   readonly blocked: string[] = [];
 
   constructor(options: ServerCaptureOptions = {}) {
-    this.#options = { executablePath: env.CAPTURE_CHROMIUM_PATH, maxPages: 2, timeoutMs: 30_000, idleMs: 3_000, ...options };
+    this.#options = { executablePath: env.CAPTURE_CHROMIUM_PATH, maxPages: 2, maxWaiting: 8, timeoutMs: 30_000, idleMs: 3_000, ...options };
   }
 
   #refused(url: string): void {
@@ -108,6 +110,9 @@ export class ServerCapture {
   }
 
   async #slot(): Promise<() => void> {
+    if (this.#active >= this.#options.maxPages && this.#queue.length >= this.#options.maxWaiting) {
+      throw new AppError('unavailable:design', 'The server is busy taking other captures. Retry in a moment.');
+    }
     if (this.#active >= this.#options.maxPages) await new Promise<void>((resolve) => this.#queue.push(resolve));
     else this.#active++;
     return () => {
