@@ -177,7 +177,9 @@ let shared: ServerCapture | undefined;
 
 /** The server's one capturing browser (started at its first capture). */
 export function serverCapture(): ServerCapture {
-  shared ??= new ServerCapture({ loopbackHosts: `*.${env.PREVIEW_DOMAIN}` });
+  // Chromium resolves *.localhost to loopback by itself (either family, as the IDE may listen on ::1).
+  const local = env.PREVIEW_DOMAIN === 'localhost' || env.PREVIEW_DOMAIN.endsWith('.localhost');
+  shared ??= new ServerCapture(local ? {} : { loopbackHosts: `*.${env.PREVIEW_DOMAIN}` });
   return shared;
 }
 
