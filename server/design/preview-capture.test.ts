@@ -138,6 +138,20 @@ describe.skipIf(!!missing)('server-side capture of a host sandbox preview', () =
     }
   }, 60_000);
 
+  it('a browser that died is started again at the next capture', async () => {
+    const capturer = new ServerCapture();
+    try {
+      const url = () => previewCaptureUrl(server.userIds.owner, server.projectId, { port: PORT, path: '/', viewport: VIEWPORTS.mobile });
+      const first = await capturer.browser();
+      await first.close();
+      const { png } = await capturer.capture(url(), VIEWPORTS.mobile);
+      expect((await decodePng(png)).width).toBe(VIEWPORTS.mobile.width);
+      expect(await capturer.browser()).not.toBe(first);
+    } finally {
+      await capturer.close();
+    }
+  }, 60_000);
+
   it('a path that leaves the preview origin is refused', async () => {
     await expect((await caller('owner')).design.capture({ projectId: server.projectId, port: PORT, path: '//127.0.0.1:1/x', viewport: VIEWPORTS.mobile })).rejects.toMatchObject({
       code: 'BAD_REQUEST',

@@ -97,7 +97,8 @@ export class ServerCapture {
     if (this.blocked.length > 100) this.blocked.shift();
   }
 
-  #launch(): Promise<Browser> {
+  /** The running browser, started if none is (tests end it to see it come back). */
+  browser(): Promise<Browser> {
     if (this.#browser) return this.#browser;
     const rules = this.#options.loopbackHosts ? [`--host-resolver-rules=MAP ${this.#options.loopbackHosts} 127.0.0.1`] : [];
     const launched = chromium.launch({ executablePath: this.#options.executablePath, args: [...ARGS, ...rules] });
@@ -127,7 +128,7 @@ export class ServerCapture {
     const allowed = new URL(url);
     const release = await this.#slot();
     try {
-      const browser = await this.#launch();
+      const browser = await this.browser();
       const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block' });
       try {
         await context.route('**/*', (route) => {
