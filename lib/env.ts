@@ -111,6 +111,8 @@ const schema = z.object({
   DESIGN_MAX_ROUNDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(20).default(5)),
   /** Chat images are scaled down to this longest side (pixels) before they are stored and sent to the model. */
   CHAT_IMAGE_MAX_SIDE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(256).max(4096).default(1568)),
+  /** The Chromium the server captures host-sandbox previews with (server/design/server-capture.ts). */
+  CAPTURE_CHROMIUM_PATH: z.preprocess(emptyAsUndefined, z.string().startsWith('/').default('/usr/bin/chromium')),
   /** The origin users open the IDE at; previews answer capture requests from it only. Unset → http://localhost:PORT. */
   IDE_ORIGIN: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin).optional()),
   /** Minutes a host sandbox with no connected socket keeps its processes before they are ended. */

@@ -73,6 +73,7 @@ const messages: Partial<Record<AppErrorCode, string>> = {
   'not_found:member': 'That person is not a member of this project.',
   'not_found:design': 'This project was not started from a design.',
   'bad_request:design': 'That image cannot be used as a design or a capture.',
+  'unavailable:design': 'The preview could not be captured. Is its dev server running?',
   'bad_request:chat': 'That request does not fit the chat as it stands. Reload it and try again.',
   'conflict:chat': 'The agent is already running in this chat. Stop it or wait for it to finish.',
   'rate_limit:chat': 'Too many agent turns in a short time. Wait a moment and retry.',

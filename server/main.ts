@@ -17,6 +17,7 @@ import { createSandboxHost } from '@/server/sandbox-host/http';
 import { parsePreviewHost } from '@/server/sandbox-host/preview-proxy';
 import { placementProblems } from '@/server/sandbox-host/placement';
 import { startBlobCollector } from '@/server/storage/blob-collector';
+import { closeServerCapture } from '@/server/design/server-capture';
 
 async function main(): Promise<void> {
   const dev = env.NODE_ENV === 'development';
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
   });
 
   const shutdown = () => {
-    void (sandboxHost?.close() ?? Promise.resolve()).finally(() => server.close(() => process.exit(0)));
+    void Promise.allSettled([sandboxHost?.close(), closeServerCapture()]).finally(() => server.close(() => process.exit(0)));
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

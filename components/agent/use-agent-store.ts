@@ -4,7 +4,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import type { AgentEnvironment, AgentFileWriter } from '@/lib/agent/environment';
 import { trpcTransport } from '@/lib/agent/transport';
+import type { Capture } from '@/lib/design/capture-client';
 import { actAtViewport, captureAtViewport } from '@/lib/design/capture-preview';
+import type { Viewport } from '@/lib/design/protocol';
 import { DEFAULT_SETTINGS, type ResolvedSettings } from '@/lib/project-settings';
 import { AgentStore, type ChatApi, type TurnHistory } from '@/lib/stores/agent';
 import { previewEntryUrl } from '@/lib/stores/preview';
@@ -20,6 +22,19 @@ export async function previewSource(wb: WorkbenchStore, client: Client): Promise
   if (port === null || !url) throw new Error('Nothing is shown in the preview.');
   if (wb.sandboxState?.kind.get() !== 'host') return url;
   return previewEntryUrl(url, (await client.sandbox.previewTicket.query({ projectId: wb.projectId, port })).ticket);
+}
+
+/**
+ * The shown preview captured at a viewport, one path per adapter: a host sandbox's by the server's
+ * browser (design.capture, with a ticket for this user), a WebContainer's in this page by the script
+ * it carries (lib/design/capture-preview.ts). screenshot_preview and the design loop both use this.
+ */
+export async function capturePreview(wb: WorkbenchStore, client: Client, viewport: Viewport): Promise<Capture> {
+  if (wb.sandboxState?.kind.get() !== 'host') return captureAtViewport(await previewSource(wb, client), viewport);
+  const port = wb.preview.port.get();
+  const url = port === null ? undefined : wb.preview.servers.get()[port];
+  if (port === null || !url) throw new Error('Nothing is shown in the preview.');
+  return client.design.capture.mutate({ projectId: wb.projectId, port, path: new URL(url).pathname, viewport });
 }
 
 /** The chat router behind the store's ChatApi. */
@@ -130,7 +145,7 @@ export function useAgentStore(wb: WorkbenchStore, files?: AgentFileWriter): Agen
       approval: () => settings.current.approval,
       network: () => settings.current.network,
       preview: () => ({ servers: wb.preview.servers.get(), port: wb.preview.port.get(), problems: wb.preview.problems.get() }),
-      capturePreview: async (viewport) => captureAtViewport(await previewSrc(), viewport),
+      capturePreview: (viewport) => capturePreview(wb, client, viewport),
       actInPreview: async (viewport, steps) => actAtViewport(await previewSrc(), viewport, steps),
     };
     // A restore changes files in the database; the tree's refetch brings them to the sandbox and the editor.

@@ -3,11 +3,10 @@
 import { useStore } from '@nanostores/react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { previewSource } from '@/components/agent/use-agent-store';
+import { capturePreview } from '@/components/agent/use-agent-store';
 import { CompareView } from '@/components/design/compare-view';
 import { Dialog } from '@/components/ui/dialog';
 import { useWorkbench } from '@/components/workbench/context';
-import { captureAtViewport } from '@/lib/design/capture-preview';
 import { previewShown } from '@/lib/design/preview-shown';
 import type { AgentStore } from '@/lib/stores/agent';
 import { useTRPC, useTRPCClient } from '@/lib/trpc/client';
@@ -54,7 +53,7 @@ export function DesignLoop({ store, readOnly }: { store: AgentStore; readOnly: b
       try {
         const viewport = { width: state.design.width, height: state.design.height };
         await previewShown(wb.preview.port);
-        const capture = await captureAtViewport(await previewSource(wb, client), viewport);
+        const capture = await capturePreview(wb, client, viewport);
         const round = await client.design.score.mutate({ projectId: wb.projectId, capture: capture.png });
         await queryClient.invalidateQueries({ queryKey: trpc.design.state.queryKey({ projectId: wb.projectId }) });
         const parts = Object.entries(round.parts).map(([k, v]) => `${k} ${Math.round(v * 100)}%`).join(', ');

@@ -15,7 +15,7 @@ export const VIEWPORTS = {
   mobile: { width: 390, height: 844 },
 } as const;
 
-const viewportSchema = z.object({
+export const viewportSchema = z.object({
   width: z.number().check(z.int(), z.minimum(1), z.maximum(4096)),
   height: z.number().check(z.int(), z.minimum(1), z.maximum(4096)),
 });

@@ -118,6 +118,7 @@ export const expectations: Record<string, Expectation> = {
   'design.start': { input: p, allow: editors },
   'design.state': { input: p, allow: viewers },
   'design.score': { input: p, allow: editors },
+  'design.capture': { input: (fx) => ({ ...p(fx), port: 1, viewport: { width: 1280, height: 800 } }), allow: editors },
 
   // Only the starter's owner starts a workshop from it.
   'workshop.create': { input: (fx) => ({ ...p(fx), title: 'class' }), allow: owner },
