@@ -2,10 +2,11 @@
 // published on npm as bolt.diy@0.0.6 (build/client + build/server + functions/ for Cloudflare Pages),
 // served by wrangler's local Pages runtime, fully offline once prepared. Prepared once into
 // .data/bench/bolt.diy-0.0.6/ (gitignored) from the npm registry (~1 min); later runs reuse it.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { serveDetached, type Served } from './served';
 
 export const BOLT_DIY_VERSION = '0.0.6';
 
@@ -14,10 +15,7 @@ const dir = path.join(root, '.data', 'bench', `bolt.diy-${BOLT_DIY_VERSION}`);
 const pkgDir = path.join(dir, 'package');
 const run = promisify(execFile);
 
-export interface RunningBoltDiy {
-  baseUrl: string;
-  stop: () => Promise<void>;
-}
+export type RunningBoltDiy = Served;
 
 async function npm(cwd: string, args: string[]): Promise<string> {
   try {
@@ -54,38 +52,14 @@ async function prepare(): Promise<void> {
 /** Prepares bolt.diy if needed and serves it with `wrangler pages dev` on 127.0.0.1:<port>. */
 export async function startBoltDiy(port: number): Promise<RunningBoltDiy> {
   await prepare();
-  const child = spawn(
-    path.join(pkgDir, 'node_modules', '.bin', 'wrangler'),
-    ['pages', 'dev', './build/client', '--port', String(port), '--ip', '127.0.0.1'],
-    { cwd: pkgDir, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  );
-  let log = '';
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    }
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${baseUrl}/`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`bolt.diy (wrangler pages dev) did not answer 200 on / within 90 s:\n${log.slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return { baseUrl, stop };
+  return serveDetached({
+    name: 'bolt.diy (wrangler pages dev)',
+    command: path.join(pkgDir, 'node_modules', '.bin', 'wrangler'),
+    args: ['pages', 'dev', './build/client', '--port', String(port), '--ip', '127.0.0.1'],
+    cwd: pkgDir,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+    port,
+    timeoutMs: 90_000,
+    pollMs: 500,
+  });
 }

@@ -3,10 +3,11 @@
 // of the IDE's build: the bench copies it to .data/bench/floor (same depth, so its relative imports hold;
 // Turbopack looks for a proxy file at the first folder under its root, and bench/ has bench/proxy.ts), builds
 // it there when its sources changed, and serves it with `next start`.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { serveDetached, type Served } from './served';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const source = path.join(root, 'bench', 'fixtures', 'floor');
@@ -15,10 +16,7 @@ const next = path.join(root, 'node_modules', '.bin', 'next');
 // What the floor's build depends on besides its own files.
 const inputs = [path.join(root, 'components', 'editor', 'monaco.ts'), path.join(root, 'server', 'runtime', 'monaco-preloads.ts'), path.join(root, 'package-lock.json')];
 
-export interface RunningFloor {
-  baseUrl: string;
-  stop: () => Promise<void>;
-}
+export type RunningFloor = Served;
 
 function stamp(): string {
   const hash = crypto.createHash('sha256');
@@ -42,35 +40,14 @@ export async function startFloor(port: number): Promise<RunningFloor> {
   }
   fs.rmSync(path.join(dir, 'public'), { recursive: true, force: true });
   fs.cpSync(monaco, path.join(dir, 'public', 'monaco'), { recursive: true });
-  const child = spawn(next, ['start', dir, '--port', String(port), '--hostname', '127.0.0.1'], {
+  return serveDetached({
+    name: 'the floor app',
+    command: next,
+    args: ['start', dir, '--port', String(port), '--hostname', '127.0.0.1'],
     cwd: dir, // the page reads public/monaco/preload.json from its working folder
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+    port,
+    timeoutMs: 60_000,
+    pollMs: 250,
   });
-  let log = '';
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      process.kill(-child.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    }
-  };
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${baseUrl}/`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline || child.exitCode !== null) {
-      await stop();
-      throw new Error(`the floor app did not start:\n${log.slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { baseUrl, stop };
 }

@@ -1,7 +1,7 @@
 import 'server-only';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { designsDirFor } from '@/lib/design/designs-dir';
 
 // The design fixtures live beside the repository in ../shared/designs (README there); in a git
 // worktree, beside the main checkout. Tests and bench:capture skip, saying so, when they are missing.
@@ -10,14 +10,7 @@ import path from 'node:path';
 const ROOT = import.meta.dirname ? path.resolve(import.meta.dirname, '../..') : process.cwd();
 
 export function designsDir(): string {
-  const beside = path.resolve(ROOT, '../shared/designs');
-  if (fs.existsSync(beside)) return beside;
-  try {
-    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    return path.resolve(path.dirname(common), '../shared/designs');
-  } catch {
-    return beside;
-  }
+  return designsDirFor(ROOT);
 }
 
 /** Names of the designs that have an HTML file and a desktop PNG. */
