@@ -12,8 +12,11 @@ export interface EditorReady {
   byFile: JsFile[];
 }
 
-/** Loads the project page cold, opens a file, types one character and waits until Monaco shows it; medians over `runs`. */
-export async function editorReady(browser: Browser, baseURL: string, cookies: Cookies, url: string, runs: number): Promise<EditorReady> {
+/**
+ * Loads the project page cold, opens `file` from the tree (null: the file the page opens by default), types one
+ * character and waits until Monaco shows it; medians over `runs`.
+ */
+export async function editorReady(browser: Browser, baseURL: string, cookies: Cookies, url: string, runs: number, file: string | null = 'index.html'): Promise<EditorReady> {
   const samples: EditorReady[] = [];
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ baseURL });
@@ -21,8 +24,8 @@ export async function editorReady(browser: Browser, baseURL: string, cookies: Co
     const page = await context.newPage();
     const js = countJs(page);
     await page.goto(url, { waitUntil: 'commit' });
-    await page.locator('[data-testid="file-tree-item"][data-path="index.html"]').click({ timeout: 60_000 });
-    const lines = page.locator('[data-testid="code-editor"][data-path="index.html"] .view-lines');
+    if (file) await page.locator(`[data-testid="file-tree-item"][data-path="${file}"]`).click({ timeout: 60_000 });
+    const lines = page.locator(`[data-testid="code-editor"]${file ? `[data-path="${file}"]` : '[data-path]'} .view-lines`);
     await lines.click({ timeout: 60_000 });
     await page.keyboard.press('ControlOrMeta+Home');
     // The page was ready for the key when it was sent: what it requests from here on (the language worker the

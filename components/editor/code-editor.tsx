@@ -111,9 +111,12 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
 
   const file = useQuery({ ...trpc.files.read.queryOptions({ projectId: wb.projectId, path: active ?? '' }), enabled: !!active });
   const data = file.data && file.data.path === active ? file.data : undefined;
+  // A file's text may be in the cache before the journal was read (the server prefetches the main file):
+  // opening it first would make that snapshot the saved base and leave a replayed draft unadopted.
+  const replayed = useStore(wb.files.replayed);
 
   useEffect(() => {
-    if (!runtime || !active || !data || data.encoding !== 'utf8') return;
+    if (!runtime || !replayed || !active || !data || data.encoding !== 'utf8') return;
     const model = runtime.registry.openForEditing({ path: active, content: data.content, version: data.version });
     const { editor } = runtime;
     const current = editor.getModel();
@@ -126,7 +129,7 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
       commands.setCursor(position ? { line: position.lineNumber, column: position.column, language: model.getLanguageId() } : null);
     }
     shownAtom.set(active);
-  }, [runtime, active, data, commands, shownAtom]);
+  }, [runtime, replayed, active, data, commands, shownAtom]);
 
   useEffect(() => {
     if (!runtime || !reveal || reveal.path !== shown) return;

@@ -1,5 +1,6 @@
 'use client';
 
+import { HydrationBoundary, useQueryClient, type DehydratedState } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import { useEffect } from 'react';
 import { loadMonaco, preloadMonaco } from '@/components/editor/monaco';
@@ -21,11 +22,23 @@ const Workbench = dynamic(() => import('@/components/workbench/workbench').then(
   ),
 });
 
-export function WorkbenchLoader({ projectId, editorChunks }: { projectId: string; editorChunks: string[] }) {
+export function WorkbenchLoader({ projectId, editorChunks, prefetched }: { projectId: string; editorChunks: string[]; prefetched: DehydratedState | null }) {
+  const queryClient = useQueryClient();
   // The editor's module, the chunks it imports and its styles download beside the workbench's own chunks.
   preloadMonaco(editorChunks);
   // Monaco's modules are parsed and run while the workbench's chunk downloads and its stores start, not
   // after: the editor finds it loaded. A failure is the editor's to show (it asks again and says so).
   useEffect(() => void loadMonaco().catch(() => {}), []);
-  return <Workbench projectId={projectId} />;
+  // The server's snapshot (server/projects/workbench-prefetch.ts) serves the first paint only: it is as old as
+  // the page, so it is stale at once and the workbench's live read replaces it like any refetch (a save made
+  // elsewhere meanwhile shows now, not at the next tree poll). Unsent edits still win: the editor takes a file's
+  // text only after the journal's replay (components/editor/code-editor.tsx).
+  useEffect(() => {
+    for (const { queryKey } of prefetched?.queries ?? []) void queryClient.invalidateQueries({ queryKey, exact: true });
+  }, [prefetched, queryClient]);
+  return (
+    <HydrationBoundary state={prefetched}>
+      <Workbench projectId={projectId} />
+    </HydrationBoundary>
+  );
 }

@@ -260,6 +260,23 @@ describe('FilesStore journal replay', () => {
     expect(journal.entries()).toEqual([]);
   });
 
+  it('says the journal was read before its saves end (or when it could not be read): a snapshot opened then shows the draft', async () => {
+    const server = new FakeServer({ a: 'v1' });
+    const journal = createMemoryJournal();
+    await journal.put({ projectId: 'p1', clientId: 'gone', path: 'a', content: 'offline edit', baseVersion: 1, updatedAt: 1 });
+    server.down = true;
+    const store = makeStore(server, journal, 'me');
+    expect(store.replayed.get()).toBe(false);
+    await store.restore();
+    expect(store.replayed.get()).toBe(true);
+    expect(statusOf(store, 'a')).toBe('offline');
+    expect(store.open(server.snapshot('a'))).toBe('offline edit');
+    store.dispose();
+    const broken = makeStore(server, { ...journal, list: () => Promise.reject(new Error('no IndexedDB')) }, 'other');
+    await expect(broken.restore()).rejects.toThrow('no IndexedDB');
+    expect(broken.replayed.get()).toBe(true);
+  });
+
   it('a replay against a file that changed meanwhile is a conflict, with both versions kept', async () => {
     const server = new FakeServer({ a: 'v1' });
     const journal = createMemoryJournal();

@@ -1,4 +1,4 @@
-import { computed, map, type ReadableAtom } from 'nanostores';
+import { atom, computed, map, type ReadableAtom } from 'nanostores';
 import { TabJournal } from '@/lib/autosave/tab-journal';
 import { errorText } from '@/lib/errors';
 import { isWithin } from '@/lib/files/path';
@@ -17,6 +17,8 @@ export class FilesStore {
   readonly documents = map<Record<string, DocumentState>>({});
   /** The worst state of any open document: what the status bar shows. */
   readonly saveState: ReadableAtom<SaveStatus> = computed(this.documents, worstStatus);
+  /** The journal's replay has run (or failed): the editor opens files only then, so a replayed draft wins over any snapshot. */
+  readonly replayed = atom(false);
 
   readonly #opts: Required<Omit<FilesStoreOptions, 'onSaved' | 'liveClients'>> &
     Pick<FilesStoreOptions, 'onSaved' | 'liveClients'>;
@@ -164,10 +166,15 @@ export class FilesStore {
    * that are gone. Each becomes a dirty document and is saved against the version it started from.
    */
   async restore(): Promise<string[]> {
-    const adopted = await this.#journalOf.adopt((path) => this.#docs.has(path));
-    for (const entry of adopted) {
-      this.#docs.set(entry.path, new Doc(entry.content, null, entry.baseVersion));
-      this.#setState(entry.path, { status: 'dirty', baseVersion: entry.baseVersion });
+    let adopted: Awaited<ReturnType<TabJournal['adopt']>> = [];
+    try {
+      adopted = await this.#journalOf.adopt((path) => this.#docs.has(path));
+      for (const entry of adopted) {
+        this.#docs.set(entry.path, new Doc(entry.content, null, entry.baseVersion));
+        this.#setState(entry.path, { status: 'dirty', baseVersion: entry.baseVersion });
+      }
+    } finally {
+      this.replayed.set(true);
     }
     const restored = adopted.map((e) => e.path);
     await Promise.all(restored.map((p) => this.#flush(p)));

@@ -1,6 +1,9 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { notFound } from 'next/navigation';
 import { WorkbenchLoader } from '@/components/workbench/workbench-loader';
+import { getDb } from '@/db';
+import { prefetchWorkbench } from '@/server/projects/workbench-prefetch';
 import { monacoPreloads } from '@/server/runtime/monaco-preloads';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -10,5 +13,6 @@ export const metadata: Metadata = { title: 'Project · Cloud IDE' };
 export default async function ProjectPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!uuid.test(id)) notFound();
-  return <WorkbenchLoader projectId={id} editorChunks={monacoPreloads()} />;
+  const prefetched = await prefetchWorkbench(await getDb(), (await headers()).get('cookie'), id);
+  return <WorkbenchLoader projectId={id} editorChunks={monacoPreloads()} prefetched={prefetched} />;
 }
