@@ -17,6 +17,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 60);
 const WARMUP = 5;
 const TOKENS = 200;
 const WITH_NEXT = process.env.BENCH_PROXY_NEXT === '1';
+/** DATABASE_URL: the IDE side on that PostgreSQL database (a fresh one: the run seeds it and leaves its rows) instead of PGlite in memory. */
+const DATABASE_URL = process.env.DATABASE_URL;
 /** The reference path: what a proxy that does nothing but relay adds on this machine. */
 const RELAY = 'bare relay (reference)';
 
@@ -184,7 +186,7 @@ await runBench('proxy', async () => {
   const modelUrl = model.line;
   // four conversations (paced, unpaced, 20 ms and 100 ms to the first token), then a new chat for every request of the first-turn run
   const chatsNeeded = 4 + (REQUESTS + WARMUP);
-  const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded)], (l) => (l.startsWith('{') ? l : null));
+  const ide = await startChild(['bench/lib/proxy-server.ts', '--model-url', modelUrl, '--chats', String(chatsNeeded), ...(DATABASE_URL ? ['--database-url', DATABASE_URL] : [])], (l) => (l.startsWith('{') ? l : null));
   const relay = await startChild(['bench/lib/relay-server.ts', '--model-url', modelUrl], (l) => l.match(/relay on (\S+)/)?.[1] ?? null);
   const handlerTarget: ProxyTarget = { label: 'IDE proxy (handler)', ...JSON.parse(ide.line) };
   const nextTarget = WITH_NEXT ? await setupNextTarget(modelUrl, chatsNeeded) : null;
@@ -207,7 +209,7 @@ await runBench('proxy', async () => {
         tokensPerAnswer: TOKENS,
         processes: 'client, scripted model and IDE each in their own process',
         relay: 'bench/lib/relay-server.ts: node:http in, fetch out, the bytes passed through; no session, database or SDK (the floor for any proxy here)',
-        handler: 'chat.send through the tRPC listener server/main.ts uses (server/api/http.ts, tRPC\'s Node adapter), no Next build, PGlite in memory',
+        handler: `chat.send through the tRPC listener server/main.ts uses (server/api/http.ts, tRPC's Node adapter), no Next build, ${DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite in memory'}`,
         runs: {
           'next turn': 'every request is the next turn of one chat; direct sends the same growing conversation',
           'first turn of a new chat': 'a new chat per request; direct sends the same single message',

@@ -6,13 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createChat } from '@/db/queries/chats';
 import { insertProject } from '@/db/queries/projects';
+import { createDb } from '@/db/client';
 import { createTestDb, seedUsers } from '@/db/testing';
 import { createTrpcListener } from '@/server/api/http';
 import { sessionCookieFor } from '@/server/auth/request-user';
 import { createTurnDeps } from '@/server/model/turn';
 
-const { values } = parseArgs({ options: { 'model-url': { type: 'string' }, chats: { type: 'string', default: '100' } } });
-const testDb = await createTestDb();
+const { values } = parseArgs({ options: { 'model-url': { type: 'string' }, chats: { type: 'string', default: '100' }, 'database-url': { type: 'string' } } });
+// --database-url: a PostgreSQL database (created for the run and dropped after it by whoever runs the bench); else PGlite in memory.
+const testDb = values['database-url'] ? await createDb({ kind: 'postgres', url: values['database-url'] }) : await createTestDb();
 const [user] = await seedUsers(testDb.db, 1);
 const project = await insertProject(testDb.db, { ownerId: user!.id, title: 'bench', template: null });
 const config = { baseURL: values['model-url'], apiKey: 'sk-bench', models: ['scripted-model'], api: 'chat' as const };

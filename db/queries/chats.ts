@@ -61,6 +61,8 @@ export interface NewMessage {
   role: MessageRole;
   content: unknown;
   usage?: MessageUsage | null;
+  /** Its prompt tokens (server/memory/count.ts countStored); unset → counted at the next turn. */
+  tokens?: number | null;
 }
 
 /**
@@ -77,11 +79,18 @@ export async function appendMessages(db: Db, chatId: string, rows: NewMessage[])
     const start = Number(last?.seq ?? 0) + 1;
     const inserted = await tx
       .insert(message)
-      .values(rows.map((r, i) => ({ ...(r.id ? { id: r.id } : {}), chatId, seq: start + i, role: r.role, content: r.content, usage: r.usage ?? null })))
+      .values(rows.map((r, i) => ({ ...(r.id ? { id: r.id } : {}), chatId, seq: start + i, role: r.role, content: r.content, usage: r.usage ?? null, tokens: r.tokens ?? null })))
       .returning();
     await tx.update(chat).set({ updatedAt: new Date() }).where(eq(chat.id, chatId));
     return inserted;
   });
+}
+
+/** Stores counts for messages written without one (rows from before message.tokens, or by a writer that did not count). */
+export async function setMessageTokens(db: Db, chatId: string, counts: { id: string; tokens: number }[]): Promise<void> {
+  for (const { id, tokens } of counts) {
+    await db.update(message).set({ tokens }).where(and(eq(message.id, id), eq(message.chatId, chatId)));
+  }
 }
 
 /** Deletes a message and everything after it (edit-and-resend, retry). Returns how many were deleted. */

@@ -38,6 +38,8 @@ export const message = pgTable(
     /** Text and parts (images, tool calls, tool results) as the model API shapes them. */
     content: jsonb().$type<unknown>().notNull(),
     usage: jsonb().$type<{ promptTokens: number; completionTokens: number } | null>(),
+    /** Prompt tokens of this message as sent (server/memory/count.ts countStored), counted once at insert; null → counted at the next turn. */
+    tokens: integer(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('message_chat_seq_idx').on(t.chatId, t.seq)],

@@ -1,8 +1,8 @@
 import 'server-only';
 import type OpenAI from 'openai';
 import type { StoredContent } from '@/lib/agent/protocol';
-import { chatMessages, wrapUntrusted } from '@/server/model/conversation';
-import { countMessages } from '@/server/memory/count';
+import { chatMessageGroups, SYSTEM_PROMPT, wrapUntrusted } from '@/server/model/conversation';
+import { countMessage, countSystem, REPLY_OVERHEAD } from '@/server/memory/count';
 import { DEFAULT_KEEP_TURNS, maskObservations } from '@/server/memory/mask';
 import {
   DEFAULT_BUDGETS,
@@ -80,6 +80,16 @@ export function assemble(input: AssembleInput): AssembledPrompt {
     head.push({ kind: 'user', text: wrapUntrusted(NOTES_SOURCE, clip(input.state.notes.trim(), budgets.notes)) });
   }
   const history = [...head, ...recent.map((m) => m.content)];
-  const messages = chatMessages(history);
-  return { messages, history, tokens: countMessages(messages) + (input.toolsTokens ?? 0), recentFrom: point };
+  const groups = chatMessageGroups(history);
+  // What countMessages(messages) gives, with a stored message's own count taken from its row (countStored)
+  // when masking left it as stored; head blocks, masked messages and a run's images are counted here.
+  let tokens = REPLY_OVERHEAD + countSystem();
+  for (const [i, group] of groups.entries()) {
+    const m = i < head.length ? undefined : recent[i - head.length]!;
+    const unchanged = m !== undefined && m === input.messages[point + i - head.length];
+    tokens += unchanged && m.tokens != null ? m.tokens : countMessage(group[0]!);
+    for (const extra of group.slice(1)) tokens += countMessage(extra);
+  }
+  const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'system', content: SYSTEM_PROMPT }, ...groups.flat()];
+  return { messages, history, tokens: tokens + (input.toolsTokens ?? 0), recentFrom: point };
 }

@@ -30,7 +30,7 @@ async function chatRows(db: Db, projectId: string, chatId: string) {
   const chat = await getChat(db, projectId, chatId);
   if (!chat) throw new AppError('not_found:chat', 'Chat not found.');
   const [rows, memory] = await Promise.all([listMessages(db, chat.id), loadChatMemory(db, projectId, chat.id)]);
-  const messages: MemoryMessage[] = rows.map((m) => ({ id: m.id, content: m.content as StoredContent }));
+  const messages: MemoryMessage[] = rows.map((m) => ({ id: m.id, content: m.content as StoredContent, tokens: m.tokens }));
   return { chat, messages, memory };
 }
 

@@ -2,6 +2,8 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type OpenAI from 'openai';
+import type { StoredContent } from '@/lib/agent/protocol';
+import { chatMessageGroups, SYSTEM_PROMPT } from '@/server/model/conversation';
 
 // Token counts for what is actually sent: the chat messages after conversation.ts has shaped them,
 // counted with o200k_base (the encoding of gpt-4o, gpt-4.1, o-series and gpt-5). Other model
@@ -93,3 +95,16 @@ export function countMessages(messages: readonly OpenAI.ChatCompletionMessagePar
 export function countTools(tools: readonly OpenAI.ChatCompletionTool[]): number {
   return tools.length ? countText(JSON.stringify(tools)) : 0;
 }
+
+/**
+ * The tokens of one stored message's own prompt message (chatMessageGroups: without the images a tool run
+ * carries after its last result), which depends on that message alone: counted once when the row is
+ * written and stored beside it (message.tokens), so a turn sums the conversation instead of re-counting it.
+ */
+export function countStored(content: StoredContent): number {
+  return countMessage(chatMessageGroups([content])[0]![0]!);
+}
+
+let systemTokens: number | undefined;
+/** The system prompt's message (the same for every call). */
+export const countSystem = () => (systemTokens ??= countMessage({ role: 'system', content: SYSTEM_PROMPT }));

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Db } from '@/db/client';
 import { appendMessages } from '@/db/queries/chats';
 import { addDecision, MAX_DECISIONS } from '@/db/queries/memory';
+import { countStored } from '@/server/memory/count';
 import { isServerTool, type StoredContent, type ToolCall } from '@/lib/agent/protocol';
 
 // Server tools run when the assistant message that calls them is stored, before the browser hears of
@@ -22,5 +23,5 @@ export async function runServerTools(db: Db, projectId: string, chatId: string, 
     const outcome = await addDecision(db, projectId, chatId, messageId, call.args);
     results.push({ kind: 'tool', toolCallId: call.id, name: call.name, ok: outcome === 'stored', output: outputs[outcome] });
   }
-  if (results.length) await appendMessages(db, chatId, results.map((content) => ({ role: 'tool', content })));
+  if (results.length) await appendMessages(db, chatId, results.map((content) => ({ role: 'tool', content, tokens: countStored(content) })));
 }

@@ -4,6 +4,8 @@ import type { StoredContent } from '@/lib/agent/protocol';
 export interface MemoryMessage {
   id: string;
   content: StoredContent;
+  /** The row's stored count of its own prompt message (countStored); absent or null → counted when needed. */
+  tokens?: number | null;
 }
 
 /** The latest compaction of a chat (db memory_record), as memory needs it. */

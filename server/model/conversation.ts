@@ -52,8 +52,19 @@ function toolImagesAfter(history: StoredContent[], i: number): { text: string; i
 }
 
 export function chatMessages(history: StoredContent[]): OpenAI.ChatCompletionMessageParam[] {
-  const out: OpenAI.ChatCompletionMessageParam[] = [{ role: 'system', content: SYSTEM_PROMPT }];
+  return [{ role: 'system', content: SYSTEM_PROMPT }, ...chatMessageGroups(history).flat()];
+}
+
+/**
+ * Per stored message, what it becomes for Chat Completions: its own message first, then for the last tool
+ * result of a run the message carrying the run's images. The first depends on the stored message alone
+ * (so its tokens can be counted once and stored: server/memory/count.ts countStored).
+ */
+export function chatMessageGroups(history: StoredContent[]): OpenAI.ChatCompletionMessageParam[][] {
+  const groups: OpenAI.ChatCompletionMessageParam[][] = [];
   for (const [i, m] of history.entries()) {
+    const out: OpenAI.ChatCompletionMessageParam[] = [];
+    groups.push(out);
     if (m.kind === 'user') {
       out.push(
         m.images?.length
@@ -85,7 +96,7 @@ export function chatMessages(history: StoredContent[]): OpenAI.ChatCompletionMes
       }
     }
   }
-  return out;
+  return groups;
 }
 
 export function responsesInput(history: StoredContent[]): OpenAI.Responses.ResponseInputItem[] {

@@ -1,10 +1,11 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
-import { appendMessages, listMessages, renameChat } from '@/db/queries/chats';
+import { appendMessages, listMessages, renameChat, setMessageTokens } from '@/db/queries/chats';
 import type { Chat, Message } from '@/db/schema';
 import { AGENT_LIMITS, TRUNCATION_MARKER, validateToolCall, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
 import { AppError } from '@/lib/errors';
+import { countStored } from '@/server/memory/count';
 import type { MemoryMessage } from '@/server/memory/types';
 import { storeChatImages } from '@/server/model/images';
 
@@ -151,15 +152,25 @@ export async function prepareTurn(
   // prompt gets them back as data URLs once memory has assembled it: server/model/turn.ts).
   const checked = await storeInputImages(db, input);
   const { rows, history, step, overLimit } = planTurn(stored, checked, maxSteps);
-  const fresh = rows.map((content) => ({ id: randomUUID(), content }));
-  const messages: MemoryMessage[] = [...storedRows.map((m) => ({ id: m.id, content: m.content as StoredContent })), ...fresh];
+  // Every message's tokens are counted once: the request's here, rows stored without a count now (stored with the commit).
+  const fresh = rows.map((content) => ({ id: randomUUID(), content, tokens: countStored(content) }));
+  const backfill: { id: string; tokens: number }[] = [];
+  const known = storedRows.map((m): MemoryMessage => {
+    const content = m.content as StoredContent;
+    if (m.tokens !== null) return { id: m.id, content, tokens: m.tokens };
+    const tokens = countStored(content);
+    backfill.push({ id: m.id, tokens });
+    return { id: m.id, content, tokens };
+  });
+  const messages: MemoryMessage[] = [...known, ...fresh];
   const commit = async () => {
     let inserted: Message[];
     try {
-      inserted = await appendMessages(db, chat.id, fresh.map(({ id, content }) => ({ id, role: content.kind, content })));
+      inserted = await appendMessages(db, chat.id, fresh.map(({ id, content, tokens }) => ({ id, role: content.kind, content, tokens })));
     } catch {
       throw new AppError('bad_request:chat', 'Another turn changed this chat at the same time. Reload the chat and try again.');
     }
+    if (backfill.length) await setMessageTokens(db, chat.id, backfill);
     if (input.kind === 'user' && chat.title === 'New chat' && !stored.some((m) => m.kind === 'user')) {
       const title = input.text.trim().split('\n')[0]!.slice(0, 60) || 'Image';
       await renameChat(db, chat.projectId, chat.id, title);

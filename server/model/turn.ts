@@ -15,6 +15,7 @@ import { resolveImages } from '@/server/model/images';
 import { callModel, type ModelAnswer } from '@/server/model/stream';
 import { modelSummarizer } from '@/server/model/summarize';
 import { normalizeCalls, prepareTurn } from '@/server/model/turn-state';
+import { countStored } from '@/server/memory/count';
 import { runServerTools } from '@/server/memory/remember';
 import { contextForTurn, memorySettingsFromEnv, type MemorySettings } from '@/server/memory/turn-memory';
 import { recordAgentTestRuns, recordWorkshopTurn } from '@/server/workshop/progress';
@@ -166,7 +167,7 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
       if (controller.signal.aborted) throw new AppError('aborted:model', 'Stopped.');
       const toolCalls = normalizeCalls(answer.toolCalls);
       const content: StoredContent = { kind: 'assistant', text: answer.text, toolCalls, finishReason: answer.finishReason, model };
-      const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage }]);
+      const [stored] = await appendMessages(db, chat.id, [{ role: 'assistant', content, usage: answer.usage, tokens: countStored(content) }]);
       const plan = toolCalls.findLast((c) => c.name === 'update_plan' && c.args);
       if (plan) await setPlan(db, chat.projectId, chat.id, (plan.args as { items: PlanItem[] }).items);
       await runServerTools(db, chat.projectId, chat.id, stored!.id, toolCalls);
