@@ -6,7 +6,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   typedRoutes: false,
-  serverExternalPackages: ['@electric-sql/pglite', 'node-pty', 'ws', 'postgres'],
+  serverExternalPackages: ['@electric-sql/pglite', 'node-pty', 'ws', 'postgres', 'esbuild', 'playwright-core', 'sharp'],
   // `npm test` type-checks the whole project once (`tsc --noEmit`); the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
   async headers() {

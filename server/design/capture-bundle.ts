@@ -8,7 +8,8 @@ import { withIdeOrigin } from '@/lib/design/capture-origin';
 // script, built once per process (~100 ms) and served from our own origin: nothing loads from a CDN.
 // Each copy names the one IDE origin it answers to.
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+// Next's bundle of a page that imports the router has no import.meta.dirname; it runs from the repository root.
+const ROOT = import.meta.dirname ? path.resolve(import.meta.dirname, '../..') : process.cwd();
 
 const bundles = new Map<string, Promise<string>>();
 
