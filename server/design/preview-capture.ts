@@ -42,6 +42,7 @@ export async function capturePreviewOnServer(
   input: PreviewCaptureInput,
   capturer: ServerCapture = serverCapture(),
 ): Promise<{ png: string; width: number; height: number }> {
-  const { png, width, height } = await capturer.capture(previewCaptureUrl(userId, sandboxId, input), input.viewport);
+  // Kept warm for this user's next capture of this preview (one context per user and origin).
+  const { png, width, height } = await capturer.capture(previewCaptureUrl(userId, sandboxId, input), input.viewport, userId);
   return { png: `data:image/png;base64,${png.toString('base64')}`, width, height };
 }

@@ -1,24 +1,27 @@
 import 'server-only';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_FLAGS } from '@/lib/chromium';
 import type { Viewport } from '@/lib/design/protocol';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
+import { settle, trackRequests } from '@/server/design/settle';
+import { WarmPages, type CapturePage } from '@/server/design/warm-pages';
 
 // The host sandbox's capture path: one long-lived headless Chromium on the server (started at the first
-// capture, started again if it dies), a fresh context per capture at the viewport's size, which loads a
-// preview URL (its entry with a ticket: the proxy and the access policy decide as for any browser),
-// waits for load and a quiet network (bounded) and takes a PNG. Every request to any other origin,
-// WebSockets included, is refused (page.route), so the browser reaches nothing but the preview.
-// The in-page capture (lib/design/capture-client.ts) clones the DOM in JavaScript: ~700 ms of CPU at
+// capture, started again if it dies), a context per user and preview origin at the viewport's size, kept
+// warm for a minute between captures (server/design/warm-pages.ts), which loads a preview URL (its entry
+// with a ticket: the proxy and the access policy decide as for any browser), waits until the page has
+// settled (server/design/settle.ts, bounded) and takes a PNG. Every request to any other origin,
+// WebSockets included, is refused (context.route), so the browser reaches nothing but the preview.
+// The in-page capture (lib/design/capture-client.ts) clones the DOM in JavaScript: ~500 ms of CPU at
 // 1280×800; a screenshot here is the browser's own compositor output.
 
 export interface ServerCaptureResult {
   png: Buffer;
   width: number;
   height: number;
-  /** Navigation to load, the wait for a quiet network, the screenshot (ms); CPU time with `cpuTime`. */
-  timings: { loadMs: number; idleMs: number; screenshotMs: number; cpuMs?: number };
+  /** Navigation to load, the wait until the page settled, the screenshot (ms); CPU time with `cpuTime`; whether the page was warm. */
+  timings: { loadMs: number; settleMs: number; screenshotMs: number; cpuMs?: number; warm: boolean };
 }
 
 export interface ServerCaptureOptions {
@@ -31,57 +34,21 @@ export interface ServerCaptureOptions {
   maxWaiting?: number;
   /** Whole capture (navigation included). */
   timeoutMs?: number;
-  /** How long to wait for the network to go quiet after load before taking the picture anyway. */
-  idleMs?: number;
+  /** How long to wait after load for the page to settle before taking the picture anyway. */
+  settleMs?: number;
+  /** Warm pages kept (one per user and preview origin)… */
+  maxWarm?: number;
+  /** …each closed after this long unused. */
+  warmIdleMs?: number;
   /** Host names (e.g. `*.preview.localhost`) the browser resolves to loopback, wherever DNS points them. */
   loopbackHosts?: string;
 }
-
-/**
- * Counts the page's requests in flight from before navigation; `quiet` resolves once none has been for
- * `quietMs`, or after `maxMs`. Hand-written: Playwright's 'networkidle' waits a fixed 500 ms of quiet,
- * more than everything else in a capture together (bench:capture).
- */
-function trackRequests(page: Page) {
-  let inflight = 0;
-  let changed: () => void = () => undefined;
-  page.on('request', () => {
-    inflight++;
-    changed();
-  });
-  const end = () => {
-    inflight = Math.max(0, inflight - 1);
-    changed();
-  };
-  page.on('requestfinished', end);
-  page.on('requestfailed', end);
-  return {
-    quiet: (quietMs: number, maxMs: number) =>
-      new Promise<void>((resolve) => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const deadline = setTimeout(done, maxMs);
-        function done() {
-          clearTimeout(deadline);
-          clearTimeout(timer);
-          changed = () => undefined;
-          resolve();
-        }
-        changed = () => {
-          clearTimeout(timer);
-          if (inflight === 0) timer = setTimeout(done, quietMs);
-        };
-        changed();
-      }),
-  };
-}
-
-/** No request for this long after load: the page is taken as settled. */
-const QUIET_MS = 100;
 
 const ARGS = [...CHROMIUM_FLAGS, '--hide-scrollbars', '--force-device-scale-factor=1'];
 
 export class ServerCapture {
   #browser: Promise<Browser> | undefined;
+  readonly #warm: WarmPages;
   #active = 0;
   readonly #queue: (() => void)[] = [];
   readonly #options: Required<Omit<ServerCaptureOptions, 'loopbackHosts' | 'cpuTime'>> & Pick<ServerCaptureOptions, 'loopbackHosts' | 'cpuTime'>;
@@ -89,7 +56,13 @@ export class ServerCapture {
   readonly blocked: string[] = [];
 
   constructor(options: ServerCaptureOptions = {}) {
-    this.#options = { executablePath: env.CAPTURE_CHROMIUM_PATH, maxPages: 2, maxWaiting: 8, timeoutMs: 30_000, idleMs: 3_000, ...options };
+    this.#options = { executablePath: env.CAPTURE_CHROMIUM_PATH, maxPages: 2, maxWaiting: 8, timeoutMs: 30_000, settleMs: 3_000, maxWarm: 4, warmIdleMs: 60_000, ...options };
+    this.#warm = new WarmPages({ max: this.#options.maxWarm, idleMs: this.#options.warmIdleMs });
+  }
+
+  /** Warm pages kept (tests). */
+  get warmPages(): number {
+    return this.#warm.size;
   }
 
   #refused(url: string): void {
@@ -104,7 +77,9 @@ export class ServerCapture {
     const launched = chromium.launch({ executablePath: this.#options.executablePath, args: [...ARGS, ...rules] });
     this.#browser = launched;
     const forget = () => {
-      if (this.#browser === launched) this.#browser = undefined;
+      if (this.#browser !== launched) return;
+      this.#browser = undefined;
+      this.#warm.clear();
     };
     launched.then((b) => b.on('disconnected', forget), forget);
     return launched;
@@ -123,46 +98,63 @@ export class ServerCapture {
     };
   }
 
-  /** A PNG of `url` at `viewport`; the page may reach `url`'s origin only. */
-  async capture(url: string, viewport: Viewport): Promise<ServerCaptureResult> {
+  /** A context at `viewport` whose requests may reach `allowed` only, with its page. */
+  async #open(allowed: URL, viewport: Viewport): Promise<CapturePage> {
+    const browser = await this.browser();
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block' });
+    try {
+      await context.route('**/*', (route) => {
+        const target = route.request().url();
+        if (new URL(target).origin === allowed.origin) return route.continue();
+        this.#refused(target);
+        return route.abort('blockedbyclient');
+      });
+      await context.routeWebSocket(/.*/, (ws) => {
+        if (new URL(ws.url()).host === allowed.host) return void ws.connectToServer();
+        this.#refused(ws.url());
+        return ws.close();
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(this.#options.timeoutMs);
+      return { context, page, requests: trackRequests(page), cdp: await context.newCDPSession(page) };
+    } catch (error) {
+      await context.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * A PNG of `url` at `viewport`; the page may reach `url`'s origin only. With `owner` (the user it is
+   * taken for), the page is kept warm for that user's next capture of the same origin.
+   */
+  async capture(url: string, viewport: Viewport, owner?: string): Promise<ServerCaptureResult> {
     const allowed = new URL(url);
     const release = await this.#slot();
     try {
-      const browser = await this.browser();
-      const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block' });
+      const cpuBefore = this.#options.cpuTime?.();
+      const started = performance.now();
+      const key = owner === undefined ? undefined : JSON.stringify([owner, allowed.origin]);
+      const lease = await this.#warm.take(key, () => this.#open(allowed, viewport));
+      let ok = false;
       try {
-        await context.route('**/*', (route) => {
-          const target = route.request().url();
-          if (new URL(target).origin === allowed.origin) return route.continue();
-          this.#refused(target);
-          return route.abort('blockedbyclient');
-        });
-        await context.routeWebSocket(/.*/, (ws) => {
-          if (new URL(ws.url()).host === allowed.host) return void ws.connectToServer();
-          this.#refused(ws.url());
-          return ws.close();
-        });
-        const cpuBefore = this.#options.cpuTime?.();
-        const started = performance.now();
-        const page = await context.newPage();
-        page.setDefaultTimeout(this.#options.timeoutMs);
-        const requests = trackRequests(page);
+        const { page, cdp, requests } = lease.capture;
+        const size = page.viewportSize();
+        if (size?.width !== viewport.width || size.height !== viewport.height) await page.setViewportSize(viewport);
         const response = await page.goto(url, { waitUntil: 'load', timeout: this.#options.timeoutMs });
         if (!response?.ok()) throw new AppError('unavailable:design', `The preview answered ${response?.status() ?? 'nothing'}.`);
         const loaded = performance.now();
-        await requests.quiet(QUIET_MS, this.#options.idleMs);
-        const idle = performance.now();
+        await settle(page, requests, this.#options.settleMs);
+        const settled = performance.now();
         // Chromium's own capture with its fast PNG setting: the same pixels as page.screenshot (checked),
-        // larger file, about half the time here (33 vs 76 ms at 1280×800). Fonts first, as page.screenshot does.
-        await page.evaluate(() => document.fonts.ready.then(() => undefined));
-        const cdp = await context.newCDPSession(page);
+        // larger file, about half the time here (33 vs 76 ms at 1280×800).
         const shot = (await cdp.send('Page.captureScreenshot', { format: 'png', optimizeForSpeed: true })) as { data: string };
         const png = Buffer.from(shot.data, 'base64');
-        const timings = { loadMs: loaded - started, idleMs: idle - loaded, screenshotMs: performance.now() - idle };
+        const timings = { loadMs: loaded - started, settleMs: settled - loaded, screenshotMs: performance.now() - settled, warm: lease.warm };
         const cpuMs = cpuBefore === undefined ? undefined : this.#options.cpuTime!() - cpuBefore;
+        ok = true;
         return { png, width: viewport.width, height: viewport.height, timings: cpuMs === undefined ? timings : { ...timings, cpuMs } };
       } finally {
-        await context.close().catch(() => undefined);
+        await lease.release(ok);
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
@@ -175,6 +167,7 @@ export class ServerCapture {
   async close(): Promise<void> {
     const browser = this.#browser;
     this.#browser = undefined;
+    this.#warm.clear();
     await (await browser?.catch(() => undefined))?.close();
   }
 }
