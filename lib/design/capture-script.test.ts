@@ -5,7 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { requestCapture } from '@/lib/design/capture-client';
 import { bundleForBrowser, captureScriptFor } from '@/server/design/capture-bundle';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@/server/design/render';
+import { decodePng } from '@/server/design/image';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, openCapturer } from '@/server/design/render';
 
 // The capture script in a real browser, on real origins: the IDE (127.0.0.1:P) frames a preview
 // (localhost:P) that carries the script; a sibling frame on the IDE's origin and a page on a third
@@ -121,4 +122,26 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
     expect(result).toMatchObject({ ok: false, error: expect.stringContaining('did not answer') });
     await page.close();
   });
+});
+
+describe.skipIf(!!skip)('what the clone copies', () => {
+  // The clone leaves out logical properties (their physical twins carry the painted values): a right-to-left
+  // page laid out with them only must come out where the browser put it.
+  it('a right-to-left page laid out with logical properties only is captured where the browser painted it', async () => {
+    const capturer = await openCapturer();
+    try {
+      const box = 'margin-inline-start:100px;inline-size:50px;block-size:40px;padding-block-start:20px;border-inline-start:20px solid rgb(200,0,0);background:rgb(0,0,200)';
+      const { png } = await capturer.capture(`<!doctype html><html dir="rtl"><body style="margin:0;background:#fff"><div style="${box}"></div></body></html>`, { width: 400, height: 300 });
+      const image = await decodePng(png);
+      const at = (x: number, y: number) => [...image.data.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 3)];
+      // Right to left: the start is the right side, 100 px in; the border on that side, the box 60 px tall.
+      expect(at(295, 30), 'the start border').toEqual([200, 0, 0]);
+      expect(at(265, 55), 'the box').toEqual([0, 0, 200]);
+      expect(at(265, 65), 'below the box').toEqual([255, 255, 255]);
+      expect(at(100, 30), 'the end side').toEqual([255, 255, 255]);
+      expect(at(305, 30), 'the start margin').toEqual([255, 255, 255]);
+    } finally {
+      await capturer.close();
+    }
+  }, 60_000);
 });
