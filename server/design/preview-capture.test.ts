@@ -152,6 +152,20 @@ describe.skipIf(!!missing)('server-side capture of a host sandbox preview', () =
     }
   }, 60_000);
 
+  it("two members' captures of the same preview run in two browser contexts, each kept for its own user", async () => {
+    const capturer = new ServerCapture();
+    try {
+      const input = { port: PORT, path: '/', viewport: VIEWPORTS.mobile };
+      await capturePreviewOnServer(server.userIds.owner, server.projectId, input, capturer);
+      await capturePreviewOnServer(server.userIds.editor, server.projectId, input, capturer);
+      await capturePreviewOnServer(server.userIds.owner, server.projectId, input, capturer);
+      expect(capturer.warmPages).toBe(2);
+      expect((await capturer.browser()).contexts()).toHaveLength(2);
+    } finally {
+      await capturer.close();
+    }
+  }, 60_000);
+
   it('a path that leaves the preview origin is refused', async () => {
     await expect((await caller('owner')).design.capture({ projectId: server.projectId, port: PORT, path: '//127.0.0.1:1/x', viewport: VIEWPORTS.mobile })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
