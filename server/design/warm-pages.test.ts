@@ -19,6 +19,7 @@ const page = (script: string) => `<!doctype html><body style="margin:0"><script>
 const PAGES: Record<string, string> = {
   // Blue on a context's first visit, red once its storage remembers an earlier one.
   '/count': page(`const n = Number(localStorage.n ?? 0) + 1; localStorage.n = n; document.body.style.background = n > 1 ? 'rgb(200, 0, 0)' : 'rgb(0, 0, 200)';`),
+  '/hang': page(`fetch('/never');`),
   '/blue': page(`document.body.style.background = 'rgb(0, 0, 200)';`),
   // Green only after a request that answers late, so two captures overlap.
   '/slow-green': page(`fetch('/slow').then(() => { document.body.style.background = 'rgb(0, 160, 0)'; });`),
@@ -33,6 +34,7 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     hits.push(`${req.headers.host}${req.url}`);
     if (req.url === '/slow') return void setTimeout(() => res.writeHead(200).end('ok'), 300);
+    if (req.url === '/never') return; // never answered
     const html = PAGES[req.url ?? ''] ?? (req.url?.startsWith('/reach?') ? page(`fetch(${JSON.stringify(decodeURIComponent(req.url.slice(7)))}).catch(() => {});`) : undefined);
     if (html === undefined) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(html);
@@ -91,6 +93,18 @@ describe.skipIf(!!missing)('warm capture pages', () => {
       ]);
       expect(await centre(green.png)).toEqual([0, 160, 0]);
       expect(await centre(blue.png)).toEqual([0, 0, 200]);
+    } finally {
+      await capturer.close();
+    }
+  }, 60_000);
+
+  it("a request the page before left hanging does not hold up the next capture in the same page", async () => {
+    const capturer = new ServerCapture({ settleMs: 2_000 });
+    try {
+      expect((await capturer.capture(`${a}/hang`, VIEWPORT, 'alice')).timings.settleMs).toBeGreaterThanOrEqual(2_000);
+      const next = await capturer.capture(`${a}/blue`, VIEWPORT, 'alice');
+      expect(next.timings.warm).toBe(true);
+      expect(next.timings.settleMs).toBeLessThan(1_500);
     } finally {
       await capturer.close();
     }
