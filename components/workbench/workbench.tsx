@@ -2,7 +2,6 @@
 
 import { useStore } from '@nanostores/react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import Link from 'next/link';
 import { atom } from 'nanostores';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
@@ -10,6 +9,7 @@ import { EditorCommands } from '@/components/editor/commands';
 import { EditorArea } from '@/components/editor/editor-area';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
+import { ErrorPage } from '@/components/ui/error-page';
 import { FilesIcon, HistoryIcon, SearchIcon } from '@/components/ui/icons';
 import { ImageDropZone } from '@/components/agent/attachments';
 import { SandboxNotice } from '@/components/workbench/sandbox-notice';
@@ -42,27 +42,10 @@ export function Workbench({ projectId, shared = false }: { projectId: string; sh
   }, [store, mainFile]);
 
   if (project.error) {
-    return (
-      <main className="mx-auto max-w-2xl px-6 py-16">
-        <h1 className="text-xl font-semibold">Project not available</h1>
-        <p role="alert" className="mt-2 text-zinc-600 dark:text-zinc-400">
-          {project.error.message}
-        </p>
-        <Link href="/" className="mt-4 inline-block text-indigo-600 hover:underline">
-          Back to my projects
-        </Link>
-      </main>
-    );
+    return <ErrorPage title="Project not available" message={project.error.message} backLabel="Back to my projects" />;
   }
   if (error) {
-    return (
-      <main className="mx-auto max-w-2xl px-6 py-16">
-        <h1 className="text-xl font-semibold">The workbench could not start</h1>
-        <p role="alert" className="mt-2 text-zinc-600 dark:text-zinc-400">
-          {error.message}
-        </p>
-      </main>
-    );
+    return <ErrorPage title="The workbench could not start" message={error.message} />;
   }
   if (!store) return <WorkbenchSkeleton />;
   return (

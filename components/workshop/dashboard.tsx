@@ -5,6 +5,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useState, type FormEvent } from 'react';
 import { ConfirmDialog } from '@/components/ui/dialog';
+import { ErrorPage } from '@/components/ui/error-page';
 import { QrCode } from '@/components/workshop/qr-code';
 import { StudentTable } from '@/components/workshop/student-table';
 import { useTRPC } from '@/lib/trpc/client';
@@ -18,17 +19,7 @@ export function WorkshopDashboard({ workshopId }: { workshopId: string }) {
   const dashboard = live.data;
 
   if (live.error && !dashboard) {
-    return (
-      <main className="mx-auto max-w-2xl px-6 py-16">
-        <h1 className="text-xl font-semibold">Workshop not available</h1>
-        <p role="alert" data-testid="dashboard-error" className="mt-2 text-zinc-600 dark:text-zinc-400">
-          {live.error.message}
-        </p>
-        <Link href="/" className="mt-4 inline-block text-indigo-600 hover:underline">
-          Back to my projects
-        </Link>
-      </main>
-    );
+    return <ErrorPage title="Workshop not available" message={live.error.message} testId="dashboard-error" backLabel="Back to my projects" />;
   }
   if (!dashboard) return <main className="px-6 py-16 text-sm text-zinc-500">Loading the workshop…</main>;
   const w = dashboard.workshop;

@@ -1,17 +1,11 @@
 'use client';
 
+import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
+import type { AppRouter } from '@/server/api/root';
 
-export interface StudentRow {
-  userId: string;
-  displayName: string;
-  projectId: string;
-  lastActivityAt: Date;
-  filesChanged: number;
-  test: { passed: number; failed: number; ranBy: 'student' | 'agent'; at: Date } | null;
-  tokensUsed: number;
-  agentTurns: number;
-}
+/** A row as the dashboard procedure sends it (db/queries/workshops.ts DashboardRow). */
+export type StudentRow = inferRouterOutputs<AppRouter>['workshop']['dashboard']['students'][number];
 
 const cell = 'px-3 py-1.5';
 

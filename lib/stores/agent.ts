@@ -1,42 +1,22 @@
 import { atom, computed, type ReadableAtom } from 'nanostores';
-import type { AgentEnvironment, PlanItem } from '@/lib/agent/environment';
+import type { PlanItem } from '@/lib/agent/environment';
 import { addUsage, cardFor, NO_USAGE, endStreaming, itemsFromHistory, streamEvent, updateCard, type AssistantItem, type ChatItem, type ToolCard } from '@/lib/agent/history';
 import type { TurnEvent, Usage } from '@/lib/agent/protocol';
-import { AgentRunner, type RunnerSink, type TurnFailure, type TurnTransport } from '@/lib/agent/runner';
+import { AgentRunner, type RunnerSink, type TurnFailure } from '@/lib/agent/runner';
 import { ProcessRegistry } from '@/lib/agent/tools';
-import type { ChatApi, ContextSize, ModelInfo } from '@/lib/agent/chat-api';
+import type { ContextSize, ModelInfo } from '@/lib/agent/chat-api';
 import { errorText } from '@/lib/errors';
-import { TurnCheckpoints, type TurnHistory } from '@/lib/stores/agent-history';
+import { TurnCheckpoints } from '@/lib/stores/agent-history';
+import { ModelChoice } from '@/lib/stores/agent-model';
+import type { AgentBanner, AgentFeedback, AgentStatus, AgentStoreOptions } from '@/lib/stores/agent-types';
 
 export type { ChatApi, ModelInfo } from '@/lib/agent/chat-api';
 export type { TurnHistory } from '@/lib/stores/agent-history';
+export type { AgentBanner, AgentFeedback, AgentStatus, AgentStoreOptions } from '@/lib/stores/agent-types';
 
 // The agent panel's state for one project page: the conversation and its tool cards, the running
 // state, token usage, the model picker, the plan, the error banner and the fix budget; checkpoints around
-// each turn and "undo last agent turn" are ./agent-history. The loop itself is lib/agent/runner; this store is its sink and its remote.
-
-/** Where the model picker's choice is kept (localStorage). */
-const MODEL_STORAGE_KEY = 'ide:agent-model';
-
-export interface AgentBanner {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
-
-export type AgentStatus = 'loading' | 'idle' | 'running' | 'stopping';
-
-export interface AgentStoreOptions {
-  /** Checkpoints around each turn; without it (tests of the loop alone) none are taken. */
-  history?: TurnHistory;
-  projectId: string;
-  env: AgentEnvironment;
-  chat: ChatApi;
-  transport: TurnTransport;
-  storage?: Pick<Storage, 'getItem' | 'setItem'> | null;
-  storageKey?: string;
-  fixBudget?: number;
-}
+// each turn and "undo last agent turn" are ./agent-history, the model picker ./agent-model. The loop itself is lib/agent/runner; this store is its sink and its remote.
 
 export class AgentStore {
   readonly #items = atom<ChatItem[]>([]);
@@ -46,11 +26,9 @@ export class AgentStore {
   readonly #storedUsage = atom<Usage>(NO_USAGE);
   /** Usage of answers streamed since the last reload (not yet in the stored total). */
   readonly #liveUsage = atom<Usage>(NO_USAGE);
-  readonly #modelInfo = atom<ModelInfo | null>(null);
-  readonly #model = atom<string | null>(null);
   readonly #plan = atom<PlanItem[]>([]);
   readonly #banner = atom<AgentBanner | null>(null);
-  readonly #feedback = atom<{ used: number; budget: number; reason: string } | null>(null);
+  readonly #feedback = atom<AgentFeedback | null>(null);
   readonly #retrying = atom<string | null>(null);
   readonly #context = atom<ContextSize | null>(null);
 
@@ -61,11 +39,11 @@ export class AgentStore {
   readonly chat: ReadableAtom<string | null> = this.#chat;
   /** The last prompt's size and the model's window (the context meter). */
   readonly context: ReadableAtom<ContextSize | null> = this.#context;
-  readonly modelInfo: ReadableAtom<ModelInfo | null> = this.#modelInfo;
-  readonly model: ReadableAtom<string | null> = this.#model;
+  readonly modelInfo: ReadableAtom<ModelInfo | null>;
+  readonly model: ReadableAtom<string | null>;
   readonly plan: ReadableAtom<PlanItem[]> = this.#plan;
   readonly banner: ReadableAtom<AgentBanner | null> = this.#banner;
-  readonly feedback: ReadableAtom<{ used: number; budget: number; reason: string } | null> = this.#feedback;
+  readonly feedback: ReadableAtom<AgentFeedback | null> = this.#feedback;
   /** "Rate limited, retrying in 2 s" while the server backs off. */
   readonly retrying: ReadableAtom<string | null> = this.#retrying;
   /** Tokens of the whole chat: stored answers plus what streamed since the last reload. */
@@ -78,11 +56,15 @@ export class AgentStore {
   readonly #runner: AgentRunner;
   readonly #approvals = new Map<string, (ok: boolean) => void>();
   readonly #checkpoints: TurnCheckpoints;
+  readonly #choice: ModelChoice;
   #disposed = false;
 
   constructor(options: AgentStoreOptions) {
     this.#o = options;
     this.#checkpoints = new TurnCheckpoints(options.history);
+    this.#choice = new ModelChoice(options.storage, options.storageKey);
+    this.modelInfo = this.#choice.info;
+    this.model = this.#choice.model;
     this.#runner = new AgentRunner({
       env: options.env,
       transport: options.transport,
@@ -90,7 +72,7 @@ export class AgentStore {
       processes: this.#processes,
       projectId: options.projectId,
       chatId: () => this.chatId ?? '',
-      model: () => this.#model.get() ?? undefined,
+      model: () => this.#choice.current,
       fixBudget: options.fixBudget,
     });
   }
@@ -103,9 +85,7 @@ export class AgentStore {
   async init(): Promise<void> {
     try {
       const info = await this.#o.chat.models();
-      this.#modelInfo.set(info);
-      const saved = this.#o.storage?.getItem(this.#o.storageKey ?? MODEL_STORAGE_KEY) ?? null;
-      this.#model.set(saved && info.models.includes(saved) ? saved : info.defaultModel);
+      this.#choice.load(info);
       if (!info.configured) this.#banner.set({ code: 'unavailable:model', message: info.setupHint ?? 'No model is configured.', retryable: false });
       this.#chat.set(await this.#o.chat.latestChat());
       await this.#reload();
@@ -117,13 +97,7 @@ export class AgentStore {
   }
 
   pickModel(model: string): void {
-    if (!this.#modelInfo.get()?.models.includes(model)) return;
-    this.#model.set(model);
-    try {
-      this.#o.storage?.setItem(this.#o.storageKey ?? MODEL_STORAGE_KEY, model);
-    } catch {
-      // Not remembered: storage is disabled.
-    }
+    this.#choice.pick(model);
   }
 
   send(text: string, images?: string[]): Promise<void> {
@@ -192,7 +166,7 @@ export class AgentStore {
     if (!chatId || !this.#canRun()) return;
     this.#status.set('running');
     try {
-      await this.#o.chat.compact(chatId, this.#model.get() ?? undefined);
+      await this.#o.chat.compact(chatId, this.#choice.current);
     } catch (error) {
       this.#banner.set({ code: 'compact', message: `Could not compact: ${errorText(error)}`, retryable: false });
     } finally {
@@ -229,7 +203,7 @@ export class AgentStore {
   }
 
   #canRun(): boolean {
-    return !this.#disposed && this.#status.get() === 'idle' && this.#modelInfo.get()?.configured !== false;
+    return !this.#disposed && this.#status.get() === 'idle' && this.#choice.info.get()?.configured !== false;
   }
 
   async #drive(prompt: string, run: () => Promise<void>): Promise<void> {
@@ -261,7 +235,7 @@ export class AgentStore {
     const chatId = this.chatId;
     const [{ plan, messages, compactions }, context] = await Promise.all([
       this.#o.chat.messages(chatId),
-      this.#o.chat.context(chatId, this.#model.get() ?? undefined).catch(() => null),
+      this.#o.chat.context(chatId, this.#choice.current).catch(() => null),
     ]);
     if (chatId !== this.chatId) return;
     const { items, cards } = itemsFromHistory(messages, compactions);
