@@ -121,3 +121,22 @@ test('go to line and format document', async ({ home, page }) => {
   await wb.editor.goToLine(3);
   await expect(wb.editor.cursor()).toHaveText('Ln 3, Col 1');
 });
+
+test('the TypeScript service waits off the first key, then checks across files', async ({ home, page }) => {
+  const tsWorker: string[] = [];
+  page.on('request', (r) => void (/\/monaco\/ts\.worker\.js$/.test(new URL(r.url()).pathname) && tsWorker.push(r.url())));
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+  await wb.editor.expectOpen('src/App.tsx');
+  // The other panels load once the editor is in use; by then a page that only shows code has not asked for the worker.
+  await expect(page.getByTestId('terminal-panel')).toBeVisible();
+  expect(tsWorker).toEqual([]);
+
+  // add() is declared in src/math.ts as taking numbers: the error needs the service and the project's other files.
+  await wb.editor.replace('add(c, 1)', "add(c, '1')");
+  await expect(wb.editor.errors.first()).toBeVisible({ timeout: 60_000 });
+  await expect(await wb.editor.nextProblem()).toContainText("not assignable to parameter of type 'number'");
+  expect(tsWorker.length).toBeGreaterThan(0);
+});

@@ -76,6 +76,18 @@ export class EditorPage {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Error squiggles the language service drew in the visible text. */
+  get errors(): Locator {
+    return this.editor.locator('.squiggly-error');
+  }
+
+  /** Goes to the next problem (F8): Monaco shows its message under the line. */
+  async nextProblem(): Promise<Locator> {
+    await this.focus();
+    await this.page.keyboard.press('F8');
+    return this.editor.locator('.marker-widget');
+  }
+
   /** The cursor's line and column, as the status bar shows them. */
   cursor(): Locator {
     return this.page.getByRole('button', { name: /^Ln \d+, Col \d+$/ });
