@@ -81,10 +81,11 @@ export class EditorPage {
     return this.editor.locator('.squiggly-error');
   }
 
-  /** Goes to the next problem (F8): Monaco shows its message under the line. */
-  async nextProblem(): Promise<Locator> {
-    await this.focus();
-    await this.page.keyboard.press('F8');
+  /** The file's last problem (Shift+F8 from its end, the editor focused): Monaco shows its message under the line. */
+  async lastProblem(): Promise<Locator> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('ControlOrMeta+End');
+    await this.page.keyboard.press('Shift+F8');
     return this.editor.locator('.marker-widget');
   }
 
