@@ -121,3 +121,24 @@ test('go to line and format document', async ({ home, page }) => {
   await wb.editor.goToLine(3);
   await expect(wb.editor.cursor()).toHaveText('Ln 3, Col 1');
 });
+
+test('the TypeScript service waits off the first key, then reports type errors', async ({ home, page }) => {
+  const tsWorker: string[] = [];
+  page.on('request', (r) => void (/\/monaco\/ts\.worker\.js$/.test(new URL(r.url()).pathname) && tsWorker.push(r.url())));
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+  await wb.editor.expectOpen('src/App.tsx');
+  // The other panels load once the editor is in use; by then a page that only shows code has not asked for the worker.
+  await expect(page.getByTestId('terminal-panel')).toBeVisible();
+  expect(tsWorker).toEqual([]);
+
+  await wb.editor.append("\nexport const three: number = 'three';\n");
+  await expect(wb.editor.errors.first()).toBeVisible({ timeout: 60_000 });
+  // Asked again until the service has checked the new line (the file's other problems may come first).
+  await expect(async () => {
+    await expect(await wb.editor.lastProblem()).toContainText("Type 'string' is not assignable to type 'number'", { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  expect(tsWorker.length).toBeGreaterThan(0);
+});

@@ -9,7 +9,8 @@ import { Button } from '@/components/ui/button';
 import { useEditorCommands, useWorkbench } from '@/components/workbench/context';
 import { BinaryView } from '@/components/editor/binary-view';
 import { isScriptPath, ModelRegistry } from '@/components/editor/models';
-import { editorCreated, loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
+import { afterFirstEdit, PANELS_DELAY_MS, TYPESCRIPT_DELAY_MS } from '@/components/editor/after-first-edit';
+import { editorInUse, loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
 import { useProjectModels } from '@/components/editor/use-project-models';
 import { useTRPC } from '@/lib/trpc/client';
 
@@ -37,13 +38,16 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
   const shown = useStore(shownAtom);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
-  // The TypeScript service (a 7 MB worker, and every project file loaded for it) starts once the
-  // editor has focus on a TS/JS file: a page that only shows code, or shows other files, never fetches it.
+  // The TypeScript service (a 7 MB worker, and every project file loaded for it) starts only once the
+  // editor has had focus on a TS/JS file, and then after the first edit or a moment's look (after-first-edit.ts):
+  // a page that only shows code, or shows other files, never fetches it.
   const [typeScriptOn, setTypeScriptOn] = useState(false);
 
   useEffect(() => {
     let disposed = false;
     let created: EditorRuntime | null = null;
+    let typeScript: { dispose: () => void } | undefined;
+    let inUse: { dispose: () => void } | undefined;
     wb.stageStarted('editor');
     loadMonaco().then(
       (monaco) => {
@@ -76,16 +80,19 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
         });
         const maybeStartTypeScript = () => {
           const model = editor.getModel();
-          if (!editor.hasTextFocus() || !model || !isScriptPath(pathOf(model.uri))) return;
-          startTypeScript();
-          setTypeScriptOn(true);
+          if (typeScript || !editor.hasTextFocus() || !model || !isScriptPath(pathOf(model.uri))) return;
+          typeScript = afterFirstEdit(
+            (listener) => editor.onDidChangeModelContent(listener),
+            () => (startTypeScript(), setTypeScriptOn(true)),
+            TYPESCRIPT_DELAY_MS,
+          );
         };
         editor.onDidFocusEditorText(maybeStartTypeScript);
         editor.onDidChangeModel(maybeStartTypeScript);
         commands.attach(editor);
         created = { monaco, editor, registry };
         setRuntime(created);
-        editorCreated();
+        inUse = afterFirstEdit((listener) => editor.onDidChangeModelContent(listener), editorInUse, PANELS_DELAY_MS);
         wb.stageDone('editor');
       },
       (error: unknown) => {
@@ -96,6 +103,8 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
     );
     return () => {
       disposed = true;
+      typeScript?.dispose();
+      inUse?.dispose();
       commands.attach(null);
       created?.editor.dispose();
       created?.registry.dispose();

@@ -33,27 +33,26 @@ export function loadMonaco(): Promise<Monaco> {
   return loading;
 }
 
-let settled: Promise<void> | undefined;
-let markCreated = () => {};
-const created = new Promise<void>((resolve) => (markCreated = resolve));
+let markInUse = () => {};
+const inUse = new Promise<void>((resolve) => (markInUse = resolve));
 
-/** The page's editor exists (components/editor/code-editor.tsx calls this once Monaco made it). */
-export function editorCreated(): void {
-  markCreated();
+/** The page's editor is in use: its first edit was drawn, or it has been shown a moment (code-editor.tsx). */
+export function editorInUse(): void {
+  markInUse();
 }
 
+let settled: Promise<void> | undefined;
+
 /**
- * Resolves once the editor has been created (or Monaco failed to load) and the page has had a moment to
- * show it: what the workbench's other panels wait for, so their chunks stay off the path to the first
- * keystroke even when Monaco itself was loaded early (components/workbench/workbench-loader.tsx).
+ * Resolves once the editor is in use (or Monaco failed to load): what the workbench's other panels and its
+ * sandbox wait for, so they stay off the path to the first keystroke even when Monaco itself was loaded early
+ * (components/workbench/workbench-loader.tsx).
  */
 export function editorSettled(): Promise<void> {
-  const idle = () =>
-    new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 500 }) : setTimeout(resolve, 0)));
   settled ??= new Promise<void>((resolve) => {
-    void created.then(resolve);
+    void inUse.then(resolve);
     loadMonaco().catch(() => resolve());
-  }).then(idle);
+  });
   return settled;
 }
 

@@ -7,7 +7,10 @@ import { loadMonaco, preloadMonaco } from '@/components/editor/monaco';
 
 // The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
 // storage, and Monaco and xterm need the DOM. Loading it dynamically also keeps it out of other pages.
-const Workbench = dynamic(() => import('@/components/workbench/workbench').then((m) => m.Workbench), {
+const loadWorkbench = () => import('@/components/workbench/workbench').then((m) => m.Workbench);
+// Its chunk is requested as this module runs, while React still hydrates the page, not once hydration reaches it.
+if (typeof window !== 'undefined') void loadWorkbench().catch(() => {}); // a failure shows when it renders
+const Workbench = dynamic(loadWorkbench, {
   ssr: false,
   loading: () => (
     <div className="flex h-dvh flex-col" aria-busy="true" aria-label="Loading the workbench">

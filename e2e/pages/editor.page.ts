@@ -76,6 +76,19 @@ export class EditorPage {
     await this.page.keyboard.press('Enter');
   }
 
+  /** Error squiggles the language service drew in the visible text. */
+  get errors(): Locator {
+    return this.editor.locator('.squiggly-error');
+  }
+
+  /** The file's last problem (Shift+F8 from its end, the editor focused): Monaco shows its message under the line. */
+  async lastProblem(): Promise<Locator> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('ControlOrMeta+End');
+    await this.page.keyboard.press('Shift+F8');
+    return this.editor.locator('.marker-widget');
+  }
+
   /** The cursor's line and column, as the status bar shows them. */
   cursor(): Locator {
     return this.page.getByRole('button', { name: /^Ln \d+, Col \d+$/ });

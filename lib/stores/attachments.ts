@@ -1,5 +1,4 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import { AGENT_LIMITS, CHAT_IMAGE_MAX_BYTES, imageDataUrlSchema } from '@/lib/agent/protocol';
 
 // Images waiting to be sent with the next chat message, whichever way they came: the attach
 // button, a paste into the message box, or a drop anywhere on the workbench. The checks here are
@@ -31,6 +30,8 @@ export class AttachmentsStore {
 
   /** Adds the files that are PNG, JPEG or WebP by content and at most 10 MB; says why any other was left out. */
   async add(files: Blob[]): Promise<void> {
+    // The agent's protocol (zod and every tool's schema) loads with the first image, not with the workbench it sits in.
+    const { AGENT_LIMITS, CHAT_IMAGE_MAX_BYTES, imageDataUrlSchema } = await import('@/lib/agent/protocol');
     this.#error.set(null);
     const urls: string[] = [];
     for (const file of files) {
