@@ -1,12 +1,12 @@
 // What waits for the editor to be in use, so it never competes with the first keystroke: the TypeScript
 // service (a 7 MB worker, and a model for every project file) once a TS/JS file has focus, and the
-// workbench's other panels and its sandbox once the editor exists. Each starts after the first edit has
+// workbench's other panels once the editor exists. Each starts after the first edit has
 // been drawn, or after a moment without one, whichever comes first.
 
 /** How long a TS/JS file has focus, without an edit, before its language service starts. */
 export const TYPESCRIPT_DELAY_MS = 1500;
-/** How long the editor exists, without an edit, before the other panels and the sandbox start. */
-export const PANELS_DELAY_MS = 1500;
+/** How long the editor exists, without an edit, before the other panels start. */
+export const PANELS_DELAY_MS = 800;
 
 export interface Timers {
   /** Runs `fn` once the page is idle; returns a cancel function. */

@@ -10,7 +10,7 @@ import { useEditorCommands, useWorkbench } from '@/components/workbench/context'
 import { BinaryView } from '@/components/editor/binary-view';
 import { isScriptPath, ModelRegistry } from '@/components/editor/models';
 import { afterFirstEdit, PANELS_DELAY_MS, TYPESCRIPT_DELAY_MS } from '@/components/editor/after-first-edit';
-import { editorInUse, loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
+import { editorCreated, editorInUse, loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
 import { useProjectModels } from '@/components/editor/use-project-models';
 import { useTRPC } from '@/lib/trpc/client';
 
@@ -42,6 +42,7 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
   // editor has had focus on a TS/JS file, and then after the first edit or a moment's look (after-first-edit.ts):
   // a page that only shows code, or shows other files, never fetches it.
   const [typeScriptOn, setTypeScriptOn] = useState(false);
+  const readOnlyAtStart = useRef(readOnly);
 
   useEffect(() => {
     let disposed = false;
@@ -92,7 +93,10 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
         commands.attach(editor);
         created = { monaco, editor, registry };
         setRuntime(created);
-        inUse = afterFirstEdit((listener) => editor.onDidChangeModelContent(listener), editorInUse, PANELS_DELAY_MS);
+        editorCreated();
+        // Nobody types into a read-only editor: the other panels need not wait for an edit.
+        if (readOnlyAtStart.current) editorInUse();
+        else inUse = afterFirstEdit((listener) => editor.onDidChangeModelContent(listener), editorInUse, PANELS_DELAY_MS);
         wb.stageDone('editor');
       },
       (error: unknown) => {

@@ -33,26 +33,44 @@ export function loadMonaco(): Promise<Monaco> {
   return loading;
 }
 
+let markCreated = () => {};
+const created = new Promise<void>((resolve) => (markCreated = resolve));
 let markInUse = () => {};
 const inUse = new Promise<void>((resolve) => (markInUse = resolve));
 
-/** The page's editor is in use: its first edit was drawn, or it has been shown a moment (code-editor.tsx). */
+/** The page's editor exists (code-editor.tsx, once Monaco made it). */
+export function editorCreated(): void {
+  markCreated();
+}
+
+/** The page's editor is in use: its first edit was drawn, or it has been shown a moment; at once when read-only (code-editor.tsx). */
 export function editorInUse(): void {
   markInUse();
 }
 
+/** `moment`, or a failed Monaco load: nothing waits for an editor that will never come. */
+const orNoEditor = (moment: Promise<void>) =>
+  new Promise<void>((resolve) => {
+    void moment.then(resolve);
+    loadMonaco().catch(() => resolve());
+  });
+
+let shown: Promise<void> | undefined;
 let settled: Promise<void> | undefined;
 
+/** Resolves once the editor exists: what the sandbox waits for (its start competes with Monaco's own load and first paint). */
+export function editorShown(): Promise<void> {
+  shown ??= orNoEditor(created);
+  return shown;
+}
+
 /**
- * Resolves once the editor is in use (or Monaco failed to load): what the workbench's other panels and its
- * sandbox wait for, so they stay off the path to the first keystroke even when Monaco itself was loaded early
+ * Resolves once the editor is in use: what the workbench's other panels wait for, so their chunks (xterm,
+ * the agent, the preview) stay off the path to the first keystroke even when Monaco itself was loaded early
  * (components/workbench/workbench-loader.tsx).
  */
 export function editorSettled(): Promise<void> {
-  settled ??= new Promise<void>((resolve) => {
-    void inUse.then(resolve);
-    loadMonaco().catch(() => resolve());
-  });
+  settled ??= orNoEditor(inUse);
   return settled;
 }
 

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { EditorCommands } from '@/components/editor/commands';
 import { EditorArea } from '@/components/editor/editor-area';
-import { editorSettled } from '@/components/editor/monaco';
+import { editorShown } from '@/components/editor/monaco';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
 import { ErrorPage } from '@/components/ui/error-page';
@@ -102,9 +102,9 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner, works
 
   useEffect(() => {
     // A share-link holder boots too: in a sandbox of their own, with nothing saved back. The sandbox (a server
-    // process or a WebContainer, and the sync's first reads) waits until the editor is in use: off the key's path.
+    // process or a WebContainer, and the sync's first reads) starts once the editor exists, not before: off Monaco's load.
     let live = true;
-    if (!readOnly || shared) void editorSettled().then(() => (live ? wb.boot(manifest) : undefined));
+    if (!readOnly || shared) void editorShown().then(() => (live ? wb.boot(manifest) : undefined));
     return () => {
       live = false;
     };
