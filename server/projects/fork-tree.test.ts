@@ -1,7 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectBlobs } from '@/db/queries/blob-gc';
-import { hashBytes } from '@/db/queries/blobs';
+import { hashBytes, putBlob } from '@/db/queries/blobs';
 import { createChat } from '@/db/queries/chats';
 import { CHECKPOINTS_KEPT, createCheckpoint, treeOf } from '@/db/queries/checkpoints';
 import { createFiles, deletePath, listFiles, readFile, renamePath, searchFiles, writeFile } from '@/db/queries/files';
@@ -9,9 +9,10 @@ import { getChatWithMemory } from '@/db/queries/memory';
 import { deleteProject, insertProject } from '@/db/queries/projects';
 import { restoreCheckpoint } from '@/db/queries/restore';
 import { applySandboxChanges } from '@/db/queries/sync';
-import { shareTree } from '@/db/queries/tree';
-import { blob, project, tree, type User } from '@/db/schema';
+import { insertFirstChange, shareTree } from '@/db/queries/tree';
+import { blob, project, projectFile, tree, type User } from '@/db/schema';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
+import { FILE_LIMITS } from '@/lib/files/limits';
 import { forkProject } from '@/server/projects/fork';
 
 // Forks share their source's tree (db/queries/tree.ts): every reader must see exactly the tree a copy would
@@ -152,6 +153,27 @@ describe('a fork over a shared tree', () => {
     expect(await shape(f)).toEqual(await treeOf(testDb.db, f, cp.id));
     expect(await shape(f)).toEqual(await shape(src));
     expect((await readFile(testDb.db, f, 'src/a.ts'))?.version).toBe(3);
+  });
+});
+
+describe('limits and races over a base', () => {
+  it("counts the base's files against the fork's project quota", async () => {
+    const { id: big } = await insertProject(testDb.db, { ownerId: alice.id, title: 'big', template: null });
+    // The source at the byte limit: one 2 MiB blob behind as many files as the limit allows (stored directly, fast).
+    const hash = await putBlob(testDb.db, new Uint8Array(FILE_LIMITS.maxFileBytes).fill(7));
+    const count = FILE_LIMITS.maxProjectBytes / FILE_LIMITS.maxFileBytes;
+    await testDb.db.insert(projectFile).values(Array.from({ length: count }, (_, i) => ({ projectId: big, path: `data/${i}.bin`, blobHash: hash, size: FILE_LIMITS.maxFileBytes })));
+    const f = await fork(big);
+    await expect(createFiles(testDb.db, f, [{ path: 'one-more.txt', content: enc('x') }])).rejects.toMatchObject({ code: 'too_large:project' });
+    await deletePath(testDb.db, f, 'data/0.bin');
+    await expect(createFiles(testDb.db, f, [{ path: 'one-more.txt', content: enc('x') }])).resolves.toHaveLength(1);
+  });
+
+  it('makes the first change of a base file only once: a second first change finds the row and backs off', async () => {
+    const f = await fork(await source('first'));
+    const change = { path: 'src/a.ts', hash: hashBytes(enc('# first\n')), size: 8, version: 2 };
+    expect(await insertFirstChange(testDb.db, f, change)).toMatchObject({ version: 2 });
+    expect(await insertFirstChange(testDb.db, f, { ...change, version: 2 })).toBeUndefined();
   });
 });
 
