@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { getBlobs, putBlob, type Tx } from '@/db/queries/blobs';
 import { touchProject } from '@/db/queries/projects';
-import { insertFirstChange, liveEntries, liveEntry, liveUsage, putEntry, removeEntries, type FileEntry } from '@/db/queries/tree';
+import { createEntry, insertFirstChange, liveEntries, liveEntry, liveUsage, putEntry, removeEntries, type FileEntry } from '@/db/queries/tree';
 import { projectFile } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { FILE_LIMITS } from '@/lib/files/limits';
@@ -69,7 +69,7 @@ export async function createFiles(
       await assertPathFree(tx, projectId, f.path);
       const hash = await putBlob(tx, f.content);
       // Over a tombstone (a base file deleted here) the path starts again at version 1, as a new file does.
-      created.push(await putEntry(tx, projectId, { path: f.path, hash, size: f.content.byteLength, version: 1 }));
+      created.push(await createEntry(tx, projectId, { path: f.path, hash, size: f.content.byteLength, version: 1 }));
     }
     await touchProject(tx, projectId);
     return created;
@@ -118,7 +118,7 @@ export async function renamePath(db: Db, projectId: string, from: string, to: st
     await assertPathFree(tx, projectId, to, moving.map((f) => f.path));
     await removeEntries(tx, projectId, moving.map((f) => f.path));
     for (const f of moving) {
-      await putEntry(tx, projectId, { path: to + f.path.slice(from.length), hash: f.hash, size: f.size, version: f.version + 1 });
+      await createEntry(tx, projectId, { path: to + f.path.slice(from.length), hash: f.hash, size: f.size, version: f.version + 1 });
     }
     await touchProject(tx, projectId);
     return moving.length;

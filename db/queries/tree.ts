@@ -1,8 +1,9 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '@/db/queries/blobs';
 import { project, projectFile, tree, treeFile } from '@/db/schema';
+import { AppError } from '@/lib/errors';
 
 // A project's live tree = its base tree (the shared, immutable file list a fork started from; none for other
 // projects) overlaid with its own project_file rows: an own row replaces the base's file at its path, a
@@ -75,6 +76,21 @@ export async function putEntry(tx: Tx, projectId: string, e: { path: string; has
     })
     .returning({ version: projectFile.version, updatedAt: projectFile.updatedAt });
   if (!row) throw new Error('file upsert returned nothing');
+  return { path: e.path, hash: e.hash, size: e.size, ...row };
+}
+
+/** A new file at `path` (over a tombstone, never over a live file: a concurrent create makes this a conflict). */
+export async function createEntry(tx: Tx, projectId: string, e: { path: string; hash: string; size: number; version: number }): Promise<FileEntry> {
+  const [row] = await tx
+    .insert(projectFile)
+    .values({ projectId, path: e.path, blobHash: e.hash, size: e.size, version: e.version })
+    .onConflictDoUpdate({
+      target: [projectFile.projectId, projectFile.path],
+      set: { blobHash: e.hash, size: e.size, version: e.version, updatedAt: sql`now()` },
+      setWhere: isNull(projectFile.blobHash),
+    })
+    .returning({ version: projectFile.version, updatedAt: projectFile.updatedAt });
+  if (!row) throw new AppError('conflict:file', `"${e.path}" already exists.`);
   return { path: e.path, hash: e.hash, size: e.size, ...row };
 }
 

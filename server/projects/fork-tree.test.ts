@@ -9,7 +9,7 @@ import { getChatWithMemory } from '@/db/queries/memory';
 import { deleteProject, insertProject } from '@/db/queries/projects';
 import { restoreCheckpoint } from '@/db/queries/restore';
 import { applySandboxChanges } from '@/db/queries/sync';
-import { insertFirstChange, shareTree } from '@/db/queries/tree';
+import { createEntry, insertFirstChange, shareTree } from '@/db/queries/tree';
 import { blob, project, projectFile, tree, type User } from '@/db/schema';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
 import { FILE_LIMITS } from '@/lib/files/limits';
@@ -167,6 +167,16 @@ describe('limits and races over a base', () => {
     await expect(createFiles(testDb.db, f, [{ path: 'one-more.txt', content: enc('x') }])).rejects.toMatchObject({ code: 'too_large:project' });
     await deletePath(testDb.db, f, 'data/0.bin');
     await expect(createFiles(testDb.db, f, [{ path: 'one-more.txt', content: enc('x') }])).resolves.toHaveLength(1);
+  });
+
+  it('never creates over a live file (a create that lost a race is a conflict), only over a deleted one', async () => {
+    const f = await fork(await source('create'));
+    const other = { hash: hashBytes(enc('# create\n')), size: 9, version: 1 };
+    await createFiles(testDb.db, f, [{ path: 'mine.txt', content: enc('mine\n') }]);
+    await expect(createEntry(testDb.db, f, { path: 'mine.txt', ...other })).rejects.toMatchObject({ code: 'conflict:file' });
+    expect(await text(f, 'mine.txt')).toBe('mine\n');
+    await deletePath(testDb.db, f, 'README.md');
+    await expect(createEntry(testDb.db, f, { path: 'README.md', ...other })).resolves.toMatchObject({ version: 1 });
   });
 
   it('makes the first change of a base file only once: a second first change finds the row and backs off', async () => {
