@@ -1,12 +1,13 @@
 import 'server-only';
-import { and, asc, count, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/queries/blobs';
 import { getChat } from '@/db/queries/chats';
 import { latestMemory } from '@/db/queries/memory';
-import { checkpoint, checkpointFile, message, projectFile, type Checkpoint } from '@/db/schema';
+import { liveEntries, liveTreeSql, putEntry, removeEntries } from '@/db/queries/tree';
+import { checkpoint, checkpointFile, message, type Checkpoint } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 
-// Checkpoints: a project's tree as checkpoint_file rows (path → blob hash, copied from project_file in
+// Checkpoints: a project's tree as checkpoint_file rows (path → blob hash, copied from its live tree in
 // one statement, never contents) plus the conversation and memory positions at that moment.
 
 export type CheckpointKind = Checkpoint['kind'];
@@ -65,7 +66,7 @@ export async function createCheckpoint(
     if (!row) throw new Error('checkpoint insert returned nothing');
     await tx.execute(sql`
       insert into ${checkpointFile} (checkpoint_id, path, blob_hash, size)
-      select ${row.id}, path, blob_hash, size from ${projectFile} where project_id = ${projectId}`);
+      select ${row.id}, live.path, live.blob_hash, live.size from ${liveTreeSql(sql`${projectId}::uuid`)} live`);
     const [counted] = await tx.select({ n: count() }).from(checkpointFile).where(eq(checkpointFile.checkpointId, row.id));
     const fileCount = counted?.n ?? 0;
     const [saved] = await tx.update(checkpoint).set({ fileCount }).where(eq(checkpoint.id, row.id)).returning(summaryColumns);
@@ -117,11 +118,7 @@ export async function lastTurnStart(db: Tx, projectId: string, chatId: string | 
 /** A checkpoint's tree, or (for 'current') the project's tree now. */
 export async function treeOf(db: Tx, projectId: string, checkpointId: string | 'current'): Promise<TreeEntry[]> {
   if (checkpointId === 'current') {
-    return db
-      .select({ path: projectFile.path, hash: projectFile.blobHash, size: projectFile.size })
-      .from(projectFile)
-      .where(eq(projectFile.projectId, projectId))
-      .orderBy(asc(projectFile.path));
+    return (await liveEntries(db, projectId)).map(({ path, hash, size }) => ({ path, hash, size }));
   }
   await getCheckpoint(db, projectId, checkpointId);
   return db
@@ -157,22 +154,16 @@ export function diffTrees(from: TreeEntry[], to: TreeEntry[]): TreeChange[] {
  * blob (version + 1, so open editors see the change), missing ones inserted. Returns the changed paths.
  */
 export async function replaceTree(tx: Tx, projectId: string, tree: TreeEntry[]): Promise<TreeChange[]> {
-  const current = await treeOf(tx, projectId, 'current');
+  const current = await liveEntries(tx, projectId);
   const changes = diffTrees(current, tree);
-  const removed = changes.filter((c) => c.status === 'removed').map((c) => c.path);
-  if (removed.length > 0) await tx.delete(projectFile).where(and(eq(projectFile.projectId, projectId), inArray(projectFile.path, removed)));
+  await removeEntries(tx, projectId, changes.filter((c) => c.status === 'removed').map((c) => c.path));
+  const versions = new Map(current.map((f) => [f.path, f.version]));
   const wanted = new Map(tree.map((f) => [f.path, f]));
   for (const change of changes) {
     const file = wanted.get(change.path);
     if (!file) continue;
-    if (change.status === 'modified') {
-      await tx
-        .update(projectFile)
-        .set({ blobHash: file.hash, size: file.size, version: sql`${projectFile.version} + 1` })
-        .where(and(eq(projectFile.projectId, projectId), eq(projectFile.path, file.path)));
-    } else {
-      await tx.insert(projectFile).values({ projectId, path: file.path, blobHash: file.hash, size: file.size });
-    }
+    const version = change.status === 'modified' ? (versions.get(file.path) ?? 0) + 1 : 1;
+    await putEntry(tx, projectId, { path: file.path, hash: file.hash, size: file.size, version });
   }
   return changes;
 }

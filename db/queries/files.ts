@@ -1,31 +1,18 @@
 import 'server-only';
-import { and, asc, count, eq, inArray, lte, sum } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { getBlobs, putBlob, type Tx } from '@/db/queries/blobs';
 import { touchProject } from '@/db/queries/projects';
-import { blob, projectFile } from '@/db/schema';
+import { createEntry, insertFirstChange, liveEntries, liveEntry, liveUsage, putEntry, removeEntries, type FileEntry } from '@/db/queries/tree';
+import { projectFile } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { FILE_LIMITS } from '@/lib/files/limits';
 import { isWithin } from '@/lib/files/path';
 
-export interface FileEntry {
-  path: string;
-  size: number;
-  version: number;
-  hash: string;
-  updatedAt: Date;
-}
-
-const entryColumns = {
-  path: projectFile.path,
-  size: projectFile.size,
-  version: projectFile.version,
-  hash: projectFile.blobHash,
-  updatedAt: projectFile.updatedAt,
-};
+export type { FileEntry } from '@/db/queries/tree';
 
 export async function listFiles(db: Tx, projectId: string): Promise<FileEntry[]> {
-  return db.select(entryColumns).from(projectFile).where(eq(projectFile.projectId, projectId)).orderBy(asc(projectFile.path));
+  return liveEntries(db, projectId);
 }
 
 export async function readFile(
@@ -33,10 +20,7 @@ export async function readFile(
   projectId: string,
   path: string,
 ): Promise<(FileEntry & { content: Uint8Array }) | undefined> {
-  const [row] = await db
-    .select(entryColumns)
-    .from(projectFile)
-    .where(and(eq(projectFile.projectId, projectId), eq(projectFile.path, path)));
+  const row = await liveEntry(db, projectId, path);
   if (!row) return undefined;
   const blobs = await getBlobs(db, [row.hash]);
   const content = blobs.get(row.hash);
@@ -45,12 +29,9 @@ export async function readFile(
 }
 
 async function assertQuota(tx: Tx, projectId: string, addedFiles: number, addedBytes: number): Promise<void> {
-  const [usage] = await tx
-    .select({ files: count(), bytes: sum(projectFile.size) })
-    .from(projectFile)
-    .where(eq(projectFile.projectId, projectId));
-  const files = (usage?.files ?? 0) + addedFiles;
-  const bytes = Number(usage?.bytes ?? 0) + addedBytes;
+  const usage = await liveUsage(tx, projectId);
+  const files = usage.files + addedFiles;
+  const bytes = usage.bytes + addedBytes;
   if (files > FILE_LIMITS.maxFileCount) {
     throw new AppError('too_large:project', `A project may hold at most ${FILE_LIMITS.maxFileCount} files.`);
   }
@@ -70,9 +51,7 @@ function assertFileSize(path: string, bytes: Uint8Array): void {
 
 /** A new path may not equal an existing file, sit inside one, or be a folder that already has files. */
 async function assertPathFree(tx: Tx, projectId: string, path: string, ignore: string[] = []): Promise<void> {
-  const paths = (await tx.select({ path: projectFile.path }).from(projectFile).where(eq(projectFile.projectId, projectId)))
-    .map((r) => r.path)
-    .filter((p) => !ignore.includes(p));
+  const paths = (await liveEntries(tx, projectId)).map((r) => r.path).filter((p) => !ignore.includes(p));
   const clash = paths.find((p) => p === path || isWithin(p, path) || isWithin(path, p));
   if (clash) throw new AppError('conflict:file', `"${path}" already exists (${clash === path ? 'a file' : `clashes with "${clash}"`}).`);
 }
@@ -89,11 +68,8 @@ export async function createFiles(
     for (const f of files) {
       await assertPathFree(tx, projectId, f.path);
       const hash = await putBlob(tx, f.content);
-      const [row] = await tx
-        .insert(projectFile)
-        .values({ projectId, path: f.path, blobHash: hash, size: f.content.byteLength })
-        .returning(entryColumns);
-      if (row) created.push(row);
+      // Over a tombstone (a base file deleted here) the path starts again at version 1, as a new file does.
+      created.push(await createEntry(tx, projectId, { path: f.path, hash, size: f.content.byteLength, version: 1 }));
     }
     await touchProject(tx, projectId);
     return created;
@@ -108,26 +84,26 @@ export async function writeFile(
   const { projectId, path, content, expectedVersion } = input;
   assertFileSize(path, content);
   return db.transaction(async (tx) => {
-    const [current] = await tx
-      .select(entryColumns)
+    // Lock the own row when there is one; a base file has none, and its first change is an insert that fails
+    // when a concurrent write made the row first.
+    const [own] = await tx
+      .select({ path: projectFile.path })
       .from(projectFile)
       .where(and(eq(projectFile.projectId, projectId), eq(projectFile.path, path)))
       .for('update');
+    const current = await liveEntry(tx, projectId, path);
     if (!current) throw new AppError('not_found:file', `"${path}" does not exist.`);
-    if (current.version !== expectedVersion) {
-      throw new AppError(
+    const stale = () =>
+      new AppError(
         'conflict:file',
         `"${path}" is at version ${current.version}, not ${expectedVersion}: it changed since you loaded it. Nothing was overwritten.`,
       );
-    }
+    if (current.version !== expectedVersion) throw stale();
     await assertQuota(tx, projectId, 0, content.byteLength - current.size);
     const hash = await putBlob(tx, content);
-    const [row] = await tx
-      .update(projectFile)
-      .set({ blobHash: hash, size: content.byteLength, version: current.version + 1 })
-      .where(and(eq(projectFile.projectId, projectId), eq(projectFile.path, path)))
-      .returning(entryColumns);
-    if (!row) throw new Error('file update returned nothing');
+    const next = { path, hash, size: content.byteLength, version: current.version + 1 };
+    const row = own ? await putEntry(tx, projectId, next) : await insertFirstChange(tx, projectId, next);
+    if (!row) throw stale();
     await touchProject(tx, projectId);
     return row;
   });
@@ -140,11 +116,9 @@ export async function renamePath(db: Db, projectId: string, from: string, to: st
     const moving = (await listFiles(tx, projectId)).filter((f) => isWithin(f.path, from));
     if (moving.length === 0) throw new AppError('not_found:file', `"${from}" does not exist.`);
     await assertPathFree(tx, projectId, to, moving.map((f) => f.path));
+    await removeEntries(tx, projectId, moving.map((f) => f.path));
     for (const f of moving) {
-      await tx
-        .update(projectFile)
-        .set({ path: to + f.path.slice(from.length), version: f.version + 1 })
-        .where(and(eq(projectFile.projectId, projectId), eq(projectFile.path, f.path)));
+      await createEntry(tx, projectId, { path: to + f.path.slice(from.length), hash: f.hash, size: f.size, version: f.version + 1 });
     }
     await touchProject(tx, projectId);
     return moving.length;
@@ -156,7 +130,7 @@ export async function deletePath(db: Db, projectId: string, path: string): Promi
   return db.transaction(async (tx) => {
     const doomed = (await listFiles(tx, projectId)).filter((f) => isWithin(f.path, path)).map((f) => f.path);
     if (doomed.length === 0) throw new AppError('not_found:file', `"${path}" does not exist.`);
-    await tx.delete(projectFile).where(and(eq(projectFile.projectId, projectId), inArray(projectFile.path, doomed)));
+    await removeEntries(tx, projectId, doomed);
     await touchProject(tx, projectId);
     return doomed.length;
   });
@@ -191,12 +165,9 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Plain-text search (no regular expressions: user patterns run on the server, so no ReDoS). */
 export async function searchFiles(db: Tx, projectId: string, options: SearchOptions): Promise<SearchResult> {
-  const rows = await db
-    .select({ path: projectFile.path, content: blob.content })
-    .from(projectFile)
-    .innerJoin(blob, eq(blob.hash, projectFile.blobHash))
-    .where(and(eq(projectFile.projectId, projectId), lte(projectFile.size, SEARCH_MAX_FILE_BYTES)))
-    .orderBy(asc(projectFile.path));
+  const entries = await liveEntries(db, projectId, { maxSize: SEARCH_MAX_FILE_BYTES });
+  const blobs = await getBlobs(db, [...new Set(entries.map((e) => e.hash))]);
+  const rows = entries.map((e) => ({ path: e.path, content: blobs.get(e.hash) ?? new Uint8Array() }));
   const needle = options.caseSensitive ? options.query : options.query.toLowerCase();
   const files: SearchResult['files'] = [];
   let total = 0;

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
 import { getChat } from '@/db/queries/chats';
-import { blob, chat, memoryDecision, memoryRecord, message, projectFile, type Chat, type MemoryRecord } from '@/db/schema';
+import { liveTreeSql } from '@/db/queries/tree';
+import { blob, chat, memoryDecision, memoryRecord, message, type Chat, type MemoryRecord } from '@/db/schema';
 import { serverToolArgSchemas } from '@/lib/agent/tool-schemas';
 import type { MemoryState } from '@/server/memory/types';
 
@@ -126,8 +127,8 @@ export async function getChatWithMemory(db: Tx, projectId: string, chatId: strin
       memory: sql<MemoryState | null>`(select json_build_object('version', r.version, 'summary', r.summary, 'throughMessageId', r.through_message_id, 'notice', r.notice)
         from ${memoryRecord} r where r.chat_id = ${outerChat}.id order by r.version desc limit 1)`,
       decisions: sql<string[]>`coalesce((select json_agg(d.text order by d.created_at, d.id) from ${memoryDecision} d where d.chat_id = ${outerChat}.id), '[]'::json)`,
-      notes: sql<Uint8Array | null>`(select substring(b.content from 1 for ${NOTES_MAX_BYTES}) from ${projectFile} f join ${blob} b on b.hash = f.blob_hash
-        where f.project_id = ${outerChat}.project_id and f.path = ${NOTES_PATH})`,
+      notes: sql<Uint8Array | null>`(select substring(b.content from 1 for ${NOTES_MAX_BYTES})
+        from ${liveTreeSql(sql`${outerChat}.project_id`)} f join ${blob} b on b.hash = f.blob_hash where f.path = ${NOTES_PATH})`,
     })
     .from(chat)
     .where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));

@@ -1,11 +1,9 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { getBlobs, hashBytes, putBlob } from '@/db/queries/blobs';
 import { listFiles, type FileEntry } from '@/db/queries/files';
 import { touchProject } from '@/db/queries/projects';
-import { projectFile } from '@/db/schema';
-import { AppError } from '@/lib/errors';
+import { putEntry, removeEntries } from '@/db/queries/tree';
 import { FILE_LIMITS } from '@/lib/files/limits';
 import { isWithin } from '@/lib/files/path';
 
@@ -42,7 +40,7 @@ export async function applySandboxChanges(db: Db, projectId: string, changes: Sa
     const current = new Map((await listFiles(tx, projectId)).map((f) => [f.path, f]));
     const doomed = [...current.keys()].filter((p) => changes.remove.some((r) => isWithin(p, r)));
     if (doomed.length > 0) {
-      await tx.delete(projectFile).where(and(eq(projectFile.projectId, projectId), inArray(projectFile.path, doomed)));
+      await removeEntries(tx, projectId, doomed);
       for (const p of doomed) current.delete(p);
       result.removed.push(...doomed);
     }
@@ -69,20 +67,10 @@ export async function applySandboxChanges(db: Db, projectId: string, changes: Sa
         continue;
       }
       await putBlob(tx, content);
-      const [row] = existing
-        ? await tx
-            .update(projectFile)
-            .set({ blobHash: hash, size: content.byteLength, version: existing.version + 1 })
-            .where(and(eq(projectFile.projectId, projectId), eq(projectFile.path, path)))
-            .returning({ version: projectFile.version })
-        : await tx
-            .insert(projectFile)
-            .values({ projectId, path, blobHash: hash, size: content.byteLength })
-            .returning({ version: projectFile.version });
-      if (!row) throw new AppError('bad_request:file', `"${path}" could not be written.`);
+      const row = await putEntry(tx, projectId, { path, hash, size: content.byteLength, version: existing ? existing.version + 1 : 1 });
       if (!existing) count += 1;
       bytes += grows;
-      current.set(path, { path, hash, size: content.byteLength, version: row.version, updatedAt: new Date() });
+      current.set(path, row);
       result.written.push({ path, version: row.version, hash });
     }
     if (result.written.length + result.removed.length > 0) await touchProject(tx, projectId);

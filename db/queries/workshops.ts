@@ -1,7 +1,8 @@
 import 'server-only';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/queries/blobs';
-import { project, projectFile, workshop, workshopStudent, type Workshop, type WorkshopStudent } from '@/db/schema';
+import { liveTreeSql } from '@/db/queries/tree';
+import { project, workshop, workshopStudent, type Workshop, type WorkshopStudent } from '@/db/schema';
 
 // Workshops and their students (server/workshop decides; this only reads and writes rows).
 
@@ -75,10 +76,10 @@ export async function dashboardRows(db: Tx, w: Pick<Workshop, 'id' | 'starterPro
   const fork = sql`${workshopStudent.forkProjectId}`;
   const starter = sql`${w.starterProjectId}::uuid`;
   const changed = sql<number>`(
-    (select count(*) from ${projectFile} f where f.project_id = ${fork} and not exists
-      (select 1 from ${projectFile} s where s.project_id = ${starter} and s.path = f.path and s.blob_hash = f.blob_hash))
-    + (select count(*) from ${projectFile} s where s.project_id = ${starter} and not exists
-      (select 1 from ${projectFile} f where f.project_id = ${fork} and f.path = s.path)))::int`;
+    (select count(*) from ${liveTreeSql(fork)} f where not exists
+      (select 1 from ${liveTreeSql(starter)} s where s.path = f.path and s.blob_hash = f.blob_hash))
+    + (select count(*) from ${liveTreeSql(starter)} s where not exists
+      (select 1 from ${liveTreeSql(fork)} f where f.path = s.path)))::int`;
   const rows = await db
     .select({
       student: workshopStudent,

@@ -21,6 +21,8 @@ export const project = pgTable(
     visibility: projectVisibility().notNull().default('private'),
     /** Set on forks; the source may since have been deleted. */
     forkedFromId: uuid(),
+    /** The shared tree a fork started from (its file list, stored once); project_file holds changes over it. */
+    baseTreeId: uuid().references(() => tree.id),
     /** Per-project settings (sandbox network policy, agent approval policy, sandbox choice); see ProjectSettings. */
     settings: jsonb().$type<ProjectSettings>().notNull().default({}),
     createdAt: createdAt(),
@@ -56,7 +58,37 @@ export const blob = pgTable('blob', {
 });
 export type Blob = typeof blob.$inferSelect;
 
-/** The current tree of a project: path → blob, with a version per file for optimistic concurrency. */
+/**
+ * An immutable file list shared by projects (forks point at the tree they started from): stored once per
+ * distinct list (`hash` of its entries), so 40 forks of an unchanged project share one.
+ */
+export const tree = pgTable('tree', {
+  id: uuid().primaryKey().defaultRandom(),
+  hash: text().notNull().unique(),
+  /** Refreshed when a fork reuses the tree: the collector (db/queries/blob-gc.ts) spares recent ones. */
+  createdAt: createdAt(),
+});
+export type Tree = typeof tree.$inferSelect;
+
+export const treeFile = pgTable(
+  'tree_file',
+  {
+    treeId: uuid()
+      .notNull()
+      .references(() => tree.id, { onDelete: 'cascade' }),
+    path: text().notNull(),
+    blobHash: text()
+      .notNull()
+      .references(() => blob.hash),
+    size: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.treeId, t.path] }), index('tree_file_blob_idx').on(t.blobHash)],
+);
+
+/**
+ * A project's own files over its base tree (db/queries/tree.ts merges the two): path → blob, with a version
+ * per file for optimistic concurrency. A row with no blob is a tombstone: the base's file there is deleted.
+ */
 export const projectFile = pgTable(
   'project_file',
   {
@@ -64,9 +96,7 @@ export const projectFile = pgTable(
       .notNull()
       .references(() => project.id, { onDelete: 'cascade' }),
     path: text().notNull(),
-    blobHash: text()
-      .notNull()
-      .references(() => blob.hash),
+    blobHash: text().references(() => blob.hash),
     size: integer().notNull(),
     version: integer().notNull().default(1),
     updatedAt: updatedAt(),

@@ -1,8 +1,8 @@
-import { count, eq, sql } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFiles } from '@/db/queries/files';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
-import { blob, projectFile, type User } from '@/db/schema';
+import { blob, type User } from '@/db/schema';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { env } from '@/lib/env';
@@ -33,16 +33,16 @@ beforeAll(async () => {
 afterAll(() => testDb.close());
 
 describe('forkProject', () => {
-  it('copies file rows, never contents, and remembers the source', async () => {
+  it("reads as the source's tree (version 1 each), copies no contents, and remembers the source", async () => {
     const source = await callerFor(alice).project.create({ template: 'vite-react-ts' });
     const blobsBefore = await blobCount();
     const fork = await forkProject(testDb.db, { sourceProjectId: source.id, ownerId: bob.id });
     expect(await blobCount()).toBe(blobsBefore);
-    const rows = (id: string) =>
-      testDb.db.select({ path: projectFile.path, hash: projectFile.blobHash }).from(projectFile).where(eq(projectFile.projectId, id)).orderBy(projectFile.path);
-    const forkRows = await rows(fork.id);
-    expect(forkRows.length).toBeGreaterThan(3);
-    expect(forkRows).toEqual(await rows(source.id));
+    const tree = async (id: string) => (await listFiles(testDb.db, id)).map(({ path, hash, size }) => ({ path, hash, size }));
+    const forkTree = await tree(fork.id);
+    expect(forkTree.length).toBeGreaterThan(3);
+    expect(forkTree).toEqual(await tree(source.id));
+    expect((await listFiles(testDb.db, fork.id)).every((f) => f.version === 1)).toBe(true);
     expect(await callerFor(bob).project.byId({ projectId: fork.id })).toMatchObject({
       ownerId: bob.id,
       role: 'owner',
@@ -51,14 +51,19 @@ describe('forkProject', () => {
     });
   });
 
-  it('adds its project row and one file row per file, and nothing else (the floor the storage benchmark reports)', async () => {
+  it('stores a tree once, then adds only its project row per fork (the floor the storage benchmark reports)', async () => {
     const source = await callerFor(alice).project.create({ template: 'vite-react-ts' });
+    await callerFor(alice).files.create({ projectId: source.id, path: 'unique.txt', content: `${source.id}\n`, encoding: 'utf8' });
     const files = (await listFiles(testDb.db, source.id)).length;
-    const before = await rowCounts();
-    await forkProject(testDb.db, { sourceProjectId: source.id, ownerId: bob.id });
-    const after = await rowCounts();
-    const added = Object.fromEntries(Object.keys(after).map((t) => [t, after[t]! - (before[t] ?? 0)]).filter(([, n]) => n !== 0));
-    expect(added).toEqual({ project: 1, project_file: files });
+    const added = async (fork: () => Promise<unknown>) => {
+      const before = await rowCounts();
+      await fork();
+      const after = await rowCounts();
+      return Object.fromEntries(Object.keys(after).map((t) => [t, after[t]! - (before[t] ?? 0)]).filter(([, n]) => n !== 0));
+    };
+    expect(await added(() => forkProject(testDb.db, { sourceProjectId: source.id, ownerId: bob.id }))).toEqual({ project: 1, tree: 1, tree_file: files });
+    expect(await added(() => forkProject(testDb.db, { sourceProjectId: source.id, ownerId: bob.id }))).toEqual({ project: 1 });
+    expect(await added(() => forkProject(testDb.db, { sourceProjectId: source.id, ownerId: alice.id }))).toEqual({ project: 1 });
   });
 
   it('a write to the fork leaves the source unchanged', async () => {

@@ -1,8 +1,8 @@
 import 'server-only';
-import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { countOwnedProjectsForUpdate, getProjectById } from '@/db/queries/projects';
-import { project, projectFile } from '@/db/schema';
+import { shareTree } from '@/db/queries/tree';
+import { project } from '@/db/schema';
 import { env } from '@/lib/env';
 import { AppError } from '@/lib/errors';
 
@@ -15,8 +15,9 @@ export function forkTitle(sourceTitle: string): string {
 }
 
 /**
- * An editable copy of a project owned by `ownerId`: copies the file rows (path → blob hash), never the
- * contents, so a fork costs a few bytes per file. Whether the caller may see the source is the caller's
+ * An editable copy of a project owned by `ownerId`: a project row based on the source's tree as a shared
+ * tree (db/queries/tree.ts; stored once, so forks of an unchanged project share one), copying no file rows
+ * and no contents; the fork's own changes are its own rows over that base. Whether the caller may see the source is the caller's
  * check (server/access.ts); this counts against PROJECTS_PER_USER, all in one transaction.
  */
 export async function forkProject(db: Db, input: { sourceProjectId: string; ownerId: string; name?: string }): Promise<{ id: string }> {
@@ -27,24 +28,12 @@ export async function forkProject(db: Db, input: { sourceProjectId: string; owne
       throw new AppError('rate_limit:project', `You have ${env.PROJECTS_PER_USER} projects, the most one person may have. Delete one to make room.`);
     }
     const title = input.name?.trim().slice(0, MAX_TITLE) || forkTitle(source.title);
+    const baseTreeId = await shareTree(tx, source.id);
     const [created] = await tx
       .insert(project)
-      .values({ ownerId: input.ownerId, title, template: source.template, settings: source.settings, forkedFromId: source.id })
+      .values({ ownerId: input.ownerId, title, template: source.template, settings: source.settings, forkedFromId: source.id, baseTreeId })
       .returning({ id: project.id });
     if (!created) throw new Error('fork insert returned nothing');
-    await tx.insert(projectFile).select(
-      tx
-        .select({
-          projectId: sql<string>`${created.id}::uuid`.as('project_id'),
-          path: projectFile.path,
-          blobHash: projectFile.blobHash,
-          size: projectFile.size,
-          version: sql<number>`1`.as('version'),
-          updatedAt: sql<Date>`now()`.as('updated_at'),
-        })
-        .from(projectFile)
-        .where(eq(projectFile.projectId, source.id)),
-    );
     return { id: created.id };
   });
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, seedUsers, type TestDb } from '@/db/testing';
-import { project, projectFile, type User } from '@/db/schema';
+import { listFiles } from '@/db/queries/files';
+import { project, type User } from '@/db/schema';
 import { env } from '@/lib/env';
-import { eq } from 'drizzle-orm';
 import { JOIN_CODE_ALPHABET } from '@/lib/workshop';
 import { createCaller } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
@@ -45,7 +45,7 @@ describe('workshop router', () => {
     expect(await refusal(as(stranger).workshop.ofProject({ projectId: starterId }))).toMatchObject({ appCode: 'not_found:project' });
   });
 
-  it('gives each student a fork of their own (rows, same blobs), and the same fork when they come back', async () => {
+  it('gives each student a fork of their own (the starter’s tree, same blobs), and the same fork when they come back', async () => {
     const typed = `${code.slice(0, 3).toLowerCase()} ${code.slice(3)}`;
     expect(await as(ann).workshop.preview({ code: typed })).toEqual({ title: 'Intro to JS', ended: false });
     const first = await as(ann).workshop.join({ code: typed, displayName: '  Ann  ' });
@@ -55,8 +55,7 @@ describe('workshop router', () => {
     bobFork = (await as(bob).workshop.join({ code, displayName: 'Bob' })).projectId;
     expect(bobFork).not.toBe(annFork);
 
-    const hashes = async (projectId: string) =>
-      (await testDb.db.select({ path: projectFile.path, hash: projectFile.blobHash }).from(projectFile).where(eq(projectFile.projectId, projectId))).sort((a, b) => a.path.localeCompare(b.path));
+    const hashes = async (projectId: string) => (await listFiles(testDb.db, projectId)).map(({ path, hash }) => ({ path, hash }));
     expect(await hashes(annFork)).toEqual(await hashes(starterId));
     expect((await as(ann).files.read({ projectId: annFork, path: 'README.md' })).content).toBe('# Starter\n');
     // the teacher's settings are forced, and the student cannot change them
