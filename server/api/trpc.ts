@@ -6,7 +6,10 @@ import { z, ZodError } from 'zod';
 import type { Db } from '@/db/client';
 import type { ProjectRole, User } from '@/db/schema';
 import { AppError, trpcCodeByKind, type AppErrorCode } from '@/lib/errors';
-import { requireAccess, type AccessOptions } from '@/server/access';
+import { getTurnFacts, type TurnFacts } from '@/db/queries/turn-facts';
+import { utcDay } from '@/db/queries/usage';
+import { turnRequestSchema } from '@/lib/agent/protocol';
+import { checkAccess, decideAccess, requireAccess, type AccessOptions } from '@/server/access';
 import { userFromRequest } from '@/server/auth/request-user';
 import { defaultTurnDeps, type TurnDeps } from '@/server/model/turn';
 
@@ -83,3 +86,14 @@ export function projectProcedure(minRole: ProjectRole, options?: AccessOptions) 
     return next({ ctx: { ...ctx, project: access.project, role: access.role, access } });
   });
 }
+
+/**
+ * chat.send: projectProcedure('editor')'s decision (server/access.ts), made on facts read in the one
+ * statement that also brings what the turn needs next (db/queries/turn-facts.ts), `ctx.turnFacts`.
+ */
+export const turnProcedure = authedProcedure.input(turnRequestSchema).use(async ({ ctx, input, next }) => {
+  const now = new Date();
+  const facts: TurnFacts = await getTurnFacts(ctx.db, { projectId: input.projectId, chatId: input.chatId, userId: ctx.user.id, day: utcDay(now) });
+  const access = checkAccess(facts.access && decideAccess(facts.access, ctx.user.id, now), 'editor');
+  return next({ ctx: { ...ctx, project: access.project, role: access.role, access, turnFacts: facts } });
+});
