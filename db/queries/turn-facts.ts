@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { accessFactColumns, toAccessFacts, type AccessFacts } from '@/db/queries/access';
 import { chatMemoryColumns, toChatMemory, type ChatMemory } from '@/db/queries/memory';
+import { liveSessionColumn, toLiveSession, type LiveSession } from '@/db/queries/sessions';
 import { chat, project, type Chat } from '@/db/schema';
 
 // Everything chat.send reads before its model call, in one statement (PGlite runs on the server's
@@ -18,6 +19,8 @@ export interface TurnMessageRow {
 }
 
 export interface TurnFacts {
+  /** The browser's session when it was asked for (`sessionId`) and is live, with its user. */
+  session?: LiveSession;
   /** undefined: no such project. */
   access: AccessFacts | undefined;
   /** The caller's model tokens on `day`. */
@@ -30,7 +33,8 @@ export interface TurnFacts {
 
 const outerChat = sql.identifier('chat');
 
-export async function getTurnFacts(db: Db, input: { projectId: string; chatId: string; userId: string; day: string }): Promise<TurnFacts> {
+/** The facts for `userId`; with `sessionId` (the cookie's claims) also whether that session is live. */
+export async function getTurnFacts(db: Db, input: { projectId: string; chatId: string; userId: string; day: string; sessionId?: string }): Promise<TurnFacts> {
   const [row] = await db
     .select({
       ...accessFactColumns(input.userId),
@@ -39,12 +43,14 @@ export async function getTurnFacts(db: Db, input: { projectId: string; chatId: s
       ...chatMemoryColumns,
       messages: sql<TurnMessageRow[]>`coalesce((select json_agg(json_build_object('id', m.id, 'seq', m.seq, 'content', m.content, 'tokens', m.tokens) order by m.seq)
         from message m where m.chat_id = ${outerChat}.id), '[]'::json)`,
+      session: input.sessionId ? liveSessionColumn(input.sessionId, input.userId) : sql<null>`null`,
     })
     .from(project)
     .leftJoin(chat, and(eq(chat.id, input.chatId), eq(chat.projectId, project.id)))
     .where(eq(project.id, input.projectId));
   if (!row) return { access: undefined, usedToday: 0, chat: undefined, messages: [] };
   return {
+    ...(row.session ? { session: toLiveSession(row.session) } : {}),
     access: toAccessFacts(row),
     usedToday: Number(row.usedToday ?? 0),
     chat: row.chat ? { chat: row.chat, memory: toChatMemory(row) } : undefined,
