@@ -159,7 +159,8 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
           await push({ type: 'text', delta });
         },
         onRetry: (info) => void push({ type: 'retrying', ...info }),
-        onStreaming: () => void commitOnce(),
+        // A macrotask later, once the first token has been written out: the write would otherwise hold it back.
+        onStreaming: () => void setImmediate(() => void commitOnce()),
       });
       answer = await call.catch(async (error: unknown) => {
         throw (await commitOnce()) ?? error;
