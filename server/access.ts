@@ -1,9 +1,9 @@
 import 'server-only';
 import type { Db } from '@/db/client';
-import { getProjectById, getProjectRole, type ProjectSummary } from '@/db/queries/projects';
-import { liveShareGrant, viewSandboxOwner } from '@/db/queries/sharing';
+import { getAccessFacts, type AccessFacts } from '@/db/queries/access';
+import { getProjectById, type ProjectSummary } from '@/db/queries/projects';
+import { viewSandboxOwner } from '@/db/queries/sharing';
 import { isViewSandboxId } from '@/server/share/sandbox-id';
-import { workshopOfFork } from '@/db/queries/workshops';
 import type { ProjectRole } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { studentCap } from '@/server/workshop/policy';
@@ -37,20 +37,25 @@ export interface ProjectAccess {
 
 /** The caller's role on a project, or undefined when they hold none (or the project does not exist). */
 export async function projectAccess(db: Db, projectId: string, userId: string): Promise<ProjectAccess | undefined> {
-  const held = await getProjectRole(db, projectId, userId);
-  if (held) return capForWorkshop(db, userId, { ...held, via: held.role === 'owner' ? 'owner' : 'member', sandboxId: projectId });
-  const grant = await liveShareGrant(db, projectId, userId);
-  const project = grant && (await getProjectById(db, projectId));
-  return project ? { project, role: 'viewer', via: 'share', sandboxId: grant.sandboxId } : undefined;
+  const facts = await getAccessFacts(db, projectId, userId);
+  return facts && decideAccess(facts, userId);
+}
+
+/** The decision on facts read elsewhere (db/queries/access.ts; chat.send reads them with its turn). */
+export function decideAccess(facts: AccessFacts, userId: string, now = new Date()): ProjectAccess | undefined {
+  const { project } = facts;
+  const held: ProjectRole | null = project.ownerId === userId ? 'owner' : facts.memberRole;
+  if (held) return capForWorkshop(facts, userId, { project, role: held, via: held === 'owner' ? 'owner' : 'member', sandboxId: project.id }, now);
+  return facts.shareSandboxId ? { project, role: 'viewer', via: 'share', sandboxId: facts.shareSandboxId } : undefined;
 }
 
 /** A student's own workshop fork is capped by the workshop's state (editor while it runs, viewer once ended). */
-async function capForWorkshop(db: Db, userId: string, access: ProjectAccess): Promise<ProjectAccess> {
-  // Only forks can be a student's workshop copy: other projects skip the lookup.
+function capForWorkshop(facts: AccessFacts, userId: string, access: ProjectAccess, now: Date): ProjectAccess {
+  // Only forks can be a student's workshop copy.
   if (access.role === 'viewer' || !access.project.forkedFromId) return access;
-  const found = await workshopOfFork(db, access.project.id);
-  if (!found || found.student.userId !== userId) return access;
-  const cap = studentCap(found.workshop);
+  const found = facts.workshop;
+  if (!found || found.studentUserId !== userId) return access;
+  const cap = studentCap(found, now);
   return rank[cap.role] < rank[access.role] ? { ...access, role: cap.role, cappedBy: cap.reason } : access;
 }
 
@@ -69,7 +74,11 @@ export interface AccessOptions {
  * (ids leak nothing), too low a role as forbidden.
  */
 export async function requireAccess(db: Db, projectId: string, userId: string, minRole: ProjectRole, options: AccessOptions = {}): Promise<ProjectAccess> {
-  const access = await projectAccess(db, projectId, userId);
+  return checkAccess(await projectAccess(db, projectId, userId), minRole, options);
+}
+
+/** requireAccess's verdict on an access already decided (decideAccess). */
+export function checkAccess(access: ProjectAccess | undefined, minRole: ProjectRole, options: AccessOptions = {}): ProjectAccess {
   if (!access) throw new AppError('not_found:project');
   if (access.via === 'share' && options.shareLinks === false) {
     throw new AppError('forbidden:project', 'A share link shows the project, not its agent conversations.');

@@ -65,18 +65,28 @@ export interface NewMessage {
   tokens?: number | null;
 }
 
+/** The chat's messages changed after the caller read them (appendMessages' afterSeq). */
+export class ChatChangedError extends Error {
+  constructor() {
+    super('the chat changed since it was read');
+  }
+}
+
 /**
  * Appends messages at the end of a chat, in order, and touches the chat. The unique (chat, seq)
  * index makes two concurrent appends fail rather than interleave.
  */
-export async function appendMessages(db: Db, chatId: string, rows: NewMessage[]): Promise<Message[]> {
+export async function appendMessages(db: Db, chatId: string, rows: NewMessage[], opts: { afterSeq?: number } = {}): Promise<Message[]> {
   if (!rows.length) return [];
   return db.transaction(async (tx) => {
     const [last] = await tx
       .select({ seq: sql<number | null>`max(${message.seq})` })
       .from(message)
       .where(eq(message.chatId, chatId));
-    const start = Number(last?.seq ?? 0) + 1;
+    const lastSeq = Number(last?.seq ?? 0);
+    // afterSeq: the caller planned these rows on the chat as it was then; anything appended or deleted since refuses them.
+    if (opts.afterSeq !== undefined && lastSeq !== opts.afterSeq) throw new ChatChangedError();
+    const start = lastSeq + 1;
     const inserted = await tx
       .insert(message)
       .values(rows.map((r, i) => ({ ...(r.id ? { id: r.id } : {}), chatId, seq: start + i, role: r.role, content: r.content, usage: r.usage ?? null, tokens: r.tokens ?? null })))

@@ -116,25 +116,31 @@ export interface ChatMemory {
 // which inside the subqueries below would name the subquery's own column.
 const outerChat = sql.identifier('chat');
 
+/** The chat's memory besides its messages, as columns of a select from `chat` (here and in a turn's one statement). */
+export const chatMemoryColumns = {
+  memory: sql<MemoryState | null>`(select json_build_object('version', r.version, 'summary', r.summary, 'throughMessageId', r.through_message_id, 'notice', r.notice)
+    from ${memoryRecord} r where r.chat_id = ${outerChat}.id order by r.version desc limit 1)`,
+  decisions: sql<string[]>`coalesce((select json_agg(d.text order by d.created_at, d.id) from ${memoryDecision} d where d.chat_id = ${outerChat}.id), '[]'::json)`,
+  notes: sql<Uint8Array | null>`(select substring(b.content from 1 for ${NOTES_MAX_BYTES})
+    from ${liveTreeSql(sql`${outerChat}.project_id`)} f join ${blob} b on b.hash = f.blob_hash where f.path = ${NOTES_PATH})`,
+};
+
+/** ChatMemory from chatMemoryColumns' values. */
+export function toChatMemory(row: { memory: MemoryState | null; decisions: string[]; notes: Uint8Array | null }): ChatMemory {
+  const notes = row.notes ? new TextDecoder('utf-8', { fatal: false }).decode(row.notes) : null;
+  return { memory: row.memory, decisions: row.decisions, notes };
+}
+
 /**
  * A chat of the project with what server/memory needs besides its messages: the newest record, the
- * decisions (oldest first) and the start of AGENTS.md. One query: a turn reads it before its model call.
+ * decisions (oldest first) and the start of AGENTS.md. One query.
  */
 export async function getChatWithMemory(db: Tx, projectId: string, chatId: string): Promise<{ chat: Chat; memory: ChatMemory } | undefined> {
   const [row] = await db
-    .select({
-      chat,
-      memory: sql<MemoryState | null>`(select json_build_object('version', r.version, 'summary', r.summary, 'throughMessageId', r.through_message_id, 'notice', r.notice)
-        from ${memoryRecord} r where r.chat_id = ${outerChat}.id order by r.version desc limit 1)`,
-      decisions: sql<string[]>`coalesce((select json_agg(d.text order by d.created_at, d.id) from ${memoryDecision} d where d.chat_id = ${outerChat}.id), '[]'::json)`,
-      notes: sql<Uint8Array | null>`(select substring(b.content from 1 for ${NOTES_MAX_BYTES})
-        from ${liveTreeSql(sql`${outerChat}.project_id`)} f join ${blob} b on b.hash = f.blob_hash where f.path = ${NOTES_PATH})`,
-    })
+    .select({ chat, ...chatMemoryColumns })
     .from(chat)
     .where(and(eq(chat.id, chatId), eq(chat.projectId, projectId)));
-  if (!row) return undefined;
-  const notes = row.notes ? new TextDecoder('utf-8', { fatal: false }).decode(row.notes) : null;
-  return { chat: row.chat, memory: { memory: row.memory, decisions: row.decisions, notes } };
+  return row && { chat: row.chat, memory: toChatMemory(row) };
 }
 
 /** The chat's memory (empty for a chat not in the project). */

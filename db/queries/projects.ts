@@ -1,9 +1,9 @@
 import 'server-only';
-import { and, count, desc, eq, or, sql } from 'drizzle-orm';
+import { count, desc, eq, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import type { Tx } from '@/db/queries/blobs';
-import { project, projectMember, user, type Project, type ProjectRole, type ProjectSettings } from '@/db/schema';
+import { project, projectMember, user, type Project, type ProjectSettings } from '@/db/schema';
 
 export const projectColumns = {
   id: project.id,
@@ -25,24 +25,6 @@ export type ProjectSummary = Pick<
 export async function getProjectById(db: Tx, id: string): Promise<ProjectSummary | undefined> {
   const [row] = await db.select(projectColumns).from(project).where(eq(project.id, id));
   return row;
-}
-
-/** The role a user holds in a project, or undefined when they hold none. */
-export async function getProjectRole(
-  db: Db,
-  projectId: string,
-  userId: string,
-): Promise<{ project: ProjectSummary; role: ProjectRole } | undefined> {
-  const [row] = await db
-    .select({ ...projectColumns, memberRole: projectMember.role })
-    .from(project)
-    .leftJoin(projectMember, and(eq(projectMember.projectId, project.id), eq(projectMember.userId, userId)))
-    .where(eq(project.id, projectId));
-  if (!row) return undefined;
-  const { memberRole, ...summary } = row;
-  if (summary.ownerId === userId) return { project: summary, role: 'owner' };
-  if (memberRole) return { project: summary, role: memberRole };
-  return undefined;
 }
 
 const source = alias(project, 'source');

@@ -46,16 +46,6 @@ export async function grantShare(db: Tx, shareLinkId: string, userId: string): P
   await db.insert(shareGrant).values({ shareLinkId, userId, sandboxId: newViewSandboxId() }).onConflictDoNothing();
 }
 
-/** The user's grant on a project through its live link: their own sandbox's id. */
-export async function liveShareGrant(db: Tx, projectId: string, userId: string): Promise<{ sandboxId: string } | undefined> {
-  const [row] = await db
-    .select({ sandboxId: shareGrant.sandboxId })
-    .from(shareGrant)
-    .innerJoin(shareLink, eq(shareLink.id, shareGrant.shareLinkId))
-    .where(and(eq(shareLink.projectId, projectId), isNull(shareLink.revokedAt), eq(shareGrant.userId, userId)));
-  return row;
-}
-
 /** Whose view sandbox this is, while the link behind it lives. */
 export async function viewSandboxOwner(db: Tx, sandboxId: string): Promise<{ projectId: string; userId: string } | undefined> {
   const [row] = await db

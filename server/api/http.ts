@@ -49,7 +49,8 @@ export function createTrpcListener(opts: { getDb: () => Promise<Db>; turns?: Tur
       path,
       router: appRouter,
       maxBodySize,
-      createContext: async () => createContext({ req, res, db: await opts.getDb(), turns: opts.turns }),
+      // chat.send alone (how the agent sends it): its session is checked within the turn's one statement.
+      createContext: async () => createContext({ req, res, db: await opts.getDb(), turns: opts.turns, deferSession: path === 'chat.send' }),
       onError({ error, path: procedure }) {
         if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${procedure ?? '?'} failed:`, error.cause ?? error);
       },

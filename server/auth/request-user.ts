@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Db } from '@/db/client';
-import { createSession, extendSession, getLiveSession, hasSessions } from '@/db/queries/sessions';
+import { createSession, extendSession, getLiveSession, hasSessions, type LiveSession } from '@/db/queries/sessions';
 import { ensureUser, getUserById } from '@/db/queries/users';
 import type { User } from '@/db/schema';
 import {
@@ -53,20 +53,32 @@ export async function userFromRequest(
   const value = readCookie(req.cookie, SESSION_COOKIE);
   const claims = decodeSession(value);
   const live = claims && (await getLiveSession(db, claims.sessionId, claims.userId));
-  if (claims && live) {
-    const user = live.user;
-    // Sliding expiry, written at most once a day: a browser in use stays signed in.
-    if (live.expiresAt.getTime() - Date.now() < SESSION_LIFETIME_MS - DAY_MS) {
-      const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
-      await extendSession(db, live.id, expiresAt);
-      setCookie(sessionCookieHeader({ ...claims, expiresAt }, secure));
-    }
-    return { user, sessionId: live.id };
-  }
+  if (claims && live) return keepAlive(db, live, claims, secure, setCookie);
   const legacyUserId = decodeLegacySession(value);
   const legacyUser = legacyUserId ? await getUserById(db, legacyUserId) : undefined;
   const user = legacyUser && !(await hasSessions(db, legacyUser.id)) ? legacyUser : await ensureUser(db, newUserId());
   const started = await startSession(db, user.id);
   setCookie(sessionCookieHeader(started, secure));
   return { user, sessionId: started.sessionId };
+}
+
+/** A live session's user; its expiry slides, written at most once a day: a browser in use stays signed in. */
+export async function keepAlive(
+  db: Db,
+  live: LiveSession,
+  claims: SessionClaims,
+  secure: boolean,
+  setCookie: (header: string) => void,
+): Promise<{ user: User; sessionId: string }> {
+  if (renewalDue(live.expiresAt)) {
+    const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+    await extendSession(db, live.id, expiresAt);
+    setCookie(sessionCookieHeader({ ...claims, expiresAt }, secure));
+  }
+  return { user: live.user, sessionId: live.id };
+}
+
+/** Whether a session expiring at `expiresAt` is extended now (once a day at most). */
+export function renewalDue(expiresAt: Date): boolean {
+  return expiresAt.getTime() - Date.now() < SESSION_LIFETIME_MS - DAY_MS;
 }

@@ -36,8 +36,12 @@ export async function budgetFor(db: Db, user: { id: string }, project: Pick<Proj
 /** Refuses (budget:model) when the user's tokens today reach the budget. */
 export async function checkTokenBudget(db: Db, userId: string, budget: Budget, now = new Date()): Promise<void> {
   if (budget.dailyTokens <= 0) return;
-  const used = await tokensUsedOn(db, userId, utcDay(now));
-  if (used < budget.dailyTokens) return;
+  checkTokensUsed(await tokensUsedOn(db, userId, utcDay(now)), budget, now);
+}
+
+/** checkTokenBudget on a count already read (chat.send reads it with the rest of its turn). */
+export function checkTokensUsed(used: number, budget: Budget, now = new Date()): void {
+  if (budget.dailyTokens <= 0 || used < budget.dailyTokens) return;
   throw new AppError(
     'budget:model',
     `You have used today's model budget${budget.owner ? ` ${budget.owner}` : ''} of ${budget.dailyTokens.toLocaleString('en-US')} tokens; it resets at 00:00 UTC (in ${untilMidnight(now)}).`,

@@ -1,7 +1,8 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
-import { appendMessages, listMessages, renameChat, setMessageTokens } from '@/db/queries/chats';
+import { appendMessages, renameChat, setMessageTokens } from '@/db/queries/chats';
+import type { TurnMessageRow } from '@/db/queries/turn-facts';
 import type { Chat, Message } from '@/db/schema';
 import { AGENT_LIMITS, TRUNCATION_MARKER, validateToolCall, type StoredContent, type ToolCall, type TurnInput } from '@/lib/agent/protocol';
 import { AppError } from '@/lib/errors';
@@ -143,10 +144,11 @@ async function storeInputImages(db: Db, input: TurnInput): Promise<TurnInput> {
 export async function prepareTurn(
   db: Db,
   chat: Chat,
+  /** The chat's messages, oldest first (read with the turn's other facts). */
+  storedRows: TurnMessageRow[],
   input: TurnInput,
   maxSteps: number,
 ): Promise<PreparedTurn> {
-  const storedRows = await listMessages(db, chat.id);
   const stored = storedRows.map((m) => m.content) as StoredContent[];
   // Images are checked and stored before anything else; the message keeps references to them (the
   // prompt gets them back as data URLs once memory has assembled it: server/model/turn.ts).
@@ -166,7 +168,9 @@ export async function prepareTurn(
   const commit = async () => {
     let inserted: Message[];
     try {
-      inserted = await appendMessages(db, chat.id, fresh.map(({ id, content, tokens }) => ({ id, role: content.kind, content, tokens })));
+      // Planned on the messages read before the chat's lock: refused if any were added or removed since.
+      const afterSeq = storedRows.at(-1)?.seq ?? 0;
+      inserted = await appendMessages(db, chat.id, fresh.map(({ id, content, tokens }) => ({ id, role: content.kind, content, tokens })), { afterSeq });
     } catch {
       throw new AppError('bad_request:chat', 'Another turn changed this chat at the same time. Reload the chat and try again.');
     }

@@ -2,12 +2,13 @@ import 'server-only';
 import { Repeater } from '@repeaterjs/repeater';
 import type { Db } from '@/db/client';
 import { appendMessages, setPlan } from '@/db/queries/chats';
-import { getChatWithMemory } from '@/db/queries/memory';
 import type { ProjectSummary } from '@/db/queries/projects';
+import { getTurnFacts, type TurnFacts } from '@/db/queries/turn-facts';
+import { utcDay } from '@/db/queries/usage';
 import type { PlanItem, User } from '@/db/schema';
 import { AGENT_MAX_STEPS, type StoredContent, type TurnEvent, type TurnRequest } from '@/lib/agent/protocol';
 import { AppError, isRetryable } from '@/lib/errors';
-import { budgetFor, chargeTokens, checkTokenBudget, TurnRateLimit, type Budget } from '@/server/model/budget';
+import { budgetFor, chargeTokens, checkTokensUsed, TurnRateLimit, type Budget } from '@/server/model/budget';
 import { chatLocks, type ChatLocks } from '@/server/model/chat-locks';
 import { isConfigured, modelConfigFromEnv, type ModelConfig } from '@/server/model/config';
 import { noKeyError, toAppError } from '@/server/model/errors';
@@ -57,6 +58,8 @@ export interface TurnOptions {
   deps: TurnDeps;
   user: User;
   project: ProjectSummary;
+  /** Read with the access check, in one statement (db/queries/turn-facts.ts): the chat, its memory and messages, today's tokens. */
+  facts: TurnFacts;
   request: Omit<TurnRequest, 'projectId'>;
   /** The request's signal: the browser stopped or left. */
   signal?: AbortSignal;
@@ -64,11 +67,8 @@ export interface TurnOptions {
 
 /** Checks what may refuse the turn (throws AppError), then returns its events. */
 export async function startTurn(options: TurnOptions): Promise<AsyncIterable<TurnEvent>> {
-  const { db, deps, user, project, request } = options;
-  // The chat and its memory state in one read (before the lock: a turn that started meanwhile makes the lock fail).
-  const found = await getChatWithMemory(db, project.id, request.chatId);
-  if (!found) throw new AppError('not_found:chat');
-  const { chat, memory } = found;
+  const { db, deps, user, project, request, facts } = options;
+  if (!facts.chat) throw new AppError('not_found:chat');
   const config = deps.getModelConfig();
   if (!isConfigured(config)) throw noKeyError();
   const model = request.model ?? config.models[0];
@@ -82,17 +82,23 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
     budget = await deps.budgetFor(db, user, project);
     if (budget.off) throw new AppError('forbidden:workshop', budget.off);
     await deps.rateLimit.take(user.id, budget);
-    await checkTokenBudget(db, user.id, budget);
+    checkTokensUsed(facts.usedToday, budget);
   }
-  const lock = await deps.locks.acquire(chat.id);
+  const lock = await deps.locks.acquire(facts.chat.chat.id);
   if (!lock) throw new AppError('conflict:chat');
   let turn;
+  let found;
   try {
-    turn = await prepareTurn(db, chat, request.input, deps.maxSteps);
+    // Read before the lock: when a turn of this chat was still ending (waited), what it stored is read again.
+    const current = lock.waited ? await getTurnFacts(db, { projectId: project.id, chatId: request.chatId, userId: user.id, day: utcDay(new Date()) }) : facts;
+    found = current.chat;
+    if (!found) throw new AppError('not_found:chat');
+    turn = await prepareTurn(db, found.chat, current.messages, request.input, deps.maxSteps);
   } catch (error) {
     lock.release();
     throw error;
   }
+  const { chat, memory } = found;
   const { step, commit } = turn;
   let history = turn.history;
   const maxSteps = deps.maxSteps;
@@ -153,7 +159,8 @@ export async function startTurn(options: TurnOptions): Promise<AsyncIterable<Tur
           await push({ type: 'text', delta });
         },
         onRetry: (info) => void push({ type: 'retrying', ...info }),
-        onStreaming: () => void commitOnce(),
+        // A macrotask later, once the first token has been written out: the write would otherwise hold it back.
+        onStreaming: () => void setImmediate(() => void commitOnce()),
       });
       answer = await call.catch(async (error: unknown) => {
         throw (await commitOnce()) ?? error;

@@ -12,9 +12,9 @@ import {
   usageTotals,
 } from '@/db/queries/chats';
 import type { StoredContent } from '@/lib/agent/protocol';
-import { toolArgSchemas, turnRequestSchema } from '@/lib/agent/protocol';
+import { toolArgSchemas } from '@/lib/agent/protocol';
 import { AppError } from '@/lib/errors';
-import { authedProcedure, projectProcedure, router } from '@/server/api/trpc';
+import { authedProcedure, projectProcedure, router, turnProcedure } from '@/server/api/trpc';
 import { publicModelInfo } from '@/server/model/config';
 import { startTurn } from '@/server/model/turn';
 import { compactNow } from '@/server/memory/chat-memory';
@@ -40,11 +40,9 @@ export const chatRouter = router({
   models: authedProcedure.query(({ ctx }) => publicModelInfo(ctx.turns.getModelConfig())),
 
   /** One model call of the agent loop (lib/agent/protocol.ts): yields TurnEvents; the request's signal aborts it. */
-  send: projectProcedure('editor')
-    .input(turnRequestSchema.omit({ projectId: true }))
-    .mutation(({ ctx, input, signal }) =>
-      startTurn({ db: ctx.db, deps: ctx.turns, user: ctx.user, project: ctx.project, request: input, signal }),
-    ),
+  send: turnProcedure.mutation(({ ctx, input, signal }) =>
+    startTurn({ db: ctx.db, deps: ctx.turns, user: ctx.user, project: ctx.project, facts: ctx.turnFacts, request: input, signal }),
+  ),
 
   /** "Compact now": summarize the older turns even under the threshold (a model call, checked like a turn). */
   compact: projectProcedure('editor')
