@@ -10,8 +10,18 @@ import { useEditorCommands, useWorkbench } from '@/components/workbench/context'
 import { BinaryView } from '@/components/editor/binary-view';
 import { isScriptPath, ModelRegistry } from '@/components/editor/models';
 import { afterFirstEdit, PANELS_DELAY_MS, TYPESCRIPT_DELAY_MS } from '@/components/editor/after-first-edit';
-import { editorCreated, editorInUse, loadMonaco, pathOf, startTypeScript, type Monaco } from '@/components/editor/monaco';
+import {
+  applyProjectOptions,
+  editorCreated,
+  editorInUse,
+  loadMonaco,
+  pathOf,
+  refreshDiagnostics,
+  startTypeScript,
+  type Monaco,
+} from '@/components/editor/monaco';
 import { useProjectModels } from '@/components/editor/use-project-models';
+import { openProjectFiles } from '@/components/editor/open-project-files';
 import { useTRPC } from '@/lib/trpc/client';
 
 export interface EditorRuntime {
@@ -49,6 +59,7 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
     let created: EditorRuntime | null = null;
     let typeScript: { dispose: () => void } | undefined;
     let inUse: { dispose: () => void } | undefined;
+    let opener: { dispose: () => void } | undefined;
     wb.stageStarted('editor');
     loadMonaco().then(
       (monaco) => {
@@ -68,7 +79,16 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
           padding: { top: 8 },
           ariaLabel: 'Code editor',
         });
-        const registry = new ModelRegistry(monaco, wb.files);
+        // The TypeScript service follows the project: its tsconfig's options, and a change to any file
+        // re-checks the one on screen (an error may come from another file's export).
+        const registry: ModelRegistry = new ModelRegistry(monaco, wb.files, (path, model, byUser) => {
+          // Its parser (and zod) load only once the service has the project's files, never before the first key.
+          if (path === 'tsconfig.json')
+            void import('@/components/editor/project-config').then(({ compilerOptionsFrom }) =>
+              applyProjectOptions(monaco, compilerOptionsFrom(registry.get(path)?.getValue() ?? null)),
+            );
+          else if (!byUser || model !== editor.getModel()) refreshDiagnostics(monaco);
+        });
         // Inside Monaco the page-level shortcut handler still runs (capture phase); this keeps
         // Ctrl/Cmd+S working when Monaco has focus in browsers that deliver keys to it first.
         editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => {
@@ -90,6 +110,8 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
         };
         editor.onDidFocusEditorText(maybeStartTypeScript);
         editor.onDidChangeModel(maybeStartTypeScript);
+        // Go to definition, references and problems in another project file open it in its tab.
+        opener = openProjectFiles(monaco, registry, (path, at) => wb.editor.open(path, at));
         commands.attach(editor);
         created = { monaco, editor, registry };
         setRuntime(created);
@@ -109,6 +131,7 @@ export function CodeEditor({ readOnly }: { readOnly: boolean }) {
       disposed = true;
       typeScript?.dispose();
       inUse?.dispose();
+      opener?.dispose();
       commands.attach(null);
       created?.editor.dispose();
       created?.registry.dispose();

@@ -3,6 +3,8 @@ import type { FileSnapshot, FilesStore } from '@/lib/stores/files';
 import { isWithin } from '@/lib/files/path';
 import { uriFor, type Monaco } from '@/components/editor/monaco';
 
+type Changed = (path: string, model: MonacoNs.editor.ITextModel | null, byUser: boolean) => void;
+
 /**
  * One Monaco model per project file the editor knows: the open ones, and every TS/JS/JSON file so
  * the TypeScript service sees the whole project (imports resolve, errors span files). User edits
@@ -16,11 +18,14 @@ export class ModelRegistry {
   /** Server snapshots of models the files store has not opened (background project files). */
   readonly #base = new Map<string, FileSnapshot>();
   readonly #offReplaced: () => void;
+  readonly #changed: Changed;
   #applying = false;
 
-  constructor(monaco: Monaco, files: FilesStore) {
+  /** `changed` hears of every model made, changed (`byUser`: typed, not applied by us) or disposed. */
+  constructor(monaco: Monaco, files: FilesStore, changed: Changed = () => {}) {
     this.#monaco = monaco;
     this.#files = files;
+    this.#changed = changed;
     this.#offReplaced = files.onReplaced((path, content) => this.#apply(path, content, true));
   }
 
@@ -75,6 +80,7 @@ export class ModelRegistry {
     const model = this.#monaco.editor.getModel(uri) ?? this.#monaco.editor.createModel(text, undefined, uri);
     if (model.getValue() !== text) model.setValue(text);
     const listener = model.onDidChangeContent(() => {
+      this.#changed(path, model, !this.#applying);
       if (this.#applying) return;
       if (!this.#files.isOpen(path)) {
         // Edited without being open: a rename-symbol or quick fix reaching into another file.
@@ -86,6 +92,7 @@ export class ModelRegistry {
       this.#files.edit(path, model.getValue());
     });
     this.#models.set(path, { model, listener });
+    this.#changed(path, model, false);
     return model;
   }
 
@@ -118,6 +125,7 @@ export class ModelRegistry {
     entry.model.dispose();
     this.#models.delete(path);
     this.#base.delete(path);
+    this.#changed(path, null, false);
   }
 }
 

@@ -1,5 +1,6 @@
 import type * as MonacoNs from 'monaco-editor';
 import { preload, preloadModule } from 'react-dom';
+import type { ProjectCompilerOptions } from '@/components/editor/project-config';
 
 // Monaco, bundled from its ESM build into public/monaco by server/runtime/build-monaco.mjs (entry:
 // components/editor/monaco-runtime.ts): only the editor's features and languages the IDE uses.
@@ -81,6 +82,7 @@ interface Runtime {
 
 /** Lets the TypeScript service start (its worker downloads then); until this, its requests wait. */
 export function startTypeScript(): void {
+  typeScriptStarted = true;
   allowTypeScript?.();
 }
 
@@ -104,8 +106,14 @@ const IGNORED_DIAGNOSTICS = [
   7026, // JSX element implicitly has type 'any' (no JSX.IntrinsicElements without @types/react)
 ];
 
+let baseOptions: MonacoNs.typescript.CompilerOptions = {};
+/** The options in force, as JSON: an unchanged tsconfig never restarts the service. */
+let projectOptions = '';
+
 function configure(monaco: Monaco): void {
   const ts = monaco.typescript;
+  // Module resolution stays Node's classic one whatever the project says (bundler, node16): with no
+  // node_modules in the editor, only relative imports resolve, and those resolve alike in every mode.
   const compilerOptions: MonacoNs.typescript.CompilerOptions = {
     target: ts.ScriptTarget.ESNext,
     module: ts.ModuleKind.ESNext,
@@ -122,9 +130,17 @@ function configure(monaco: Monaco): void {
     strict: true,
     noEmit: true,
   };
+  baseOptions = compilerOptions;
+  projectOptions = JSON.stringify(compilerOptions);
   for (const defaults of [ts.typescriptDefaults, ts.javascriptDefaults]) {
     defaults.setCompilerOptions(compilerOptions);
-    defaults.setDiagnosticsOptions({ noSemanticValidation: false, noSyntaxValidation: false, diagnosticCodesToIgnore: IGNORED_DIAGNOSTICS });
+    // Only the files on screen are checked: the rest are there to be imported.
+    defaults.setDiagnosticsOptions({
+      noSemanticValidation: false,
+      noSyntaxValidation: false,
+      onlyVisible: true,
+      diagnosticCodesToIgnore: IGNORED_DIAGNOSTICS,
+    });
     // Every project file model is part of the program, not only the one on screen.
     defaults.setEagerModelSync(true);
   }
@@ -165,6 +181,51 @@ function followSystemTheme(monaco: Monaco): void {
   apply();
   query.addEventListener('change', apply);
 }
+
+/** The project's tsconfig.json changed: its options (project-config.ts) over the IDE's; the service restarts only if they differ. */
+export function applyProjectOptions(monaco: Monaco, options: ProjectCompilerOptions): void {
+  const merged = { ...baseOptions, ...options };
+  const key = JSON.stringify(merged);
+  if (key === projectOptions) return;
+  projectOptions = key;
+  const ts = monaco.typescript;
+  for (const defaults of [ts.typescriptDefaults, ts.javascriptDefaults]) defaults.setCompilerOptions(merged);
+}
+
+let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+let typeScriptStarted = false;
+
+/**
+ * Another project file changed, appeared or went away. Monaco hands the service (eager model sync)
+ * only the files that exist when it starts, and re-checks a file only when that file changes: a file
+ * loaded later was invisible to imports, and an error caused by another file's export never showed.
+ * So every script model is handed to the service (TS and JS files import each other), then the files on
+ * screen are checked again: setting the same extra libs again does that without restarting the service.
+ */
+export function refreshDiagnostics(monaco: Monaco): void {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => {
+    if (typeScriptStarted) void syncAndRecheck(monaco);
+  }, 300);
+}
+
+async function syncAndRecheck(monaco: Monaco): Promise<void> {
+  const ts = monaco.typescript;
+  const models = monaco.editor.getModels().filter((m) => !m.isDisposed());
+  const scripts = models.filter((m) => SCRIPT_LANGUAGES.has(m.getLanguageId())).map((m) => m.uri);
+  try {
+    if (models.some((m) => m.getLanguageId() === 'typescript')) await (await ts.getTypeScriptWorker())(...scripts);
+    if (models.some((m) => m.getLanguageId() === 'javascript')) await (await ts.getJavaScriptWorker())(...scripts);
+  } catch (error) {
+    console.warn('could not hand the project files to the TypeScript service:', error);
+  }
+  for (const defaults of [ts.typescriptDefaults, ts.javascriptDefaults]) {
+    const libs = Object.entries(defaults.getExtraLibs()).map(([filePath, lib]) => ({ filePath, content: lib.content }));
+    defaults.setExtraLibs(libs);
+  }
+}
+
+const SCRIPT_LANGUAGES = new Set(['typescript', 'javascript']);
 
 export function uriFor(monaco: Monaco, path: string): MonacoNs.Uri {
   return monaco.Uri.file(`/${path}`);

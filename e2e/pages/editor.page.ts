@@ -36,6 +36,13 @@ export class EditorPage {
 
   /** Finds `text` with Monaco's find widget, so the match is selected, then types over it. */
   async replace(text: string, replacement: string): Promise<void> {
+    await this.findAndSelect(text);
+    await this.page.keyboard.insertText(replacement);
+    await expect(this.text).toContainText(replacement);
+  }
+
+  /** Selects the first match of `text` after the cursor with Monaco's find widget; the editor keeps focus. */
+  async findAndSelect(text: string): Promise<void> {
     await this.focus();
     await this.page.keyboard.press('ControlOrMeta+F');
     const find = this.editor.getByRole('textbox', { name: 'Find' });
@@ -43,8 +50,6 @@ export class EditorPage {
     await find.fill(text);
     await find.press('Enter');
     await find.press('Escape');
-    await this.page.keyboard.insertText(replacement);
-    await expect(this.text).toContainText(replacement);
   }
 
   /** Replaces the whole file. */
