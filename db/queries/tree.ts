@@ -65,33 +65,34 @@ export async function liveUsage(db: Tx, projectId: string): Promise<{ files: num
   return row ?? { files: 0, bytes: 0 };
 }
 
+type NewEntry = { path: string; hash: string; size: number; version: number };
+
 /** Points `path` at a blob with the given version, over an own row or a tombstone, or beside the base's file. */
-export async function putEntry(tx: Tx, projectId: string, e: { path: string; hash: string; size: number; version: number }): Promise<FileEntry> {
-  const [row] = await tx
-    .insert(projectFile)
-    .values({ projectId, path: e.path, blobHash: e.hash, size: e.size, version: e.version })
-    .onConflictDoUpdate({
-      target: [projectFile.projectId, projectFile.path],
-      set: { blobHash: e.hash, size: e.size, version: e.version, updatedAt: sql`now()` },
-    })
-    .returning({ version: projectFile.version, updatedAt: projectFile.updatedAt });
+export async function putEntry(tx: Tx, projectId: string, e: NewEntry): Promise<FileEntry> {
+  const row = await upsertEntry(tx, projectId, e, false);
   if (!row) throw new Error('file upsert returned nothing');
   return { path: e.path, hash: e.hash, size: e.size, ...row };
 }
 
 /** A new file at `path` (over a tombstone, never over a live file: a concurrent create makes this a conflict). */
-export async function createEntry(tx: Tx, projectId: string, e: { path: string; hash: string; size: number; version: number }): Promise<FileEntry> {
+export async function createEntry(tx: Tx, projectId: string, e: NewEntry): Promise<FileEntry> {
+  const row = await upsertEntry(tx, projectId, e, true);
+  if (!row) throw new AppError('conflict:file', `"${e.path}" already exists.`);
+  return { path: e.path, hash: e.hash, size: e.size, ...row };
+}
+
+/** The project's own row for `path`, inserted or replaced (only a tombstone when `overTombstoneOnly`); undefined when nothing was written. */
+async function upsertEntry(tx: Tx, projectId: string, e: NewEntry, overTombstoneOnly: boolean) {
   const [row] = await tx
     .insert(projectFile)
     .values({ projectId, path: e.path, blobHash: e.hash, size: e.size, version: e.version })
     .onConflictDoUpdate({
       target: [projectFile.projectId, projectFile.path],
       set: { blobHash: e.hash, size: e.size, version: e.version, updatedAt: sql`now()` },
-      setWhere: isNull(projectFile.blobHash),
+      ...(overTombstoneOnly ? { setWhere: isNull(projectFile.blobHash) } : {}),
     })
     .returning({ version: projectFile.version, updatedAt: projectFile.updatedAt });
-  if (!row) throw new AppError('conflict:file', `"${e.path}" already exists.`);
-  return { path: e.path, hash: e.hash, size: e.size, ...row };
+  return row;
 }
 
 /**
