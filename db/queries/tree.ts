@@ -141,12 +141,16 @@ export async function shareTree(tx: Tx, projectId: string): Promise<string | nul
   const entries = await liveEntries(tx, projectId);
   if (entries.length === 0) return null;
   const hash = treeHash(entries);
-  const [created] = await tx.insert(tree).values({ hash }).onConflictDoNothing({ target: tree.hash }).returning({ id: tree.id });
-  if (created) {
-    await tx.insert(treeFile).values(entries.map((e) => ({ treeId: created.id, path: e.path, blobHash: e.hash, size: e.size })));
-    return created.id;
+  // Twice at most: on PostgreSQL the collector may delete an old unused tree between the insert that found it and
+  // the update that would refresh it; the second insert then makes it anew.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [created] = await tx.insert(tree).values({ hash }).onConflictDoNothing({ target: tree.hash }).returning({ id: tree.id });
+    if (created) {
+      await tx.insert(treeFile).values(entries.map((e) => ({ treeId: created.id, path: e.path, blobHash: e.hash, size: e.size })));
+      return created.id;
+    }
+    const [existing] = await tx.update(tree).set({ createdAt: sql`now()` }).where(eq(tree.hash, hash)).returning({ id: tree.id });
+    if (existing) return existing.id;
   }
-  const [existing] = await tx.update(tree).set({ createdAt: sql`now()` }).where(eq(tree.hash, hash)).returning({ id: tree.id });
-  if (!existing) throw new Error(`tree ${hash} vanished`);
-  return existing.id;
+  throw new Error(`tree ${hash} was collected twice while being shared`);
 }

@@ -57,6 +57,21 @@ describe('getTurnFacts', () => {
     expect(other.usedToday).toBe(0);
   });
 
+  it('reads no chat or history for a caller who cannot run turns (a refusal costs no history)', async () => {
+    const { id: chatId } = await createChat(testDb.db, projectId);
+    await appendMessages(testDb.db, chatId, [{ role: 'user', content: { kind: 'user', text: 'long history' } }]);
+    const [viewer, stranger] = (await seedUsers(testDb.db, 2)) as [User, User];
+    await testDb.db.insert(projectMember).values({ projectId, userId: viewer.id, role: 'viewer' });
+    for (const caller of [viewer, stranger, holder]) {
+      const got = await facts(chatId, caller.id);
+      expect(got.access?.project.id).toBe(projectId);
+      expect(got.chat).toBeUndefined();
+      expect(got.messages).toEqual([]);
+    }
+    expect((await facts(chatId, owner.id)).messages).toHaveLength(1);
+    expect((await facts(chatId, editor.id)).messages).toHaveLength(1);
+  });
+
   it('never brings a chat (or its messages) of another project', async () => {
     const { id: chatId } = await createChat(testDb.db, otherProjectId);
     await appendMessages(testDb.db, chatId, [{ role: 'user', content: { kind: 'user', text: 'secret' } }]);

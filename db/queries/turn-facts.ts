@@ -33,6 +33,10 @@ export interface TurnFacts {
 
 const outerChat = sql.identifier('chat');
 
+/** The owner or a member above viewer (a share grant gives a viewer's role). */
+const mayRunTurns = (userId: string) =>
+  sql`(${project.ownerId} = ${userId} or exists (select 1 from project_member pm where pm.project_id = ${project.id} and pm.user_id = ${userId} and pm.role <> 'viewer'))`;
+
 /** The facts for `userId`; with `sessionId` (the cookie's claims) also whether that session is live. */
 export async function getTurnFacts(db: Db, input: { projectId: string; chatId: string; userId: string; day: string; sessionId?: string }): Promise<TurnFacts> {
   const [row] = await db
@@ -46,7 +50,9 @@ export async function getTurnFacts(db: Db, input: { projectId: string; chatId: s
       session: input.sessionId ? liveSessionColumn(input.sessionId, input.userId) : sql<null>`null`,
     })
     .from(project)
-    .leftJoin(chat, and(eq(chat.id, input.chatId), eq(chat.projectId, project.id)))
+    // The chat (and its messages, the statement's bulk) only for a caller who may hold an editor's role: a refusal
+    // costs no history. A cost guard, not the decision: server/access.ts still decides on the facts.
+    .leftJoin(chat, and(eq(chat.id, input.chatId), eq(chat.projectId, project.id), mayRunTurns(input.userId)))
     .where(eq(project.id, input.projectId));
   if (!row) return { access: undefined, usedToday: 0, chat: undefined, messages: [] };
   return {
