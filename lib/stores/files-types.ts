@@ -43,3 +43,11 @@ export interface FilesStoreOptions {
   journalDelayMs?: number;
   retryDelaysMs?: readonly number[];
 }
+
+/** The autosave's timings when the caller gives none: a save 0.8 s after the last key, the journal at 0.15 s, offline retries backing off to 30 s. */
+export const AUTOSAVE_DEFAULTS = {
+  saveDelayMs: 800,
+  journalDelayMs: 150,
+  retryDelaysMs: [1000, 2000, 4000, 8000, 15000, 30000],
+  onError: (error: unknown) => console.error('autosave:', error),
+} satisfies Partial<FilesStoreOptions>;

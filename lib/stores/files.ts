@@ -3,7 +3,7 @@ import { TabJournal } from '@/lib/autosave/tab-journal';
 import { errorText } from '@/lib/errors';
 import { isWithin } from '@/lib/files/path';
 import { conflictOutcome, OpenDocument as Doc, worstStatus } from '@/lib/stores/files-doc';
-import type { DocumentState, FileSnapshot, FilesStoreOptions, SaveStatus } from '@/lib/stores/files-types';
+import { AUTOSAVE_DEFAULTS, type DocumentState, type FileSnapshot, type FilesStoreOptions, type SaveStatus } from '@/lib/stores/files-types';
 
 // Open documents and their autosave: drafts, debounced saves with optimistic concurrency, the
 // journal of unsent edits, conflicts. File contents themselves live in the Query cache; this store
@@ -28,13 +28,7 @@ export class FilesStore {
   #disposed = false;
 
   constructor(options: FilesStoreOptions) {
-    this.#opts = {
-      saveDelayMs: 800,
-      journalDelayMs: 150,
-      retryDelaysMs: [1000, 2000, 4000, 8000, 15000, 30000],
-      onError: (error) => console.error('autosave:', error),
-      ...options,
-    };
+    this.#opts = { ...AUTOSAVE_DEFAULTS, ...options };
     this.#journalOf = new TabJournal({ ...this.#opts, liveClients: options.liveClients });
   }
 
