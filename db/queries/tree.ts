@@ -10,6 +10,10 @@ import { AppError } from '@/lib/errors';
 // tombstone (no blob) hides it. A base file the project never touched reads as version 1, changed when the
 // project was made (what the fork's own copy of the row used to say). Every reader and writer of a
 // project's files goes through here, so all of them see the same tree.
+//
+// A path's version only ever grows, across deletes: a deleted file leaves a tombstone that keeps its version,
+// and a file made again at that path continues from it. A tab still holding the old file's version can then
+// never overwrite the new one (files.write compares versions).
 
 export interface FileEntry {
   path: string;
@@ -81,14 +85,17 @@ export async function createEntry(tx: Tx, projectId: string, e: NewEntry): Promi
   return { path: e.path, hash: e.hash, size: e.size, ...row };
 }
 
-/** The project's own row for `path`, inserted or replaced (only a tombstone when `overTombstoneOnly`); undefined when nothing was written. */
+/**
+ * The project's own row for `path`, inserted or replaced (only a tombstone when `overTombstoneOnly`); undefined when
+ * nothing was written. Over an existing row the version is at least one past the row's, tombstone included.
+ */
 async function upsertEntry(tx: Tx, projectId: string, e: NewEntry, overTombstoneOnly: boolean) {
   const [row] = await tx
     .insert(projectFile)
     .values({ projectId, path: e.path, blobHash: e.hash, size: e.size, version: e.version })
     .onConflictDoUpdate({
       target: [projectFile.projectId, projectFile.path],
-      set: { blobHash: e.hash, size: e.size, version: e.version, updatedAt: sql`now()` },
+      set: { blobHash: e.hash, size: e.size, version: sql`greatest(excluded.version, ${projectFile.version} + 1)`, updatedAt: sql`now()` },
       ...(overTombstoneOnly ? { setWhere: isNull(projectFile.blobHash) } : {}),
     })
     .returning({ version: projectFile.version, updatedAt: projectFile.updatedAt });
@@ -112,17 +119,26 @@ export async function insertFirstChange(
   return row && { path: e.path, hash: e.hash, size: e.size, ...row };
 }
 
-/** Removes live files: own rows go, and a tombstone hides each path the base has. */
+/**
+ * Removes live files: each becomes a tombstone that keeps its version (own rows in place; a base file the project
+ * never changed gets one at version 1, what it read as), so the path's version goes on growing if it is made again.
+ */
 export async function removeEntries(tx: Tx, projectId: string, paths: string[]): Promise<void> {
   if (paths.length === 0) return;
+  await tx
+    .update(projectFile)
+    .set({ blobHash: null, size: 0, updatedAt: sql`now()` })
+    .where(and(eq(projectFile.projectId, projectId), inArray(projectFile.path, paths)));
   const inBase = await tx
     .select({ path: treeFile.path })
     .from(project)
     .innerJoin(treeFile, eq(treeFile.treeId, project.baseTreeId))
     .where(and(eq(project.id, projectId), inArray(treeFile.path, paths)));
-  await tx.delete(projectFile).where(and(eq(projectFile.projectId, projectId), inArray(projectFile.path, paths)));
   if (inBase.length > 0) {
-    await tx.insert(projectFile).values(inBase.map((f) => ({ projectId, path: f.path, blobHash: null, size: 0, version: 0 })));
+    await tx
+      .insert(projectFile)
+      .values(inBase.map((f) => ({ projectId, path: f.path, blobHash: null, size: 0, version: 1 })))
+      .onConflictDoNothing();
   }
 }
 

@@ -87,7 +87,8 @@ export const treeFile = pgTable(
 
 /**
  * A project's own files over its base tree (db/queries/tree.ts merges the two): path → blob, with a version
- * per file for optimistic concurrency. A row with no blob is a tombstone: the base's file there is deleted.
+ * per file for optimistic concurrency. A row with no blob is a tombstone: the file there is deleted (the base's,
+ * or the project's own), and its version is kept so that a file made again there goes on from it.
  */
 export const projectFile = pgTable(
   'project_file',

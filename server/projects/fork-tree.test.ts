@@ -78,7 +78,7 @@ describe('a fork over a shared tree', () => {
     await expect(writeFile(testDb.db, { projectId: one, path: 'src/a.ts', content: enc('late'), expectedVersion: 1 })).rejects.toMatchObject({ code: 'conflict:file' });
   });
 
-  it('hides a deleted file only in the fork; the path can be made again (version 1) or moved onto', async () => {
+  it('hides a deleted file only in the fork; the path can be made again (past the deleted version) or moved onto', async () => {
     const src = await source('delete');
     const [f, sibling] = [await fork(src), await fork(src)];
     await deletePath(testDb.db, f, 'src');
@@ -88,10 +88,10 @@ describe('a fork over a shared tree', () => {
     expect((await listFiles(testDb.db, src)).length).toBe(3);
     expect((await listFiles(testDb.db, sibling)).length).toBe(3);
     const [again] = await createFiles(testDb.db, f, [{ path: 'src/a.ts', content: enc('again\n') }]);
-    expect(again).toMatchObject({ path: 'src/a.ts', version: 1, size: 6 });
+    expect(again).toMatchObject({ path: 'src/a.ts', version: 2, size: 6 });
     await renamePath(testDb.db, f, 'README.md', 'src/b.ts');
     expect(await listFiles(testDb.db, f)).toMatchObject([
-      { path: 'src/a.ts', version: 1 },
+      { path: 'src/a.ts', version: 2 },
       { path: 'src/b.ts', version: 2, hash: hashBytes(enc('# delete\n')) },
     ]);
     expect(await text(sibling, 'README.md')).toBe('# delete\n');
@@ -176,7 +176,8 @@ describe('limits and races over a base', () => {
     await expect(createEntry(testDb.db, f, { path: 'mine.txt', ...other })).rejects.toMatchObject({ code: 'conflict:file' });
     expect(await text(f, 'mine.txt')).toBe('mine\n');
     await deletePath(testDb.db, f, 'README.md');
-    await expect(createEntry(testDb.db, f, { path: 'README.md', ...other })).resolves.toMatchObject({ version: 1 });
+    // Over the tombstone, past the base file's version 1: a tab that still holds that file cannot overwrite this one.
+    await expect(createEntry(testDb.db, f, { path: 'README.md', ...other })).resolves.toMatchObject({ version: 2 });
   });
 
   it('makes the first change of a base file only once: a second first change finds the row and backs off', async () => {

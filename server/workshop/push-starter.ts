@@ -49,13 +49,13 @@ export async function pushStarter(db: Db, w: Pick<Workshop, 'id' | 'starterProje
         toAdd.push({ projectId: student.forkProjectId, path: file.path, blobHash: file.hash, size: file.size });
       }
       if (toAdd.length > 0) {
-        // A new path, or one the student deleted (a tombstone over the base); never a file they made meanwhile.
+        // A new path, or one the student deleted (a tombstone, whose version it goes on from); never a file they made meanwhile.
         const inserted = await tx
           .insert(projectFile)
           .values(toAdd)
           .onConflictDoUpdate({
             target: [projectFile.projectId, projectFile.path],
-            set: { blobHash: sql`excluded.blob_hash`, size: sql`excluded.size`, version: 1, updatedAt: sql`now()` },
+            set: { blobHash: sql`excluded.blob_hash`, size: sql`excluded.size`, version: sql`${projectFile.version} + 1`, updatedAt: sql`now()` },
             setWhere: isNull(projectFile.blobHash),
           })
           .returning({ path: projectFile.path });

@@ -88,6 +88,23 @@ describe('files router', () => {
     await expect(as(owner).files.remove({ projectId, path: 'pkg' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('never lets a tab holding a deleted file overwrite the file made again at its path', async () => {
+    await as(owner).files.create({ projectId, path: 'again.txt', content: 'first' });
+    await as(owner).files.remove({ projectId, path: 'again.txt' });
+    const again = await as(owner).files.create({ projectId, path: 'again.txt', content: 'second' });
+    expect(again.version).toBe(2);
+    // The stale tab still holds 'first' at version 1.
+    await expect(
+      as(owner).files.write({ projectId, path: 'again.txt', content: 'stale tab', expectedVersion: 1 }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    // A file moved onto a deleted path goes on from there too, past both histories.
+    await as(owner).files.create({ projectId, path: 'moved.txt', content: 'm' });
+    await as(owner).files.remove({ projectId, path: 'again.txt' });
+    expect((await as(owner).files.rename({ projectId, from: 'moved.txt', to: 'again.txt' })).moved).toBe(1);
+    expect((await as(owner).files.read({ projectId, path: 'again.txt' })).version).toBe(3);
+    expect((await as(owner).files.read({ projectId, path: 'again.txt' })).content).toBe('m');
+  });
+
   it("does not let another user read or write, and leaks nothing", async () => {
     await expect(as(stranger).files.read({ projectId, path: 'notes.md' })).rejects.toMatchObject({
       code: 'NOT_FOUND',
