@@ -141,8 +141,8 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
 });
 
 describe.skipIf(!!skip)('what the clone copies', () => {
-  // The clone leaves out logical properties (their physical twins carry the painted values): a right-to-left
-  // page laid out with them only must come out where the browser put it.
+  // snapdom leaves logical properties out of the clone where they equal their physical twins, which holds only for
+  // left-to-right horizontal text: a right-to-left page laid out with them only must come out where the browser put it.
   it('a right-to-left page laid out with logical properties only is captured where the browser painted it', async () => {
     const capturer = await openCapturer();
     try {
