@@ -5,12 +5,12 @@
 // it and the load average in the inputs (on a shared machine wall time mostly measures the queue);
 // the capture's CPU time is the browser processes' (bench/lib/process-cpu.ts).
 // One more row captures the first design with 400 custom properties on :root, as a Tailwind v4
-// theme puts there, since the capture script's cost depends on them (capture-script.ts).
-// Each page is also captured by the script as it was before snapdom (modern-screenshot), taking turns
-// with the current one in the same run, so the two are compared under the same load.
+// theme puts there (the capture script's cost depended on them with modern-screenshot).
 // Then the same pages through the host sandbox's path, the server's own browser taking a screenshot
 // in a user's warm page, and a preview's first capture in a new one (bench/lib/server-capture-rows.ts).
 // Goals: capture ≤ 300 ms on both paths (the in-page script and the server's browser), every row; score ≤ 200 ms.
+// The switch from modern-screenshot to snapdom was measured with both scripts taking turns in one run
+// (the commit that made it); modern-screenshot is no longer a dependency, so that row is gone.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,17 +24,12 @@ import { openCapturer } from '@/server/design/render';
 import { scoreImages } from '@/server/design/score';
 
 const RUNS = 10;
-/** The capture script before snapdom (modern-screenshot), measured beside the current one. */
-const BEFORE = 'in-page, modern-screenshot (before)';
 
 await runBench('capture', async () => {
   const dir = designsDir();
   const names = designNames(dir);
   if (names.length === 0) throw new Error(`no design fixtures in ${dir}`);
-  const scripts = [
-    { path: 'in-page (WebContainer)', capturer: await openCapturer({ cpuTime: () => descendantsCpuMs() }) },
-    { path: BEFORE, capturer: await openCapturer({ cpuTime: () => descendantsCpuMs(), captureEntry: 'bench/fixtures/capture-script-modern-screenshot.ts' }) },
-  ];
+  const capturer = await openCapturer({ cpuTime: () => descendantsCpuMs() });
   const rows: Row[] = [];
   const pages: { name: string; html: string }[] = [];
   try {
@@ -46,64 +41,55 @@ await runBench('capture', async () => {
       const html = name === themed ? source.replace('</head>', `<style>${vars}</style></head>`) : source;
       pages.push({ name, html });
       const design = fs.readFileSync(path.join(dir, `${file}.png`));
-      const runs = scripts.map(() => ({ captureMs: [] as number[], captureCpuMs: [] as number[], scoreMs: [] as number[], scoreCpuMs: [] as number[], score: 0 }));
-      // warm-up: the browser's first page and the bundle's first run
-      for (const { capturer } of scripts) await capturer.capture(html, VIEWPORTS.desktop);
-      // The scripts take turns, so a change in the machine's load falls on both alike.
+      await capturer.capture(html, VIEWPORTS.desktop); // warm-up: the browser's first page and the bundle's first run
+      const captureMs: number[] = [];
+      const captureCpuMs: number[] = [];
+      const scoreMs: number[] = [];
+      const scoreCpuMs: number[] = [];
+      let score = 0;
       for (let i = 0; i < RUNS; i++) {
-        for (const [k, { capturer }] of scripts.entries()) {
-          const run = runs[k]!;
-          const { png, ms, cpuMs } = await capturer.capture(html, VIEWPORTS.desktop);
-          run.captureMs.push(ms);
-          run.captureCpuMs.push(cpuMs ?? NaN);
-          const started = performance.now();
-          const cpu = process.cpuUsage();
-          run.score = scoreImages(await decodePng(design), await decodePng(png)).score;
-          run.scoreMs.push(performance.now() - started);
-          const used = process.cpuUsage(cpu);
-          run.scoreCpuMs.push((used.user + used.system) / 1000);
-        }
+        const { png, ms, cpuMs } = await capturer.capture(html, VIEWPORTS.desktop);
+        captureMs.push(ms);
+        captureCpuMs.push(cpuMs ?? NaN);
+        const started = performance.now();
+        const cpu = process.cpuUsage();
+        score = scoreImages(await decodePng(design), await decodePng(png)).score;
+        scoreMs.push(performance.now() - started);
+        const used = process.cpuUsage(cpu);
+        scoreCpuMs.push((used.user + used.system) / 1000);
       }
-      for (const [k, { path: label }] of scripts.entries()) {
-        const { captureMs, captureCpuMs, scoreMs, scoreCpuMs, score } = runs[k]!;
-        rows.push({
-          design: name,
-          path: label,
-          elements: (html.match(/<[a-z][a-z0-9-]*/gi) ?? []).length,
-          'capture ms (median)': Math.round(median(captureMs)),
-          'capture ms (min)': Math.round(Math.min(...captureMs)),
-          // CPU time of the browser's processes (all of them: the frame's renderer, the IDE page's, the GPU process) during the request.
-          'capture cpu ms (median)': Math.round(median(captureCpuMs)),
-          'score ms (median)': Math.round(median(scoreMs)),
-          'score ms (min)': Math.round(Math.min(...scoreMs)),
-          // CPU time of this process: what scoring costs when the machine is shared (wall time waits for a core).
-          'score cpu ms (median)': Math.round(median(scoreCpuMs)),
-          score,
-        });
-      }
+      rows.push({
+        design: name,
+        path: 'in-page (WebContainer)',
+        elements: (html.match(/<[a-z][a-z0-9-]*/gi) ?? []).length,
+        'capture ms (median)': Math.round(median(captureMs)),
+        'capture ms (min)': Math.round(Math.min(...captureMs)),
+        // CPU time of the browser's processes (all of them: the frame's renderer, the IDE page's, the GPU process) during the request.
+        'capture cpu ms (median)': Math.round(median(captureCpuMs)),
+        'score ms (median)': Math.round(median(scoreMs)),
+        'score ms (min)': Math.round(Math.min(...scoreMs)),
+        // CPU time of this process: what scoring costs when the machine is shared (wall time waits for a core).
+        'score cpu ms (median)': Math.round(median(scoreCpuMs)),
+        score,
+      });
     }
   } finally {
-    for (const { capturer } of scripts) await capturer.close();
+    await capturer.close();
   }
-  // After the in-page browsers are closed, so the CPU read from /proc is the server browser's alone.
+  // After the in-page browser is closed, so the CPU read from /proc is the server browser's alone.
   const serverRows = await serverCaptureRows(pages, RUNS);
-  const inPage = rows.filter((r) => r.path === scripts[0]!.path);
-  const before = rows.filter((r) => r.path === BEFORE);
-  const medianOf = (list: Row[], column: string) => median(list.slice(0, names.length).map((r) => r[column] as number));
   rows.push(...serverRows);
   return {
     inputs: { viewport: VIEWPORTS.desktop, runs: RUNS, designs: names, cpus: os.cpus().length, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 10) / 10) },
     rows,
     summary: {
-      captureMsMedianOfMedians: medianOf(inPage, 'capture ms (median)'),
-      captureCpuMsMedianOfMedians: medianOf(inPage, 'capture cpu ms (median)'),
-      captureMsWithThemeVars: inPage[names.length]!['capture ms (median)'],
-      captureCpuMsWithThemeVars: inPage[names.length]!['capture cpu ms (median)'],
-      captureMsSlowestRow: Math.max(...inPage.map((r) => r['capture ms (median)'] as number)),
-      beforeCaptureMsMedianOfMedians: medianOf(before, 'capture ms (median)'),
-      beforeCaptureMsSlowestRow: Math.max(...before.map((r) => r['capture ms (median)'] as number)),
-      scoreMsMedianOfMedians: medianOf(inPage, 'score ms (median)'),
-      scoreCpuMsMedianOfMedians: medianOf(inPage, 'score cpu ms (median)'),
+      captureMsMedianOfMedians: median(rows.slice(0, names.length).map((r) => r['capture ms (median)'] as number)),
+      captureCpuMsMedianOfMedians: median(rows.slice(0, names.length).map((r) => r['capture cpu ms (median)'] as number)),
+      captureMsWithThemeVars: rows[names.length]!['capture ms (median)'],
+      captureCpuMsWithThemeVars: rows[names.length]!['capture cpu ms (median)'],
+      captureMsSlowestRow: Math.max(...rows.map((r) => r['capture ms (median)'] as number)),
+      scoreMsMedianOfMedians: median(rows.slice(0, names.length).map((r) => r['score ms (median)'] as number)),
+      scoreCpuMsMedianOfMedians: median(rows.slice(0, names.length).map((r) => r['score cpu ms (median)'] as number)),
       serverCaptureMsMedianOfMedians: median(serverRows.slice(0, names.length).map((r) => r['capture ms (median)'] as number)),
       serverCaptureCpuMsMedianOfMedians: median(serverRows.slice(0, names.length).map((r) => r['capture cpu ms (median)'] as number)),
       serverScreenshotMsMedianOfMedians: median(serverRows.slice(0, names.length).map((r) => r['screenshot ms (median)'] as number)),

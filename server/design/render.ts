@@ -5,7 +5,6 @@ import { chromium, type Browser } from 'playwright-core';
 import type { Capture, requestCapture } from '@/lib/design/capture-client';
 import type { Viewport } from '@/lib/design/protocol';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '@/lib/chromium';
-import { withIdeOrigin } from '@/lib/design/capture-origin';
 import { bundleForBrowser, captureScriptFor } from '@/server/design/capture-bundle';
 import { CAPTURE_PATH, injectBridge } from '@/server/sandbox-host/preview-proxy';
 import { PREVIEW_BRIDGE_SCRIPT } from '@/lib/stores/preview';
@@ -27,14 +26,7 @@ export interface Capturer {
   close(): Promise<void>;
 }
 
-export interface CapturerOptions {
-  executablePath?: string;
-  cpuTime?: () => number;
-  /** Another capture script to serve in place of lib/design/capture-script.ts (bench:capture compares two). */
-  captureEntry?: string;
-}
-
-export async function openCapturer(options: CapturerOptions = {}): Promise<Capturer> {
+export async function openCapturer(options: { executablePath?: string; cpuTime?: () => number } = {}): Promise<Capturer> {
   const pages = new Map<string, string>();
   let nextPage = 0;
   const server = http.createServer((req, res) => void serve(req, res));
@@ -44,7 +36,7 @@ export async function openCapturer(options: CapturerOptions = {}): Promise<Captu
   const ideOrigin = `http://127.0.0.1:${port}`;
   const previewOrigin = `http://localhost:${port}`;
   const [captureScript, clientScript] = await Promise.all([
-    options.captureEntry ? bundleForBrowser(options.captureEntry).then((script) => withIdeOrigin(script, ideOrigin)) : captureScriptFor(ideOrigin),
+    captureScriptFor(ideOrigin),
     bundleForBrowser('lib/design/capture-client.ts', '__ideCaptureClient'),
   ]);
 
