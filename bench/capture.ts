@@ -5,7 +5,7 @@
 // it and the load average in the inputs (on a shared machine wall time mostly measures the queue);
 // the capture's CPU time is the browser processes' (bench/lib/process-cpu.ts).
 // One more row captures the first design with 400 custom properties on :root, as a Tailwind v4
-// theme puts there (the capture script's cost depended on them with modern-screenshot).
+// theme puts there, since the capture script's cost depends on them (capture-script.ts).
 // Then the same pages through the host sandbox's path, the server's own browser taking a screenshot
 // in a user's warm page, and a preview's first capture in a new one (bench/lib/server-capture-rows.ts).
 // Goals: capture ≤ 300 ms on both paths (the in-page script and the server's browser), every row; score ≤ 200 ms.
