@@ -7,7 +7,10 @@
 // One more row captures the first design with 400 custom properties on :root, as a Tailwind v4
 // theme puts there, since the capture script's cost depends on them (capture-script.ts).
 // Then the same pages through the host sandbox's path, the server's own browser taking a screenshot
-// in a user's warm page, and a preview's first capture in a new one (bench/lib/server-capture-rows.ts). Goals: capture ≤ 300 ms (the host sandbox's path), score ≤ 200 ms.
+// in a user's warm page, and a preview's first capture in a new one (bench/lib/server-capture-rows.ts).
+// Goals: capture ≤ 300 ms on both paths (the in-page script and the server's browser), every row; score ≤ 200 ms.
+// The switch from modern-screenshot to snapdom was measured with both scripts taking turns in one run
+// (the commit that made it); modern-screenshot is no longer a dependency, so that row is gone.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,6 +87,7 @@ await runBench('capture', async () => {
       captureCpuMsMedianOfMedians: median(rows.slice(0, names.length).map((r) => r['capture cpu ms (median)'] as number)),
       captureMsWithThemeVars: rows[names.length]!['capture ms (median)'],
       captureCpuMsWithThemeVars: rows[names.length]!['capture cpu ms (median)'],
+      captureMsSlowestRow: Math.max(...rows.map((r) => r['capture ms (median)'] as number)),
       scoreMsMedianOfMedians: median(rows.slice(0, names.length).map((r) => r['score ms (median)'] as number)),
       scoreCpuMsMedianOfMedians: median(rows.slice(0, names.length).map((r) => r['score cpu ms (median)'] as number)),
       serverCaptureMsMedianOfMedians: median(serverRows.slice(0, names.length).map((r) => r['capture ms (median)'] as number)),
@@ -91,7 +95,7 @@ await runBench('capture', async () => {
       serverScreenshotMsMedianOfMedians: median(serverRows.slice(0, names.length).map((r) => r['screenshot ms (median)'] as number)),
       serverFirstCaptureMsMedianOfMedians: median(serverRows.slice(0, names.length).map((r) => r['first capture ms (median)'] as number)),
       serverCaptureMsWithThemeVars: serverRows.at(-1)!['capture ms (median)'],
-      // The goal applies to the path host sandboxes use (the server's browser); WebContainer previews are captured in the page.
+      // Both paths: the in-page script (WebContainer previews) and the server's browser (host sandboxes), every row.
       goals: { captureMs: 300, scoreMs: 200 },
     },
   };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { converter } from 'culori';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { requestCapture } from '@/lib/design/capture-client';
 import { bundleForBrowser, captureScriptFor } from '@/server/design/capture-bundle';
@@ -13,6 +14,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, openCapturer } from '@/server/design/rend
 // origin (127.0.0.1:Q) try to get captures too.
 
 type Client = { requestCapture: typeof requestCapture };
+/** A filled Material Symbols icon: the one case where snapdom would fetch a font of its own from Google. */
+const FILLED_ICON = `<span class="material-symbols-rounded" style="font-family:'Material Symbols Rounded';font-variation-settings:'FILL' 1">home</span>`;
 const skip = !fs.existsSync(CHROMIUM_PATH) ? `no ${CHROMIUM_PATH}` : '';
 if (skip) console.warn(`capture script tests skipped: ${skip}`);
 
@@ -40,7 +43,9 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
       if (onPreview && req.url === '/') {
         return html(res, '<!doctype html><html><head><script src="/__ide/capture.js"></script></head><body style="background:#2563eb"><h1>Preview</h1></body></html>');
       }
+      if (onPreview && req.url === '/icons') return html(res, `<!doctype html><html><head><script src="/__ide/capture.js"></script></head><body><h1>Icons</h1>${FILLED_ICON}</body></html>`);
       if (!onPreview && req.url === '/') return html(res, framing(`${preview}/`, `<iframe id="sibling" src="${ide}/sibling"></iframe>`));
+      if (!onPreview && req.url === '/icons') return html(res, framing(`${preview}/icons`));
       if (!onPreview && req.url === '/sibling') return html(res, '<!doctype html><p>sibling</p>');
       res.writeHead(404).end();
     });
@@ -116,6 +121,17 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
     await page.close();
   });
 
+  it('fetches nothing from anywhere but the preview and the IDE while capturing', async () => {
+    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await page.goto(`${ide}/icons`);
+    await page.frameLocator('#preview').locator('h1').waitFor();
+    expect(await ask(page)).toMatchObject({ ok: true });
+    expect(requested.filter((url) => ![ide, preview].includes(new URL(url).origin) && !url.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+
   it('gives a page on another origin that frames the preview nothing', async () => {
     const page = await open(`${hostile}/`);
     const result = await ask(page, { timeoutMs: 3000 });
@@ -125,8 +141,8 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
 });
 
 describe.skipIf(!!skip)('what the clone copies', () => {
-  // The clone leaves out logical properties (their physical twins carry the painted values): a right-to-left
-  // page laid out with them only must come out where the browser put it.
+  // snapdom leaves logical properties out of the clone where they equal their physical twins, which holds only for
+  // left-to-right horizontal text: a right-to-left page laid out with them only must come out where the browser put it.
   it('a right-to-left page laid out with logical properties only is captured where the browser painted it', async () => {
     const capturer = await openCapturer();
     try {
@@ -140,6 +156,28 @@ describe.skipIf(!!skip)('what the clone copies', () => {
       expect(at(265, 65), 'below the box').toEqual([255, 255, 255]);
       expect(at(100, 30), 'the end side').toEqual([255, 255, 255]);
       expect(at(305, 30), 'the start margin').toEqual([255, 255, 255]);
+    } finally {
+      await capturer.close();
+    }
+  }, 60_000);
+
+  // Tailwind v4 writes its palette in oklch(), through custom properties; html2canvas's own CSS parser
+  // failed on it. Expected colours come from culori's conversion, not from the browser.
+  it('paints oklch() colours, given directly and through custom properties, as sRGB', async () => {
+    const capturer = await openCapturer();
+    try {
+      const colours = ['oklch(0.7 0.1 150)', 'oklch(0.55 0.15 260)', 'oklch(0.85 0.08 60)'];
+      const boxes = colours.map((c, i) => `<div style="height:50px;background:${i === 1 ? 'var(--brand)' : c}"></div>`).join('');
+      const html = `<!doctype html><html><head><style>:root{--brand:${colours[1]}}</style></head><body style="margin:0">${boxes}</body></html>`;
+      const image = await decodePng((await capturer.capture(html, { width: 200, height: 200 })).png);
+      const toRgb = converter('rgb');
+      for (const [i, colour] of colours.entries()) {
+        const at = (25 + 50 * i) * image.width * 4 + 100 * 4;
+        const got = [...image.data.subarray(at, at + 3)];
+        const want = toRgb(colour)!;
+        const expected = [want.r, want.g, want.b].map((v) => Math.round(v * 255));
+        for (const [k, v] of got.entries()) expect(Math.abs(v - expected[k]!), `${colour}: ${got.join(',')} vs ${expected.join(',')}`).toBeLessThanOrEqual(2);
+      }
     } finally {
       await capturer.close();
     }

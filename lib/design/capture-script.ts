@@ -1,43 +1,28 @@
-import { domToPng } from 'modern-screenshot';
+import '@/lib/design/capture-offline';
+import { snapdom } from '@zumer/snapdom';
 import { problems, runSteps, watchPage } from '@/lib/design/act-script';
 import { actRequestSchema, CAPTURE_SOURCE, captureRequestSchema, type ActReply, type CaptureReply, type Viewport } from '@/lib/design/protocol';
 
 // Runs inside a preview page: the host preview proxy serves it as /__ide/capture.js, the WebContainer
-// adapter adds it to the preview script. Bundled with modern-screenshot by server/design/capture-bundle.ts,
+// adapter adds it to the preview script. Bundled with snapdom by server/design/capture-bundle.ts,
 // which puts the IDE's origin in place of IDE_ORIGIN below. It answers a capture request only when the
 // request comes from the window that embeds this page (event.source) and from the IDE's origin
 // (event.origin), and sends the picture only to that origin: any other page that frames the preview
 // gets nothing.
+//
+// Why snapdom (@zumer/snapdom, MIT) and not modern-screenshot, which the issue names as an example: the
+// same SVG-foreignObject technique, but it reads only the properties the page's style sheets and inline
+// styles set (its "universe"), skips custom properties, motion and logical twins by itself, and clones
+// only what lies inside `clip`; modern-screenshot read every computed property of every element, which
+// kept the in-page path above 300 ms (bench:capture measured both side by side before the switch).
+// The browser paints the clone, so oklch() and other modern colours come out as the page shows them
+// (html2canvas's own CSS parser is what broke on Tailwind v4; capture-script.test.ts checks an oklch page).
+// Where a capture's time goes now (CDP profile, dashboard fixture, ~300 elements, load 4–6): snapdom's clone
+// 160–250 ms (style snapshots ~75, its per-tag default styles and the diff against them ~50), painting the SVG
+// into a canvas ~50, PNG encoding ~12. A :root with 400 custom properties adds 20–60 ms (the default styles
+// enumerate every inherited one).
 
 const IDE_ORIGIN = '__IDE_ORIGIN__';
-
-/**
- * Computed properties a still picture of the page does not depend on. Custom properties: computed
- * values already have var() resolved, and a Tailwind v4 page inherits hundreds onto every element,
- * which modern-screenshot would otherwise copy one by one onto each clone (4–6× slower). Logical
- * properties (`margin-inline-start`, `border-block-end-width`, …): the clone gets their physical
- * twins' computed values, which are what was painted. Motion and interaction (animations, transitions,
- * scroll snapping, cursors, selection, …): they change nothing in a frame already laid out. Reading each
- * property of each element is most of a capture's time; these are a quarter of Chromium's list.
- */
-const UNPAINTED =
-  /^(--|animation|transition|view-transition|view-timeline|scroll-timeline|timeline-|trigger-scope|scroll-(margin|padding|snap|behavior|initial|marker|target|axis)|overscroll|caret|cursor$|pointer-events|user-select|touch-action|resize$|interactivity|interest-|app-region|window-drag|speak$|-webkit-user-|-webkit-tap|print-color|orphans|widows|break-|(block|inline)-size$|(border|corner)-(start|end)-(start|end)-)|-(block|inline)(-|$)/;
-
-/**
- * The style properties the clone copies: every one the browser lists but those above. Where a capture's
- * time goes (CDP profile, dashboard fixture at 1280×800, ~440 ms of the frame's CPU before this list):
- * reading computed properties ~35% (getPropertyValue, modern-screenshot's diff against default styles),
- * writing them onto the clone ~10%, the browser laying out and painting the SVG image ~17%, serializing
- * it ~7%, default styles ~5%, PNG encoding ~4%. Reading is per element × property, so the floor of this
- * path is modern-screenshot's style copy: ~1.5 ms of CPU per element (bench:capture, load 8–16: the
- * 110–140-element fixtures 270–330 ms, the 300-element dashboard 440–520 ms).
- */
-function paintedProperties(root: Element): string[] {
-  const style = getComputedStyle(root);
-  const names: string[] = [];
-  for (let i = 0; i < style.length; i++) if (!UNPAINTED.test(style.item(i))) names.push(style.item(i));
-  return names;
-}
 
 /** The first viewport of the page, as the browser shows it at scroll position 0. */
 async function capture(viewport: Viewport | undefined): Promise<{ png: string; width: number; height: number }> {
@@ -53,8 +38,19 @@ async function capture(viewport: Viewport | undefined): Promise<{ png: string; w
   const transparent = (c: string) => c === '' || c === 'transparent' || c === 'rgba(0, 0, 0, 0)';
   // The page's canvas colour as the browser paints it: html's background, else body's, else white.
   const backgroundColor = !transparent(canvasColour) ? canvasColour : !transparent(bodyColour) ? bodyColour : '#ffffff';
-  const png = await domToPng(root, { width, height, scale: 1, backgroundColor, includeStyleProperties: paintedProperties(root) });
-  return { png, width, height };
+  const result = await snapdom(root, {
+    clip: { x: 0, y: 0, width, height },
+    dpr: 1,
+    backgroundColor,
+    // A preview changes between captures in ways snapdom's own change tracking may miss (CSSOM edits by
+    // CSS-in-JS libraries): never answer with an earlier picture.
+    invalidate: true,
+    // No remote fetches: snapdom has no proxy unless given one, and pages whose own fonts failed to load
+    // are drawn with the fallback the page shows.
+    useProxy: '',
+  });
+  const canvas = await result.toCanvas({ dpr: 1 });
+  return { png: canvas.toDataURL('image/png'), width, height };
 }
 
 let queue: Promise<unknown> = Promise.resolve();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { withIdeOrigin } from '@/lib/design/capture-origin';
 
-// The capture script (lib/design/capture-script.ts) bundled with modern-screenshot into one classic
+// The capture script (lib/design/capture-script.ts) bundled with snapdom into one classic
 // script, built once per process (~100 ms) and served from our own origin: nothing loads from a CDN.
 // Each copy names the one IDE origin it answers to.
 
