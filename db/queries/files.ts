@@ -68,7 +68,7 @@ export async function createFiles(
     for (const f of files) {
       await assertPathFree(tx, projectId, f.path);
       const hash = await putBlob(tx, f.content);
-      // Over a tombstone (a file deleted here) the path goes on from the deleted file's version (tree.ts).
+      // Past every version removed from the project, so a tab holding a deleted file here cannot overwrite it (tree.ts).
       created.push(await createEntry(tx, projectId, { path: f.path, hash, size: f.content.byteLength, version: 1 }));
     }
     await touchProject(tx, projectId);

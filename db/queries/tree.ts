@@ -11,9 +11,10 @@ import { AppError } from '@/lib/errors';
 // project was made (what the fork's own copy of the row used to say). Every reader and writer of a
 // project's files goes through here, so all of them see the same tree.
 //
-// A path's version only ever grows, across deletes: a deleted file leaves a tombstone that keeps its version,
-// and a file made again at that path continues from it. A tab still holding the old file's version can then
-// never overwrite the new one (files.write compares versions).
+// A path's version only ever grows, across deletes: removing files raises the project's removedVersionFloor to
+// the highest version removed, and every file written later starts past it. A tab still holding a deleted file's
+// version can then never overwrite a file made again at that path (files.write compares versions). Only base
+// files leave a row behind when removed (the tombstone that hides them), so deleting leaves nothing that grows.
 
 export interface FileEntry {
   path: string;
@@ -85,14 +86,16 @@ export async function createEntry(tx: Tx, projectId: string, e: NewEntry): Promi
   return { path: e.path, hash: e.hash, size: e.size, ...row };
 }
 
-/**
- * The project's own row for `path`, inserted or replaced (only a tombstone when `overTombstoneOnly`); undefined when
- * nothing was written. Over an existing row the version is at least one past the row's, tombstone included.
- */
+/** A new own row's version: at least `version`, and past every version removed from the project. */
+export function pastRemoved(projectId: string, version: number | SQL): SQL<number> {
+  return sql<number>`greatest(${version}, (select ${project.removedVersionFloor} + 1 from ${project} where ${project.id} = ${projectId}))`;
+}
+
+/** The project's own row for `path`, inserted or replaced (only a tombstone when `overTombstoneOnly`); undefined when nothing was written. */
 async function upsertEntry(tx: Tx, projectId: string, e: NewEntry, overTombstoneOnly: boolean) {
   const [row] = await tx
     .insert(projectFile)
-    .values({ projectId, path: e.path, blobHash: e.hash, size: e.size, version: e.version })
+    .values({ projectId, path: e.path, blobHash: e.hash, size: e.size, version: pastRemoved(projectId, e.version) })
     .onConflictDoUpdate({
       target: [projectFile.projectId, projectFile.path],
       set: { blobHash: e.hash, size: e.size, version: sql`greatest(excluded.version, ${projectFile.version} + 1)`, updatedAt: sql`now()` },
@@ -120,25 +123,27 @@ export async function insertFirstChange(
 }
 
 /**
- * Removes live files: each becomes a tombstone that keeps its version (own rows in place; a base file the project
- * never changed gets one at version 1, what it read as), so the path's version goes on growing if it is made again.
+ * Removes live files: own rows go, a tombstone hides each path the base has, and the project's removedVersionFloor
+ * rises to the highest version removed (a base file the project never changed read as version 1).
  */
 export async function removeEntries(tx: Tx, projectId: string, paths: string[]): Promise<void> {
   if (paths.length === 0) return;
-  await tx
-    .update(projectFile)
-    .set({ blobHash: null, size: 0, updatedAt: sql`now()` })
-    .where(and(eq(projectFile.projectId, projectId), inArray(projectFile.path, paths)));
   const inBase = await tx
     .select({ path: treeFile.path })
     .from(project)
     .innerJoin(treeFile, eq(treeFile.treeId, project.baseTreeId))
     .where(and(eq(project.id, projectId), inArray(treeFile.path, paths)));
+  const removed = await tx
+    .delete(projectFile)
+    .where(and(eq(projectFile.projectId, projectId), inArray(projectFile.path, paths)))
+    .returning({ version: projectFile.version });
+  const highest = Math.max(inBase.length > 0 ? 1 : 0, ...removed.map((r) => r.version));
+  await tx
+    .update(project)
+    .set({ removedVersionFloor: sql`greatest(${project.removedVersionFloor}, ${highest})` })
+    .where(eq(project.id, projectId));
   if (inBase.length > 0) {
-    await tx
-      .insert(projectFile)
-      .values(inBase.map((f) => ({ projectId, path: f.path, blobHash: null, size: 0, version: 1 })))
-      .onConflictDoNothing();
+    await tx.insert(projectFile).values(inBase.map((f) => ({ projectId, path: f.path, blobHash: null, size: 0, version: 1 })));
   }
 }
 

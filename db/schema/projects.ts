@@ -23,6 +23,8 @@ export const project = pgTable(
     forkedFromId: uuid(),
     /** The shared tree a fork started from (its file list, stored once); project_file holds changes over it. */
     baseTreeId: uuid().references(() => tree.id),
+    /** The highest version a file removed from this project had: a file made later starts past it (db/queries/tree.ts). */
+    removedVersionFloor: integer().notNull().default(0),
     /** Per-project settings (sandbox network policy, agent approval policy, sandbox choice); see ProjectSettings. */
     settings: jsonb().$type<ProjectSettings>().notNull().default({}),
     createdAt: createdAt(),
@@ -87,8 +89,7 @@ export const treeFile = pgTable(
 
 /**
  * A project's own files over its base tree (db/queries/tree.ts merges the two): path → blob, with a version
- * per file for optimistic concurrency. A row with no blob is a tombstone: the file there is deleted (the base's,
- * or the project's own), and its version is kept so that a file made again there goes on from it.
+ * per file for optimistic concurrency. A row with no blob is a tombstone: the base's file there is deleted.
  */
 export const projectFile = pgTable(
   'project_file',

@@ -2,7 +2,7 @@ import 'server-only';
 import { isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { touchProject } from '@/db/queries/projects';
-import { insertFirstChange, liveEntries } from '@/db/queries/tree';
+import { insertFirstChange, liveEntries, pastRemoved } from '@/db/queries/tree';
 import { listStudents } from '@/db/queries/workshops';
 import { projectFile, type Workshop } from '@/db/schema';
 
@@ -46,16 +46,16 @@ export async function pushStarter(db: Db, w: Pick<Workshop, 'id' | 'starterProje
           result.conflicts.push({ displayName: student.displayName, projectId: student.forkProjectId, path: file.path });
           continue;
         }
-        toAdd.push({ projectId: student.forkProjectId, path: file.path, blobHash: file.hash, size: file.size });
+        toAdd.push({ projectId: student.forkProjectId, path: file.path, blobHash: file.hash, size: file.size, version: pastRemoved(student.forkProjectId, 1) });
       }
       if (toAdd.length > 0) {
-        // A new path, or one the student deleted (a tombstone, whose version it goes on from); never a file they made meanwhile.
+        // A new path, or one the student deleted (past what the student removed); never a file they made meanwhile.
         const inserted = await tx
           .insert(projectFile)
           .values(toAdd)
           .onConflictDoUpdate({
             target: [projectFile.projectId, projectFile.path],
-            set: { blobHash: sql`excluded.blob_hash`, size: sql`excluded.size`, version: sql`${projectFile.version} + 1`, updatedAt: sql`now()` },
+            set: { blobHash: sql`excluded.blob_hash`, size: sql`excluded.size`, version: sql`greatest(excluded.version, ${projectFile.version} + 1)`, updatedAt: sql`now()` },
             setWhere: isNull(projectFile.blobHash),
           })
           .returning({ path: projectFile.path });
