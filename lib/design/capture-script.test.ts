@@ -26,6 +26,7 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
   let ide = '';
   let preview = '';
   let hostile = '';
+  let swapColour = 'rgb(200,0,0)';
 
   beforeAll(async () => {
     const listen = async (server: http.Server) => {
@@ -43,6 +44,14 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
       if (onPreview && req.url === '/') {
         return html(res, '<!doctype html><html><head><script src="/__ide/capture.js"></script></head><body style="background:#2563eb"><h1>Preview</h1></body></html>');
       }
+      if (onPreview && req.url === '/swap') {
+        return html(res, '<!doctype html><html><head><script src="/__ide/capture.js"></script></head><body style="margin:0"><h1 style="margin:0;height:100px">Swap</h1><img id="i" src="/swap.svg" width="100" height="100"></body></html>');
+      }
+      if (onPreview && req.url?.startsWith('/swap.svg')) {
+        const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><rect width="100" height="100" fill="${swapColour}"/></svg>`;
+        return res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(svg);
+      }
+      if (!onPreview && req.url === '/swap') return html(res, framing(`${preview}/swap`));
       if (onPreview && req.url === '/icons') return html(res, `<!doctype html><html><head><script src="/__ide/capture.js"></script></head><body><h1>Icons</h1>${FILLED_ICON}</body></html>`);
       if (!onPreview && req.url === '/') return html(res, framing(`${preview}/`, `<iframe id="sibling" src="${ide}/sibling"></iframe>`));
       if (!onPreview && req.url === '/icons') return html(res, framing(`${preview}/icons`));
@@ -129,6 +138,35 @@ describe.skipIf(!!skip)('capture script in the preview', () => {
     await page.frameLocator('#preview').locator('h1').waitFor();
     expect(await ask(page)).toMatchObject({ ok: true });
     expect(requested.filter((url) => ![ide, preview].includes(new URL(url).origin) && !url.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+
+  it('captures an image as the page shows it now, not as an earlier capture saw it', async () => {
+    const page = await open(`${ide}/swap`);
+    const pixel = () =>
+      page.evaluate(async (previewOrigin) => {
+        const client = (window as unknown as { __client: Client }).__client;
+        const frame = (document.getElementById('preview') as HTMLIFrameElement).contentWindow!;
+        const img = new Image();
+        img.src = (await client.requestCapture(frame, previewOrigin, {})).png;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.width;
+        canvas.height = img.height;
+        const context = canvas.getContext('2d')!;
+        context.drawImage(img, 0, 0);
+        return [...context.getImageData(50, 150, 1, 1).data.slice(0, 3)];
+      }, preview);
+    expect(await pixel()).toEqual([200, 0, 0]);
+    swapColour = 'rgb(0,0,200)';
+    // The page loads the same URL again (through another one: an unchanged src is not reloaded).
+    await page.frameLocator('#preview').locator('#i').evaluate(async (img: HTMLImageElement) => {
+      for (const src of ['/swap.svg?again', '/swap.svg']) {
+        img.src = src;
+        await img.decode();
+      }
+    });
+    expect(await pixel()).toEqual([0, 0, 200]);
     await page.close();
   });
 

@@ -45,6 +45,9 @@ async function capture(viewport: Viewport | undefined): Promise<{ png: string; w
     // A preview changes between captures in ways snapdom's own change tracking may miss (CSSOM edits by
     // CSS-in-JS libraries): never answer with an earlier picture.
     invalidate: true,
+    // Nor with an image, background or font as an earlier capture fetched it: snapdom keeps those by URL for the
+    // page's life otherwise, and a dev server serves new content at the same URL.
+    cache: 'disabled',
     // No remote fetches: snapdom has no proxy unless given one, and pages whose own fonts failed to load
     // are drawn with the fallback the page shows.
     useProxy: '',
