@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { classifySaveError, createFilesBackend } from '@/lib/autosave/backend';
 import { claimClientId, liveClientIds } from '@/lib/autosave/clients';
 import { createIdbJournal } from '@/lib/autosave/idb-journal';
+import type { Journal } from '@/lib/autosave/journal';
 import type { SyncBackend } from '@/lib/sandbox/sync';
 import { EditorStore } from '@/lib/stores/editor';
 import { FilesStore, type FileSnapshot } from '@/lib/stores/files';
@@ -19,8 +20,10 @@ import { fileChannel } from '@/components/workbench/file-channel';
  * Builds the stores of one project page. Created in an effect (not during render) so React's
  * strict-mode double mount disposes the first set instead of sharing a disposed one.
  */
-export function useCreateWorkbench(projectId: string, options: { shared?: boolean } = {}): { store: WorkbenchStore | null; error: Error | null } {
+export function useCreateWorkbench(projectId: string, options: { shared?: boolean; journal?: Journal } = {}): { store: WorkbenchStore | null; error: Error | null } {
   const shared = options.shared ?? false;
+  // The page's own journal when it opened one early (workbench-loader.tsx), else one of this workbench's.
+  const [journal] = useState(() => options.journal ?? createIdbJournal());
   const client = useTRPCClient();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -72,7 +75,7 @@ export function useCreateWorkbench(projectId: string, options: { shared?: boolea
         projectId,
         clientId: claim.clientId,
         backend: createFilesBackend(client, projectId),
-        journal: createIdbJournal(),
+        journal,
         classify: classifySaveError,
         liveClients: liveClientIds,
         onSaved,
@@ -97,7 +100,7 @@ export function useCreateWorkbench(projectId: string, options: { shared?: boolea
       channel.close();
       setStore(null);
     };
-  }, [projectId, shared, client, trpc, queryClient]);
+  }, [projectId, shared, journal, client, trpc, queryClient]);
 
   return { store, error };
 }

@@ -2,17 +2,54 @@
 
 import { HydrationBoundary, useQueryClient, type DehydratedState } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
-import { useEffect } from 'react';
+import { Suspense, use, useEffect, useState } from 'react';
 import { loadMonaco, preloadMonaco } from '@/components/editor/monaco';
+import { createIdbJournal, type IdbJournal } from '@/lib/autosave/idb-journal';
 
 // The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
 // storage, and Monaco and xterm need the DOM. Loading it dynamically also keeps it out of other pages.
 const loadWorkbench = () => import('@/components/workbench/workbench').then((m) => m.Workbench);
 // Its chunk is requested as this module runs, while React still hydrates the page, not once hydration reaches it.
 if (typeof window !== 'undefined') void loadWorkbench().catch(() => {}); // a failure shows when it renders
-const Workbench = dynamic(loadWorkbench, {
-  ssr: false,
-  loading: () => (
+const Workbench = dynamic(loadWorkbench, { ssr: false, loading: () => <LoadingShell /> });
+
+export function WorkbenchLoader({ projectId, editorChunks, prefetched }: { projectId: string; editorChunks: string[]; prefetched: Promise<DehydratedState | null> }) {
+  // The editor's module, the chunks it imports and its styles download beside the workbench's own chunks.
+  preloadMonaco(editorChunks);
+  // Monaco's modules are parsed and run while the workbench's chunk downloads and its stores start, not
+  // after: the editor finds it loaded. A failure is the editor's to show (it asks again and says so).
+  useEffect(() => void loadMonaco().catch(() => {}), []);
+  // The autosave journal's database opens while the chunks download: its replay, which the editor waits
+  // for before showing a file (a replayed draft must win), then finds it open. A failure is the replay's to report.
+  const [journal] = useState(() => createIdbJournal());
+  useEffect(() => void journal.open().catch(() => {}), [journal]);
+  // The server's data streams in after the page's head: the chunks above start downloading without waiting for it.
+  return (
+    <Suspense fallback={<LoadingShell />}>
+      <PrefetchedWorkbench projectId={projectId} prefetched={prefetched} journal={journal} />
+    </Suspense>
+  );
+}
+
+function PrefetchedWorkbench({ projectId, prefetched, journal }: { projectId: string; prefetched: Promise<DehydratedState | null>; journal: IdbJournal }) {
+  const queryClient = useQueryClient();
+  const state = use(prefetched);
+  // The server's snapshot (server/projects/workbench-prefetch.ts) serves the first paint only: it is as old as
+  // the page, so it is stale at once and the workbench's live read replaces it like any refetch (a save made
+  // elsewhere meanwhile shows now, not at the next tree poll). Unsent edits still win: the editor takes a file's
+  // text only after the journal's replay (components/editor/code-editor.tsx).
+  useEffect(() => {
+    for (const { queryKey } of state?.queries ?? []) void queryClient.invalidateQueries({ queryKey, exact: true });
+  }, [state, queryClient]);
+  return (
+    <HydrationBoundary state={state}>
+      <Workbench projectId={projectId} journal={journal} />
+    </HydrationBoundary>
+  );
+}
+
+function LoadingShell() {
+  return (
     <div className="flex h-dvh flex-col" aria-busy="true" aria-label="Loading the workbench">
       <div className="h-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
       <div className="flex flex-1">
@@ -22,26 +59,5 @@ const Workbench = dynamic(loadWorkbench, {
       </div>
       <div className="h-6 border-t border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
     </div>
-  ),
-});
-
-export function WorkbenchLoader({ projectId, editorChunks, prefetched }: { projectId: string; editorChunks: string[]; prefetched: DehydratedState | null }) {
-  const queryClient = useQueryClient();
-  // The editor's module, the chunks it imports and its styles download beside the workbench's own chunks.
-  preloadMonaco(editorChunks);
-  // Monaco's modules are parsed and run while the workbench's chunk downloads and its stores start, not
-  // after: the editor finds it loaded. A failure is the editor's to show (it asks again and says so).
-  useEffect(() => void loadMonaco().catch(() => {}), []);
-  // The server's snapshot (server/projects/workbench-prefetch.ts) serves the first paint only: it is as old as
-  // the page, so it is stale at once and the workbench's live read replaces it like any refetch (a save made
-  // elsewhere meanwhile shows now, not at the next tree poll). Unsent edits still win: the editor takes a file's
-  // text only after the journal's replay (components/editor/code-editor.tsx).
-  useEffect(() => {
-    for (const { queryKey } of prefetched?.queries ?? []) void queryClient.invalidateQueries({ queryKey, exact: true });
-  }, [prefetched, queryClient]);
-  return (
-    <HydrationBoundary state={prefetched}>
-      <Workbench projectId={projectId} />
-    </HydrationBoundary>
   );
 }

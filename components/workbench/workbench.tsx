@@ -24,16 +24,17 @@ import { useShortcuts } from '@/components/workbench/use-shortcuts';
 import { useWorkshopView, type WorkshopView } from '@/components/workshop/use-workshop-view';
 import { WorkshopBanner } from '@/components/workshop/workshop-banner';
 import { appCodeOf } from '@/lib/autosave/backend';
+import type { Journal } from '@/lib/autosave/journal';
 import type { SandboxKind } from '@/lib/sandbox/types';
 import type { SidebarView } from '@/lib/stores/editor';
 import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC } from '@/lib/trpc/client';
 
 /** The IDE page: explorer | editor | preview over a terminal panel, the agent on the right. */
-export function Workbench({ projectId, shared = false }: { projectId: string; shared?: boolean }) {
+export function Workbench({ projectId, shared = false, journal }: { projectId: string; shared?: boolean; journal?: Journal }) {
   const trpc = useTRPC();
   const project = useQuery(trpc.project.byId.queryOptions({ projectId }));
-  const { store, error } = useCreateWorkbench(projectId, { shared });
+  const { store, error } = useCreateWorkbench(projectId, { shared, journal });
   const workshop = useWorkshopView(projectId);
   const commands = useMemo(() => new EditorCommands(), []);
   const mainFile = project.data?.mainFile;

@@ -18,12 +18,20 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-/** The journal in IndexedDB, keyed [projectId, clientId, path] and indexed by project. */
-export function createIdbJournal(factory: IDBFactory = indexedDB): Journal {
+export interface IdbJournal extends Journal {
+  /** Opens the database now rather than at the first read or write: a page may open it while it still loads. */
+  open(): Promise<void>;
+}
+
+/**
+ * The journal in IndexedDB, keyed [projectId, clientId, path] and indexed by project. Nothing is touched
+ * until it is opened (safe to create while rendering on the server); the browser's IndexedDB by default.
+ */
+export function createIdbJournal(factory?: IDBFactory): IdbJournal {
   let opened: Promise<IDBDatabase> | undefined;
   const open = () =>
     (opened ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const req = factory.open(DB_NAME, 1);
+      const req = (factory ?? indexedDB).open(DB_NAME, 1);
       req.onupgradeneeded = () => {
         const store = req.result.createObjectStore(STORE, { keyPath: ['projectId', 'clientId', 'path'] });
         store.createIndex('project', 'projectId');
@@ -34,6 +42,9 @@ export function createIdbJournal(factory: IDBFactory = indexedDB): Journal {
     }));
 
   return {
+    async open() {
+      await open();
+    },
     async put(entry) {
       const tx = (await open()).transaction(STORE, 'readwrite');
       tx.objectStore(STORE).put(entry);

@@ -46,7 +46,8 @@ export class TabJournal {
   async adopt(isOpen: (path: string) => boolean): Promise<JournalEntry[]> {
     const { journal, projectId, clientId: own } = this.#opts;
     const entries = await journal.list(projectId);
-    const live = (await this.#opts.liveClients?.()) ?? new Set<string>();
+    // Which tabs live matters only for other tabs' entries: a journal with none asks nobody (the editor waits for this).
+    const live = entries.some((e) => e.clientId !== own) ? ((await this.#opts.liveClients?.()) ?? new Set<string>()) : new Set<string>();
     const byPath = new Map<string, JournalEntry[]>();
     for (const e of entries) {
       if (e.clientId !== own && live.has(e.clientId)) continue;

@@ -13,6 +13,7 @@ export const metadata: Metadata = { title: 'Project · Cloud IDE' };
 export default async function ProjectPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!uuid.test(id)) notFound();
-  const prefetched = await prefetchWorkbench(await getDb(), (await headers()).get('cookie'), id);
+  // Not awaited: the page's head (its chunks, Monaco's preloads) goes out at once and the data follows in the same response.
+  const prefetched = prefetchWorkbench(await getDb(), (await headers()).get('cookie'), id);
   return <WorkbenchLoader projectId={id} editorChunks={monacoPreloads()} prefetched={prefetched} />;
 }
