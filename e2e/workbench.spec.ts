@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { readFile, trpc } from './fixtures/api';
 import { WorkbenchPage } from './pages/workbench.page';
 
 // The workbench's files side: editing with autosave, the tree's operations, quick open and search.
@@ -141,4 +142,31 @@ test('the TypeScript service waits off the first key, then reports type errors',
     await expect(await wb.editor.lastProblem()).toContainText("Type 'string' is not assignable to type 'number'", { timeout: 1_000 });
   }).toPass({ timeout: 60_000 });
   expect(tsWorker.length).toBeGreaterThan(0);
+});
+
+test("the server's snapshot is not fetched again on load; a save made elsewhere still shows", async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  // Every tRPC call the page makes, as "procedure" or "procedure path" (a batch is several calls in one request).
+  const calls: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (!url.pathname.startsWith('/api/trpc/')) return;
+    const names = url.pathname.slice('/api/trpc/'.length).split(',');
+    const input = JSON.parse(url.searchParams.get('input') ?? '{}') as Record<string, { json?: { path?: string } } | undefined>;
+    names.forEach((name, i) => calls.push([name, (url.searchParams.has('batch') ? input[i] : input)?.json?.path].filter(Boolean).join(' ')));
+  });
+  const wb = new WorkbenchPage(page);
+  await wb.goto(projectId);
+  await wb.editor.expectOpen('src/App.tsx');
+  await expect(wb.editor.text).toContainText('Vite + React');
+  // The tree is read again once the editor is in use (then every few seconds); the main file, which came with
+  // the page and has not changed, is not.
+  await expect.poll(() => calls.filter((c) => c === 'files.tree').length).toBeGreaterThan(0);
+  expect(calls.filter((c) => c === 'files.read src/App.tsx')).toEqual([]);
+
+  const before = await readFile(page.request, projectId, 'src/App.tsx');
+  await trpc(page.request, 'files.write', { projectId, path: 'src/App.tsx', content: before.content.replace('Vite + React', 'Changed elsewhere'), expectedVersion: before.version });
+  await expect(wb.editor.text).toContainText('Changed elsewhere', { timeout: 15_000 });
+  expect(calls).toContain('files.read src/App.tsx');
 });

@@ -3,7 +3,7 @@
 import { HydrationBoundary, useQueryClient, type DehydratedState } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import { Suspense, use, useEffect, useState } from 'react';
-import { loadMonaco, preloadMonaco } from '@/components/editor/monaco';
+import { editorSettled, loadMonaco, preloadMonaco } from '@/components/editor/monaco';
 import { createIdbJournal, type IdbJournal } from '@/lib/autosave/idb-journal';
 
 // The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
@@ -34,18 +34,32 @@ export function WorkbenchLoader({ projectId, editorChunks, prefetched }: { proje
 function PrefetchedWorkbench({ projectId, prefetched, journal }: { projectId: string; prefetched: Promise<DehydratedState | null>; journal: IdbJournal }) {
   const queryClient = useQueryClient();
   const state = use(prefetched);
-  // The server's snapshot (server/projects/workbench-prefetch.ts) serves the first paint only: it is as old as
-  // the page, so it is stale at once and the workbench's live read replaces it like any refetch (a save made
-  // elsewhere meanwhile shows now, not at the next tree poll). Unsent edits still win: the editor takes a file's
-  // text only after the journal's replay (components/editor/code-editor.tsx).
+  // The server's snapshot (server/projects/workbench-prefetch.ts) is as old as the page. It is not fetched again
+  // on load (that would be a second download and parse of it in the way of the first key): once the editor is in
+  // use, the project and the tree are read again, and a file whose version moved meanwhile (a save made
+  // elsewhere) is refetched by the tree's check (use-file-sync.ts), as at every tree poll. Unsent edits still win:
+  // the editor takes a file's text only after the journal's replay (components/editor/code-editor.tsx).
   useEffect(() => {
-    for (const { queryKey } of state?.queries ?? []) void queryClient.invalidateQueries({ queryKey, exact: true });
+    let live = true;
+    void editorSettled().then(() => {
+      if (!live) return;
+      for (const { queryKey } of state?.queries ?? []) if (!isFileRead(queryKey)) void queryClient.invalidateQueries({ queryKey, exact: true });
+    });
+    return () => {
+      live = false;
+    };
   }, [state, queryClient]);
   return (
     <HydrationBoundary state={state}>
       <Workbench projectId={projectId} journal={journal} />
     </HydrationBoundary>
   );
+}
+
+/** A file's text (tRPC's key: [['files', 'read'], …]): its freshness follows the tree's versions. */
+function isFileRead(queryKey: readonly unknown[]): boolean {
+  const path = queryKey[0];
+  return Array.isArray(path) && path[0] === 'files' && path[1] === 'read';
 }
 
 function LoadingShell() {
