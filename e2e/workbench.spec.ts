@@ -153,7 +153,8 @@ test("the server's snapshot is not fetched again on load; a save made elsewhere 
     const url = new URL(r.url());
     if (!url.pathname.startsWith('/api/trpc/')) return;
     const names = url.pathname.slice('/api/trpc/'.length).split(',');
-    const input = JSON.parse(url.searchParams.get('input') ?? '{}') as Record<string, { json?: { path?: string } } | undefined>;
+    type Input = { json?: { path?: string } };
+    const input = JSON.parse(url.searchParams.get('input') ?? '{}') as Input & Record<string, Input | undefined>;
     names.forEach((name, i) => calls.push([name, (url.searchParams.has('batch') ? input[i] : input)?.json?.path].filter(Boolean).join(' ')));
   });
   const wb = new WorkbenchPage(page);
