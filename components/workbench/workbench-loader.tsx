@@ -5,13 +5,14 @@ import dynamic from 'next/dynamic';
 import { Suspense, use, useEffect, useState } from 'react';
 import { editorSettled, loadMonaco, preloadMonaco } from '@/components/editor/monaco';
 import { createIdbJournal, type IdbJournal } from '@/lib/autosave/idb-journal';
+import { WorkbenchSkeleton } from '@/components/workbench/workbench-skeleton';
 
 // The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
 // storage, and Monaco and xterm need the DOM. Loading it dynamically also keeps it out of other pages.
 const loadWorkbench = () => import('@/components/workbench/workbench').then((m) => m.Workbench);
 // Its chunk is requested as this module runs, while React still hydrates the page, not once hydration reaches it.
 if (typeof window !== 'undefined') void loadWorkbench().catch(() => {}); // a failure shows when it renders
-const Workbench = dynamic(loadWorkbench, { ssr: false, loading: () => <LoadingShell /> });
+const Workbench = dynamic(loadWorkbench, { ssr: false, loading: () => <WorkbenchSkeleton /> });
 
 export function WorkbenchLoader({ projectId, editorChunks, prefetched }: { projectId: string; editorChunks: string[]; prefetched: Promise<DehydratedState | null> }) {
   // The editor's module, the chunks it imports and its styles download beside the workbench's own chunks.
@@ -25,7 +26,7 @@ export function WorkbenchLoader({ projectId, editorChunks, prefetched }: { proje
   useEffect(() => void journal.open().catch(() => {}), [journal]);
   // The server's data streams in after the page's head: the chunks above start downloading without waiting for it.
   return (
-    <Suspense fallback={<LoadingShell />}>
+    <Suspense fallback={<WorkbenchSkeleton />}>
       <PrefetchedWorkbench projectId={projectId} prefetched={prefetched} journal={journal} />
     </Suspense>
   );
@@ -60,18 +61,4 @@ function PrefetchedWorkbench({ projectId, prefetched, journal }: { projectId: st
 function isFileRead(queryKey: readonly unknown[]): boolean {
   const path = queryKey[0];
   return Array.isArray(path) && path[0] === 'files' && path[1] === 'read';
-}
-
-function LoadingShell() {
-  return (
-    <div className="flex h-dvh flex-col" aria-busy="true" aria-label="Loading the workbench">
-      <div className="h-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
-      <div className="flex flex-1">
-        <div className="w-11 border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
-        <div className="w-56 border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
-        <div className="flex-1" />
-      </div>
-      <div className="h-6 border-t border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
-    </div>
-  );
 }

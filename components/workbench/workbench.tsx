@@ -29,6 +29,7 @@ import type { SandboxKind } from '@/lib/sandbox/types';
 import type { SidebarView } from '@/lib/stores/editor';
 import type { StageName, WorkbenchStore } from '@/lib/stores/workbench';
 import { useTRPC } from '@/lib/trpc/client';
+import { WorkbenchSkeleton } from '@/components/workbench/workbench-skeleton';
 
 /** The IDE page: explorer | editor | preview over a terminal panel, the agent on the right. */
 export function Workbench({ projectId, shared = false, journal }: { projectId: string; shared?: boolean; journal?: Journal }) {
@@ -268,17 +269,4 @@ function storageOrUndefined(): Storage | undefined {
   } catch {
     return undefined;
   }
-}
-
-function WorkbenchSkeleton() {
-  return (
-    <div className="flex h-dvh flex-col" aria-busy="true" aria-label="Loading the workbench">
-      <div className="h-10 border-b border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
-      <div className="flex flex-1">
-        <div className="w-56 border-r border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
-        <div className="flex-1" />
-      </div>
-      <div className="h-6 border-t border-zinc-200 bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900" />
-    </div>
-  );
 }
