@@ -65,26 +65,6 @@ export function editorShown(): Promise<void> {
   return shown;
 }
 
-/** How long the sandbox's boot waits at most, once the editor exists, for the page to be idle. */
-export const BOOT_IDLE_TIMEOUT_MS = 300;
-let idle: Promise<void> | undefined;
-
-/**
- * Resolves once the editor exists and the page had an idle moment (at most BOOT_IDLE_TIMEOUT_MS later): what the
- * sandbox's boot waits for, so its config, its client's chunk and the mount run after the editor's first frames
- * and the first click into it, not between them.
- */
-export function editorIdle(): Promise<void> {
-  idle ??= editorShown().then(
-    () =>
-      new Promise<void>((resolve) => {
-        if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: BOOT_IDLE_TIMEOUT_MS });
-        else setTimeout(resolve, 50);
-      }),
-  );
-  return idle;
-}
-
 /**
  * Resolves once the editor is in use: what the workbench's other panels wait for, so their chunks (xterm,
  * the agent, the preview) stay off the path to the first keystroke even when Monaco itself was loaded early

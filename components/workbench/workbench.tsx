@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { EditorCommands } from '@/components/editor/commands';
 import { EditorArea } from '@/components/editor/editor-area';
-import { editorIdle, editorShown } from '@/components/editor/monaco';
+import { editorShown } from '@/components/editor/monaco';
 import { Explorer } from '@/components/files/explorer';
 import { QuickOpen } from '@/components/files/quick-open';
 import { ErrorPage } from '@/components/ui/error-page';
@@ -104,11 +104,11 @@ function WorkbenchLayout({ wb, title, forkedFrom, readOnly, shared, owner, works
 
   useEffect(() => {
     // A share-link holder boots too: in a sandbox of their own, with nothing saved back. The sandbox (a server
-    // process or a WebContainer, and the sync's first reads) starts once the editor exists, not before: off Monaco's
-    // load; for an editor, at the page's first idle moment after that (≤ 0.3 s), off the first click and key too. A
-    // share link's page is read-only (no key to wait for) and its preview is what it is for: it starts at once.
+    // process or a WebContainer, and the sync's first reads) starts once the editor exists, not before: off Monaco's load.
+    // (Deferring it further, to the page's first idle moment, was measured: no gain beyond the noise, and the host
+    // sandbox's notice then pushed the tree down later, under a click.)
     let live = true;
-    if (!readOnly || shared) void (shared ? editorShown() : editorIdle()).then(() => (live ? wb.boot(manifest) : undefined));
+    if (!readOnly || shared) void editorShown().then(() => (live ? wb.boot(manifest) : undefined));
     return () => {
       live = false;
     };
