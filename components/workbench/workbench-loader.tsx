@@ -5,6 +5,7 @@ import dynamic from 'next/dynamic';
 import { Suspense, use, useEffect, useState } from 'react';
 import { editorSettled, loadMonaco, preloadMonaco } from '@/components/editor/monaco';
 import { createIdbJournal, type IdbJournal } from '@/lib/autosave/idb-journal';
+import { useTRPC } from '@/lib/trpc/client';
 import { WorkbenchSkeleton } from '@/components/workbench/workbench-skeleton';
 
 // The workbench renders in the browser only: its layout, tabs and drafts come from this browser's
@@ -40,25 +41,21 @@ function PrefetchedWorkbench({ projectId, prefetched, journal }: { projectId: st
   // use, the project and the tree are read again, and a file whose version moved meanwhile (a save made
   // elsewhere) is refetched by the tree's check (use-file-sync.ts), as at every tree poll. Unsent edits still win:
   // the editor takes a file's text only after the journal's replay (components/editor/code-editor.tsx).
+  const trpc = useTRPC();
   useEffect(() => {
     let live = true;
     void editorSettled().then(() => {
-      if (!live) return;
-      for (const { queryKey } of state?.queries ?? []) if (!isFileRead(queryKey)) void queryClient.invalidateQueries({ queryKey, exact: true });
+      if (!live || !state) return;
+      void queryClient.invalidateQueries(trpc.project.byId.queryFilter({ projectId }));
+      void queryClient.invalidateQueries(trpc.files.tree.queryFilter({ projectId }));
     });
     return () => {
       live = false;
     };
-  }, [state, queryClient]);
+  }, [state, queryClient, trpc, projectId]);
   return (
     <HydrationBoundary state={state}>
       <Workbench projectId={projectId} journal={journal} />
     </HydrationBoundary>
   );
-}
-
-/** A file's text (tRPC's key: [['files', 'read'], …]): its freshness follows the tree's versions. */
-function isFileRead(queryKey: readonly unknown[]): boolean {
-  const path = queryKey[0];
-  return Array.isArray(path) && path[0] === 'files' && path[1] === 'read';
 }
