@@ -171,3 +171,20 @@ test("the server's snapshot is not fetched again on load; a save made elsewhere 
   await expect(wb.editor.text).toContainText('Changed elsewhere', { timeout: 15_000 });
   expect(calls).toContain('files.read src/App.tsx');
 });
+
+test("the host sandbox's notice is laid out with the page: nothing moves when the sandbox starts", async ({ home, page }) => {
+  await home.goto();
+  const projectId = await home.createProject('vite-react-ts');
+  const configRequests: string[] = [];
+  page.on('request', (r) => void (r.url().includes('sandbox.config') && configRequests.push(r.url())));
+  const wb = new WorkbenchPage(page);
+  await wb.watchFirstTreeFrame();
+  await wb.goto(projectId);
+  await expect(wb.sandboxStatus).toHaveAttribute('data-kind', 'host', { timeout: 60_000 });
+  await expect(wb.sandboxNotice).toContainText('SANDBOX_FORCE_HOST');
+  // This server forces the host sandbox, which the page knows from its first paint (the config came with it).
+  const first = await wb.firstTreeFrame();
+  expect(first).toMatchObject({ notice: true });
+  expect(await wb.firstTreeRowTop()).toBe(first?.top);
+  expect(configRequests).toEqual([]);
+});

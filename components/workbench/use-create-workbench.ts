@@ -54,11 +54,16 @@ export function useCreateWorkbench(projectId: string, options: { shared?: boolea
       release = claim.release;
       if (disposed) return;
       const storage = safeLocalStorage();
+      // The server's prefetch serves the first boot; a retry asks again (the project's settings may have changed).
+      let prefetched = queryClient.getQueryData(trpc.sandbox.config.queryKey({ projectId }));
+      const bootConfig = (config: NonNullable<typeof prefetched>) => ({ ...config, preference: config.settings.sandbox });
       sandbox = new SandboxStore({
         config: async () => {
-          const config = await client.sandbox.config.query({ projectId });
-          return { ...config, preference: config.settings.sandbox };
+          const config = prefetched ?? (await client.sandbox.config.query({ projectId }));
+          prefetched = undefined;
+          return bootConfig(config);
         },
+        knownConfig: prefetched && bootConfig(prefetched),
         deps: () => ({
           crossOriginIsolated: window.crossOriginIsolated,
           bootWebContainer: async () => {

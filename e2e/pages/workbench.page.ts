@@ -36,6 +36,30 @@ export class WorkbenchPage {
     return this.page.getByTestId('sandbox-notice');
   }
 
+  /**
+   * Call before `goto`: remembers, at the first frame that shows the file tree, where its first row is and whether
+   * the sandbox notice is there (`firstTreeFrame()` returns it), to check that nothing moves the page afterwards.
+   */
+  async watchFirstTreeFrame(): Promise<void> {
+    await this.page.addInitScript(() => {
+      const look = () => {
+        const row = document.querySelector('[data-testid="file-tree-item"]');
+        if (!row) return void requestAnimationFrame(look);
+        const seen = { top: row.getBoundingClientRect().top, notice: document.querySelector('[data-testid="sandbox-notice"]') !== null };
+        (window as unknown as { __firstTreeFrame: typeof seen }).__firstTreeFrame = seen;
+      };
+      requestAnimationFrame(look);
+    });
+  }
+
+  firstTreeFrame(): Promise<{ top: number; notice: boolean } | undefined> {
+    return this.page.evaluate(() => (window as unknown as { __firstTreeFrame?: { top: number; notice: boolean } }).__firstTreeFrame);
+  }
+
+  async firstTreeRowTop(): Promise<number> {
+    return (await this.page.locator('[data-testid="file-tree-item"]').first().boundingBox())?.y ?? Number.NaN;
+  }
+
   get sandboxStatus(): Locator {
     return this.page.getByTestId('sandbox-status');
   }

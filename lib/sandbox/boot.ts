@@ -34,7 +34,7 @@ export class SandboxBootError extends Error {
 
 export async function bootSandbox(config: SandboxBootConfig, deps: BootDeps): Promise<BootResult> {
   const hostAllowed = config.adapters.includes('host');
-  const reason = await webContainerUnavailable(config, deps);
+  const reason = hostReasonBeforeBoot(config, deps.crossOriginIsolated);
   if (reason === null) {
     try {
       return { sandbox: await withTimeout(deps.bootWebContainer(), config.webcontainerTimeoutMs) };
@@ -51,11 +51,15 @@ export async function bootSandbox(config: SandboxBootConfig, deps: BootDeps): Pr
   return { sandbox: await deps.bootHost(), fallbackReason: reason };
 }
 
-async function webContainerUnavailable(config: SandboxBootConfig, deps: BootDeps): Promise<string | null> {
+/**
+ * Why the host sandbox will run the project, when that is known before any boot (the operator's, the project's
+ * or the page's rule); null when a WebContainer will be tried. The page shows it from its first paint.
+ */
+export function hostReasonBeforeBoot(config: SandboxBootConfig, crossOriginIsolated: boolean): string | null {
   if (config.forceHost) return 'This server is set to run every project in its host sandbox (SANDBOX_FORCE_HOST).';
   if (!config.adapters.includes('webcontainer')) return 'WebContainers are disabled on this server (SANDBOX_ADAPTERS).';
   if (config.preference === 'host') return 'This project is set to use the host sandbox.';
-  if (!deps.crossOriginIsolated) return 'This page is not cross-origin isolated, which WebContainers need.';
+  if (!crossOriginIsolated) return 'This page is not cross-origin isolated, which WebContainers need.';
   return null;
 }
 

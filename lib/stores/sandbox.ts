@@ -1,5 +1,5 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import { bootSandbox, type BootDeps, type SandboxBootConfig } from '@/lib/sandbox/boot';
+import { bootSandbox, hostReasonBeforeBoot, type BootDeps, type SandboxBootConfig } from '@/lib/sandbox/boot';
 import { SandboxSync, type SyncBackend } from '@/lib/sandbox/sync';
 import type { Sandbox, SandboxKind } from '@/lib/sandbox/types';
 import { errorText } from '@/lib/errors';
@@ -12,6 +12,11 @@ export type SandboxStatus = 'idle' | 'booting' | 'mounting' | 'ready' | 'failed'
 
 export interface SandboxStoreOptions {
   config: () => Promise<SandboxBootConfig>;
+  /**
+   * The config when the page already holds it (the server's prefetch): a host-sandbox reason known before the
+   * boot is shown at once, so its notice is part of the first layout instead of pushing the page down later.
+   */
+  knownConfig?: SandboxBootConfig;
   deps: () => BootDeps;
   backend: SyncBackend;
   onSkipped?: (skipped: { path: string; reason: string }[]) => void;
@@ -40,6 +45,7 @@ export class SandboxStore {
 
   constructor(options: SandboxStoreOptions) {
     this.#opts = options;
+    if (options.knownConfig) this.#fallbackReason.set(hostReasonBeforeBoot(options.knownConfig, options.deps().crossOriginIsolated));
   }
 
   /** The booted, mounted sandbox (shared); a failed boot can be retried by calling again. */

@@ -32,14 +32,15 @@ function dataOf(state: DehydratedState | null, procedure: string): unknown {
 }
 
 describe('prefetchWorkbench', () => {
-  it("gives the owner's page the project, its tree and the main file's text, as the procedures return them", async () => {
+  it("gives the owner's page the project, its tree, the main file's text and the sandbox's config, as the procedures return them", async () => {
     const { id } = await callerFor(alice).project.create({ template: 'vite-react-ts' });
     const state = await prefetchWorkbench(testDb.db, await sessionCookieFor(testDb.db, alice.id), id);
     const project = await callerFor(alice).project.byId({ projectId: id });
     expect(dataOf(state, 'project.byId')).toEqual(project);
     expect(dataOf(state, 'files.tree')).toEqual(await callerFor(alice).files.tree({ projectId: id }));
     expect(dataOf(state, 'files.read')).toEqual(await callerFor(alice).files.read({ projectId: id, path: project.mainFile! }));
-    expect(state?.queries).toHaveLength(3);
+    expect(dataOf(state, 'sandbox.config')).toEqual(await callerFor(alice).sandbox.config({ projectId: id }));
+    expect(state?.queries).toHaveLength(4);
   });
 
   it("lands in the browser's query cache under the keys the workbench reads", async () => {
@@ -55,6 +56,7 @@ describe('prefetchWorkbench', () => {
     expect(project).toEqual(await callerFor(alice).project.byId({ projectId: id }));
     expect(queryClient.getQueryData(trpc.files.tree.queryKey({ projectId: id }))).toHaveLength((await callerFor(alice).files.tree({ projectId: id })).length);
     expect(queryClient.getQueryData(trpc.files.read.queryKey({ projectId: id, path: project!.mainFile! }))).toMatchObject({ path: project!.mainFile, encoding: 'utf8' });
+    expect(queryClient.getQueryData(trpc.sandbox.config.queryKey({ projectId: id }))).toMatchObject({ role: 'owner' });
   });
 
   it('sends nothing of a project to a signed-in user without a role on it', async () => {

@@ -8,7 +8,8 @@ import { appRouter } from '@/server/api/root';
 import { createContextInner } from '@/server/api/trpc';
 import { liveSessionOf } from '@/server/auth/request-user';
 
-// What the project page's workbench asks first (the project, its tree, the template's main file), fetched
+// What the project page's workbench asks first (the project, its tree, the template's main file, the sandbox's
+// config: a host-sandbox notice is then laid out with the page instead of pushing it down later), fetched
 // while the server renders the page and handed to the browser's query cache with it: the editor shows code
 // without waiting for a round trip after the workbench's JavaScript ran. Read through the tRPC procedures
 // themselves, so the access policy (server/access.ts) decides exactly as for the browser's own requests.
@@ -32,7 +33,11 @@ export async function prefetchWorkbench(db: Db, cookieHeader: string | null, pro
   if (!project) return null;
   const treeKey = trpc.files.tree.queryKey({ projectId });
   const mainFile = project.mainFile ? trpc.files.read.queryOptions({ projectId, path: project.mainFile }) : null;
-  await Promise.all([queryClient.prefetchQuery(trpc.files.tree.queryOptions({ projectId })), mainFile && queryClient.prefetchQuery(mainFile)]);
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.files.tree.queryOptions({ projectId })),
+    mainFile && queryClient.prefetchQuery(mainFile),
+    queryClient.prefetchQuery(trpc.sandbox.config.queryOptions({ projectId })),
+  ]);
   if ((queryClient.getQueryData(treeKey)?.length ?? 0) > PREFETCH_MAX_TREE_ENTRIES) queryClient.removeQueries({ queryKey: treeKey, exact: true });
   if (mainFile && (queryClient.getQueryData(mainFile.queryKey)?.content.length ?? 0) > PREFETCH_MAX_FILE_CHARS) {
     queryClient.removeQueries({ queryKey: mainFile.queryKey, exact: true });
