@@ -131,6 +131,20 @@ describe('workshop router', () => {
     expect((await as(teacher).workshop.pushStarter({ workshopId })).added).toBe(0);
   });
 
+  it('brings back a file the student deleted past every version they held: a stale tab of it cannot overwrite the push', async () => {
+    // A tab still holds the file as created; the push must not land at that same version.
+    const held = await as(bob).files.create({ projectId: bobFork, path: 'scratch.js', content: 'one' });
+    await as(bob).files.remove({ projectId: bobFork, path: 'scratch.js' });
+    await as(teacher).files.create({ projectId: starterId, path: 'scratch.js', content: 'from the teacher' });
+    expect((await as(teacher).workshop.pushStarter({ workshopId })).added).toBe(2); // Ann's fork and Bob's
+    const pushed = await as(bob).files.read({ projectId: bobFork, path: 'scratch.js' });
+    expect(pushed.content).toBe('from the teacher');
+    expect(pushed.version).toBeGreaterThan(held.version);
+    const stale = as(bob).files.write({ projectId: bobFork, path: 'scratch.js', content: 'a tab from before the delete', expectedVersion: held.version });
+    expect(await refusal(stale)).toMatchObject({ appCode: 'conflict:file' });
+    expect((await as(bob).files.read({ projectId: bobFork, path: 'scratch.js' })).content).toBe('from the teacher');
+  });
+
   it('exports CSV with formula-looking names defused', async () => {
     await as(late).workshop.join({ code, displayName: '=HYPERLINK("http://evil")' });
     const { csv, filename } = await as(teacher).workshop.exportCsv({ workshopId });
