@@ -21,10 +21,13 @@ test('share link → read-only and running for another identity, fork, invited e
   const origin = new URL(page.url()).origin;
 
   // The visitor: read-only, no agent, and the app running in a sandbox of their own.
-  await guest.goto(`${origin}${sharePath}`);
   const visitor = new WorkbenchPage(guest);
+  await visitor.watchFirstTreeFrame();
+  await guest.goto(`${origin}${sharePath}`);
   const visitorShare = new SharePage(guest);
   await expect(visitor.fileTree).toBeVisible({ timeout: 60_000 });
+  // The host sandbox's notice is laid out with the share view's first paint, not pushed in later.
+  expect(await visitor.firstTreeFrame()).toMatchObject({ notice: true });
   await expect(visitorShare.readOnlyBadge).toBeVisible();
   await expect(guest.getByRole('button', { name: 'Toggle agent panel' })).toHaveCount(0);
   await visitor.expectStage('dev-server', 'done', 300_000);
